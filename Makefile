@@ -1,0 +1,34 @@
+# CivicVault: `make run` starts the service, `make test` runs every test.
+SWIFT ?= swift
+CONFIG ?= debug
+KEYS ?= .civicvault/keys
+DATA ?= .civicvault/data
+SYSTEM_PACKAGES = libsodium-dev libsqlite3-dev pkg-config
+BIN = .build/$(CONFIG)/civicvault
+
+.PHONY: deps build test run clean bench
+
+## Install the system packages that are missing (Debian/Ubuntu); does nothing when all are present.
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+run: build
+	@$(BIN) init --keys $(KEYS) --dev --if-missing
+	$(BIN) status --keys $(KEYS) --data $(DATA)
+
+clean:
+	rm -rf .build

@@ -1,0 +1,163 @@
+/// The encrypted node key file: `NodeKeys` sealed under a passphrase with Argon2id + XChaCha20-Poly1305.
+///
+/// Layout (docs/FORMAT.md, "Key file"): `"CVKEYS" || version (1) || kdf (1) || opslimit (u32 BE) ||
+/// memlimit (u64 BE) || salt (16) || envelope`, where the envelope's associated data is
+/// `"CivicVault/v1/keyfile" || every header byte before it`, so no header byte can be changed unnoticed.
+public enum KeyFile {
+    /// How the file key was derived.
+    public enum Protection: UInt8, Sendable {
+        /// Argon2id over the operator's passphrase.
+        case passphrase = 0x01
+        /// Argon2id over the empty passphrase: a throw-away dev setup, readable by anyone with the file.
+        case devNoPassphrase = 0x02
+    }
+
+    /// Why a key file could not be opened; each case says what to do in `hint`.
+    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        /// The passphrase is wrong, or the file was altered.
+        case wrongPassphraseOrAltered
+        /// The file is shorter than its format requires.
+        case truncated
+        /// The file is not a CivicVault key file.
+        case notAKeyFile
+        /// The file is from a newer or unknown format version.
+        case unknownVersion(UInt8)
+        /// The file's KDF parameters are outside the accepted range.
+        case badParameters
+        /// The file needs a passphrase and none was given.
+        case passphraseRequired
+
+        public var description: String {
+            switch self {
+            case .wrongPassphraseOrAltered: return "cannot open the key file: wrong passphrase, or the file was altered"
+            case .truncated: return "the key file is truncated"
+            case .notAKeyFile: return "this is not a CivicVault key file"
+            case let .unknownVersion(v): return "the key file has unknown version \(v)"
+            case .badParameters: return "the key file's Argon2id parameters are out of range"
+            case .passphraseRequired: return "the key file is protected by a passphrase and none was given"
+            }
+        }
+
+        /// What the operator can do about it.
+        public var hint: String {
+            switch self {
+            case .wrongPassphraseOrAltered:
+                return "check CIVICVAULT_PASSPHRASE or --passphrase-file; restore the key file from backup if it was changed"
+            case .truncated, .notAKeyFile, .badParameters:
+                return "restore node.key from backup; a damaged key file cannot be repaired"
+            case .unknownVersion: return "use the civicvault version that wrote this file"
+            case .passphraseRequired: return "set CIVICVAULT_PASSPHRASE or pass --passphrase-file"
+            }
+        }
+    }
+
+    static let headerByteCount = CryptoLabels.keyFileMagic.count + 1 + 1 + 4 + 8 + PasswordKDF.saltByteCount
+    static let payloadVersion: UInt8 = 0x01
+
+    /// Encrypts `keys` under `passphrase` (ignored for `.devNoPassphrase`).
+    public static func seal(
+        _ keys: NodeKeys, passphrase: SecureBytes?, protection: Protection, parameters: Argon2idParameters
+    ) throws -> [UInt8] {
+        var header = CryptoLabels.keyFileMagic + [CryptoLabels.keyFileVersion, protection.rawValue]
+        header += bigEndian(UInt64(parameters.opsLimit), bytes: 4) + bigEndian(parameters.memLimit, bytes: 8)
+        let salt = RandomBytes.generate(PasswordKDF.saltByteCount)
+        header += salt
+        let fileKey = try PasswordKDF.deriveKey(
+            passphrase: try effectivePassphrase(passphrase, protection), salt: salt, parameters: parameters)
+        let payload = try encodePayload(keys)
+        return header + (try Envelope.seal(payload, key: fileKey, associatedData: CryptoLabels.keyFilePayload + header))
+    }
+
+    /// Reads the protection of a key file without decrypting it (so the CLI knows whether to ask for a passphrase).
+    public static func protection(of file: [UInt8]) throws -> Protection {
+        try parseHeader(file).protection
+    }
+
+    /// Decrypts a key file. Any altered byte or a wrong passphrase gives `wrongPassphraseOrAltered`.
+    public static func open(_ file: [UInt8], passphrase: SecureBytes?) throws -> NodeKeys {
+        let header = try parseHeader(file)
+        let fileKey = try PasswordKDF.deriveKey(
+            passphrase: try effectivePassphrase(passphrase, header.protection), salt: header.salt,
+            parameters: header.parameters)
+        let headerBytes = Array(file[0..<headerByteCount])
+        let payload: SecureBytes
+        do {
+            payload = try Envelope.open(
+                Array(file[headerByteCount...]), key: fileKey, associatedData: CryptoLabels.keyFilePayload + headerBytes)
+        } catch {
+            throw Failure.wrongPassphraseOrAltered
+        }
+        return try decodePayload(payload)
+    }
+
+    private struct Header {
+        var protection: Protection
+        var parameters: Argon2idParameters
+        var salt: [UInt8]
+    }
+
+    private static func parseHeader(_ file: [UInt8]) throws -> Header {
+        let magic = CryptoLabels.keyFileMagic
+        guard file.count >= magic.count, Array(file[0..<magic.count]) == magic else {
+            throw file.count < magic.count ? Failure.truncated : Failure.notAKeyFile
+        }
+        guard file.count >= headerByteCount + Envelope.overhead else { throw Failure.truncated }
+        var at = magic.count
+        guard file[at] == CryptoLabels.keyFileVersion else { throw Failure.unknownVersion(file[at]) }
+        at += 1
+        guard let protection = Protection(rawValue: file[at]) else { throw Failure.notAKeyFile }
+        at += 1
+        let ops = readBigEndian(file, at: at, bytes: 4)
+        let mem = readBigEndian(file, at: at + 4, bytes: 8)
+        at += 12
+        let parameters = Argon2idParameters(opsLimit: UInt32(ops), memLimit: mem)
+        guard parameters.isAcceptable else { throw Failure.badParameters }
+        return Header(protection: protection, parameters: parameters, salt: Array(file[at..<(at + PasswordKDF.saltByteCount)]))
+    }
+
+    private static func effectivePassphrase(_ passphrase: SecureBytes?, _ protection: Protection) throws -> SecureBytes {
+        switch protection {
+        case .devNoPassphrase: return SecureBytes(copying: [UInt8]())
+        case .passphrase:
+            guard let passphrase, passphrase.count > 0 else { throw Failure.passphraseRequired }
+            return passphrase
+        }
+    }
+
+    private static func encodePayload(_ keys: NodeKeys) throws -> SecureBytes {
+        let name = Array(keys.name.utf8)
+        let count = 1 + 32 * 3 + 2 + name.count
+        return SecureBytes(count: count) { out in
+            out[0] = payloadVersion
+            keys.signingKey.seed.withUnsafeBytes { out.baseAddress!.advanced(by: 1).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+            keys.keyEncryptionKey.withUnsafeBytes { out.baseAddress!.advanced(by: 33).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+            keys.pseudonymKey.withUnsafeBytes { out.baseAddress!.advanced(by: 65).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+            out[97] = UInt8(name.count >> 8)
+            out[98] = UInt8(name.count & 0xff)
+            for (i, b) in name.enumerated() { out[99 + i] = b }
+        }
+    }
+
+    private static func decodePayload(_ payload: SecureBytes) throws -> NodeKeys {
+        try payload.withUnsafeBytes { p in
+            guard p.count >= 99, p[0] == payloadVersion else { throw Failure.wrongPassphraseOrAltered }
+            let nameCount = Int(p[97]) << 8 | Int(p[98])
+            guard p.count == 99 + nameCount, let name = String(validating: p[99...], as: UTF8.self) else {
+                throw Failure.wrongPassphraseOrAltered
+            }
+            return try NodeKeys(
+                name: name,
+                signingKey: Ed25519SigningKey(seed: SecureBytes(copying: p[1..<33])),
+                keyEncryptionKey: SecureBytes(copying: p[33..<65]),
+                pseudonymKey: SecureBytes(copying: p[65..<97]))
+        }
+    }
+
+    private static func bigEndian(_ value: UInt64, bytes: Int) -> [UInt8] {
+        (0..<bytes).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64(bytes - 1 - $0))) }
+    }
+
+    private static func readBigEndian(_ data: [UInt8], at: Int, bytes: Int) -> UInt64 {
+        (0..<bytes).reduce(UInt64(0)) { $0 << 8 | UInt64(data[at + $1]) }
+    }
+}
