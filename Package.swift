@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "VaultLedger", dependencies: ["VaultCrypto"], swiftSettings: strict),
         // Pedersen commitments and sigma-protocol proofs. Pure.
         .target(name: "VaultProofs", dependencies: ["VaultCrypto"], swiftSettings: strict),
+        // The domain: schemas, records, tiers, key hierarchy, grants, audit. Storage only through protocols.
+        .target(name: "VaultCore", dependencies: ["VaultCrypto", "VaultLedger", "VaultProofs"], swiftSettings: strict),
         // The embedded SQLite store (GRDB) behind the storage protocols.
         .target(
             name: "VaultSQLite",
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "VaultLedgerTests", dependencies: ["VaultLedger"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "VaultProofsTests", dependencies: ["VaultProofs"], resources: [.copy("Vectors")], swiftSettings: strict),
+        .testTarget(name: "VaultCoreTests", dependencies: ["VaultCore"], swiftSettings: strict),
         .testTarget(name: "VaultSQLiteTests", dependencies: ["VaultSQLite", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "civicvaultTests", dependencies: ["civicvault"], swiftSettings: strict),
     ]

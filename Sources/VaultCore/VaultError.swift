@@ -1,0 +1,33 @@
+/// Everything that can go wrong in the vault's domain; cases name the field, tier, record or member concerned
+/// and never carry plaintext values.
+public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The schema file is malformed; the message says where.
+    case invalidSchema(String)
+    /// A record names a field its schema does not have.
+    case unknownField(String)
+    /// A required field is missing.
+    case missingField(String)
+    /// A field's value has the wrong type (the expected type is named, the value is not).
+    case wrongType(field: String, expected: String)
+    /// An enum field's value is not one of its allowed values.
+    case notAllowedValue(field: String)
+    /// A tier name that is not configured.
+    case unknownTier(String)
+    /// A stored value could not be decoded (corruption): names the place, not the content.
+    case corrupt(String)
+    /// The caller's clearance is below the tier of what it asked for.
+    case insufficientClearance(field: String, tier: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidSchema(why): return "invalid schema: \(why)"
+        case let .unknownField(name): return "unknown field \"\(name)\""
+        case let .missingField(name): return "missing required field \"\(name)\""
+        case let .wrongType(field, expected): return "field \"\(field)\" must be of type \(expected)"
+        case let .notAllowedValue(field): return "field \"\(field)\" has a value outside its allowed set"
+        case let .unknownTier(name): return "unknown tier \"\(name)\""
+        case let .corrupt(place): return "stored data is corrupt: \(place)"
+        case let .insufficientClearance(field, tier): return "clearance too low to read \"\(field)\" (tier \(tier))"
+        }
+    }
+}

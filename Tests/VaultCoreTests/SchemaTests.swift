@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import VaultCore
+
+@Suite struct SchemaTests {
+    static let json = """
+        {"type": "citizen", "version": 1, "fields": [
+          {"name": "national_id", "type": "string", "tier": "restricted", "required": true},
+          {"name": "full_name", "type": "string", "tier": "confidential", "required": true},
+          {"name": "birth_date", "type": "date", "tier": "confidential", "attestable": true, "required": true},
+          {"name": "district", "type": "enum", "tier": "internal", "attestable": true, "values": ["north", "south", "east"]},
+          {"name": "income", "type": "integer", "tier": "restricted", "attestable": true}
+        ]}
+        """
+    let schema = try! RecordSchema.parse(json: Data(json.utf8), tiers: .standard)
+
+    @Test func validInputBecomesTypedValues() throws {
+        let values = try schema.validate([
+            "national_id": .string("38001010000"), "full_name": .string("Mari Maasikas"),
+            "birth_date": .string("1980-01-01"), "district": .string("north"), "income": .integer(21000),
+        ])
+        #expect(values["birth_date"] == .date(days: 3652))
+        #expect(values["income"] == .integer(21000))
+        #expect(values["district"] == .enumeration("north"))
+        // Optional fields may be absent.
+        #expect(try schema.validate(["national_id": .string("x"), "full_name": .string("y"), "birth_date": .string("2000-02-29")]).count == 3)
+    }
+
+    @Test func badInputIsRefusedNamingTheField() {
+        let base: [String: JSONValue] = ["national_id": .string("1"), "full_name": .string("A"), "birth_date": .string("1990-05-05")]
+        func refuse(_ change: [String: JSONValue], _ expected: VaultError) {
+            #expect(throws: expected) { try schema.validate(base.merging(change) { $1 }) }
+        }
+        refuse(["nickname": .string("x")], .unknownField("nickname"))
+        refuse(["income": .string("21000")], .wrongType(field: "income", expected: "integer"))
+        refuse(["income": .number(1.5)], .wrongType(field: "income", expected: "integer"))
+        refuse(["income": .bool(true)], .wrongType(field: "income", expected: "integer"))
+        refuse(["birth_date": .string("1990-02-30")], .wrongType(field: "birth_date", expected: "date (YYYY-MM-DD)"))
+        refuse(["birth_date": .integer(19900505)], .wrongType(field: "birth_date", expected: "date (YYYY-MM-DD)"))
+        refuse(["district": .string("west")], .notAllowedValue(field: "district"))
+        #expect(throws: VaultError.missingField("full_name")) {
+            try schema.validate(["national_id": .string("1"), "birth_date": .string("1990-05-05")])
+        }
+        #expect(throws: VaultError.missingField("full_name")) {
+            try schema.validate(base.merging(["full_name": .null]) { $1 })
+        }
+    }
+
+    @Test func malformedSchemasAreRefused() {
+        let bad = [
+            #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "float", "tier": "public"}]}"#,
+            #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "string", "tier": "secret"}]}"#,
+            #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "enum", "tier": "public"}]}"#,
+            #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "string", "tier": "public"}, {"name": "a", "type": "string", "tier": "public"}]}"#,
+            #"{"type": "", "version": 1, "fields": []}"#,
+            #"{"version": 1, "fields": []}"#,
+            #"not json"#,
+        ]
+        for text in bad {
+            #expect(throws: VaultError.self, "\(text)") { try RecordSchema.parse(json: Data(text.utf8), tiers: .standard) }
+        }
+    }
+
+    @Test func datesRoundTripThroughDays() {
+        #expect(FieldValue.days(fromISODate: "1970-01-01") == 0)
+        #expect(FieldValue.days(fromISODate: "1969-12-31") == -1)
+        #expect(FieldValue.days(fromISODate: "2026-11-26") == 20_783)
+        #expect(FieldValue.days(fromISODate: "2023-02-29") == nil)
+        #expect(FieldValue.days(fromISODate: "2026-1-01") == nil)
+        for days: Int64 in [-700_000, -1, 0, 59, 60, 10_000, 20_783, 2_000_000] {
+            #expect(FieldValue.days(fromISODate: FieldValue.isoDate(fromDays: days)) == days)
+        }
+    }
+
+    @Test func fieldValuesHaveStrictCanonicalBytes() throws {
+        for value: FieldValue in [.string("Ülle"), .integer(-5), .date(days: 20_000), .enumeration("north"), .string("")] {
+            #expect(try FieldValue(canonical: value.canonicalBytes) == value)
+        }
+        #expect(throws: VaultError.self) { try FieldValue(canonical: []) }
+        #expect(throws: VaultError.self) { try FieldValue(canonical: [0x02, 1, 2]) }
+        #expect(throws: VaultError.self) { try FieldValue(canonical: [0x09, 1]) }
+        #expect(throws: VaultError.self) { try FieldValue(canonical: [0x01, 0xff]) }
+    }
+}
