@@ -60,8 +60,8 @@ public struct RecordSchema: Sendable, Equatable, Codable {
         }
         var seen = Set<String>()
         for field in fields {
-            guard !field.name.isEmpty, seen.insert(field.name).inserted else {
-                throw VaultError.invalidSchema("field \"\(field.name)\" is empty or declared twice")
+            guard Self.isIdentifier(field.name), seen.insert(field.name).inserted else {
+                throw VaultError.invalidSchema("field \"\(field.name)\" must be a-z 0-9 _ (1-48 characters) and declared once")
             }
             guard Self.fieldTypes.contains(field.type) else {
                 throw VaultError.invalidSchema("field \"\(field.name)\" has unknown type \"\(field.type)\"")
@@ -75,6 +75,12 @@ public struct RecordSchema: Sendable, Equatable, Codable {
                 throw VaultError.invalidSchema("field \"\(field.name)\" is not an enum but lists values")
             }
         }
+    }
+
+    /// Field names are 1-48 characters of a-z 0-9 _ (they appear in ledger attribute keys).
+    static func isIdentifier(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        return (1...48).contains(bytes.count) && bytes.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5f }
     }
 
     /// The field called `name`, or nil.

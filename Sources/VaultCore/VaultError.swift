@@ -17,6 +17,22 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case corrupt(String)
     /// The caller's clearance is below the tier of what it asked for.
     case insufficientClearance(field: String, tier: String)
+    /// No record has this id.
+    case recordNotFound(String)
+    /// The record was crypto-shredded: nothing can be read or attested.
+    case recordShredded(String)
+    /// The caller's role or status does not allow the operation.
+    case forbidden(String)
+    /// A purpose must be a code of 1-64 characters of a-z 0-9 . _ - (it goes on the public ledger).
+    case invalidPurpose
+    /// No member has this id.
+    case memberNotFound(String)
+    /// The tier already exists.
+    case tierExists(String)
+    /// Old key versions cannot be retired while DEKs are still wrapped under them.
+    case rotationUnfinished(tier: String, remaining: Int)
+    /// No schema is registered for this record type.
+    case unknownRecordType(String)
 
     public var description: String {
         switch self {
@@ -28,6 +44,14 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unknownTier(name): return "unknown tier \"\(name)\""
         case let .corrupt(place): return "stored data is corrupt: \(place)"
         case let .insufficientClearance(field, tier): return "clearance too low to read \"\(field)\" (tier \(tier))"
+        case let .recordNotFound(id): return "no record \(id)"
+        case let .recordShredded(id): return "record \(id) was shredded"
+        case let .forbidden(why): return "forbidden: \(why)"
+        case .invalidPurpose: return "purpose must be a code of 1-64 characters of a-z 0-9 . _ -"
+        case let .memberNotFound(id): return "no member \(id)"
+        case let .tierExists(name): return "tier \(name) already exists"
+        case let .rotationUnfinished(tier, remaining): return "tier \(tier) still has \(remaining) data keys under old versions"
+        case let .unknownRecordType(type): return "no schema for record type \(type)"
         }
     }
 }

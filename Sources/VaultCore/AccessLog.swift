@@ -1,0 +1,39 @@
+import VaultLedger
+
+/// One event in a citizen's access log: what happened to one of their records, who did it, when, why, and the
+/// ledger index that proves it (an inclusion proof of that index shows the entry is in the signed log).
+public struct AccessEvent: Sendable, Equatable {
+    public let ledgerIndex: UInt64
+    public let type: String
+    public let actor: String
+    public let timestampMs: UInt64
+    public let record: String?
+    public let purpose: String?
+    /// Fields read (for `field.read`), or empty.
+    public let fields: [String]
+    /// Fields refused to the actor (for `field.read`), or empty.
+    public let refused: [String]
+    /// The requester an attestation went to (for `attested`).
+    public let requester: String?
+}
+
+extension Vault {
+    /// Every create, update, read, refusal, attestation and shred touching the citizen's records, oldest first.
+    public func accessLog(nationalID: String) throws -> [AccessEvent] {
+        let citizen = try pseudonym(of: nationalID)
+        return try store.read { tx in
+            try tx.citizenEvents(citizen: citizen).map { index in
+                let entry = try tx.ledgerEntry(at: index)
+                func string(_ key: String) -> String? {
+                    if case let .string(s)? = entry.attributes[key] { return s }
+                    return nil
+                }
+                func list(_ key: String) -> [String] { string(key).map { $0.split(separator: ",").map(String.init) } ?? [] }
+                return AccessEvent(
+                    ledgerIndex: index, type: entry.type, actor: entry.actor, timestampMs: entry.timestampMs,
+                    record: string("record"), purpose: string("purpose"), fields: list("fields"), refused: list("refused"),
+                    requester: string("requester"))
+            }
+        }
+    }
+}

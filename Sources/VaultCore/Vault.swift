@@ -1,0 +1,64 @@
+import Foundation
+import VaultCrypto
+import VaultLedger
+
+/// The records vault: encrypts records field by field under tiered keys, commits attestable fields, enforces
+/// clearance, and writes every operation to the ledger in the same transaction as the data it concerns.
+///
+/// Thread-safe: all state is in the store; each public method is one or more store transactions.
+public final class Vault: Sendable {
+    let store: any VaultStore
+    let keys: NodeKeys
+    let keyring: TierKeyring
+    let clock: @Sendable () -> UInt64
+
+    /// A vault over `store`, using the node's `keys`. `clock` gives milliseconds since the epoch (tests pin it).
+    public init(store: any VaultStore, keys: NodeKeys, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock) {
+        self.store = store
+        self.keys = keys
+        self.keyring = TierKeyring(keyEncryptionKey: keys.keyEncryptionKey)
+        self.clock = clock
+    }
+
+    /// Milliseconds since the Unix epoch from the system clock.
+    public static let systemClock: @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
+
+    /// The pseudonym of a national id on this node.
+    public func pseudonym(of nationalID: String) throws -> Pseudonym {
+        try Pseudonym(nationalID: nationalID, key: keys.pseudonymKey)
+    }
+
+    /// Builds a ledger entry stamped with the vault's clock.
+    func entry(_ type: String, _ caller: Caller, _ attributes: [String: LedgerEntry.Value]) throws -> LedgerEntry {
+        try LedgerEntry(type: type, timestampMs: clock(), actor: caller.id, attributes: attributes)
+    }
+
+    /// The current tier order as stored.
+    func tierLevels(_ tx: any VaultReading) throws -> (levels: [String: TierState], order: TierLevels?) {
+        let states = try tx.tiers()
+        let byName = Dictionary(uniqueKeysWithValues: states.map { ($0.name, $0) })
+        let names = states.sorted { $0.rank < $1.rank }.map(\.name)
+        return (byName, names.isEmpty ? nil : try TierLevels(names: names))
+    }
+
+    /// The plaintext tier key `version` of `tier`, refusing retired versions.
+    func tierKey(_ tx: any VaultReading, tier: TierState, version: Int) throws -> SecureBytes {
+        guard version >= tier.minDecryptionVersion, let wrapped = try tx.tierKey(tier: tier.name, version: version) else {
+            throw VaultError.corrupt("tier \(tier.name) key version \(version) is retired or missing")
+        }
+        return try keyring.open(wrapped)
+    }
+
+    /// Refuses callers whose member record is revoked or whose role is not in `roles`.
+    func authorize(_ caller: Caller, _ roles: Set<Role>, _ tx: any VaultReading, action: String) throws {
+        guard roles.contains(caller.role) else { throw VaultError.forbidden("role \(caller.role.rawValue) may not \(action)") }
+        if let member = try tx.member(id: caller.id), member.revoked {
+            throw VaultError.forbidden("member \(caller.id) is revoked")
+        }
+    }
+
+    /// Purposes are codes (they are written to the public ledger), never free text.
+    static func checkPurpose(_ purpose: String) throws {
+        guard LedgerEntry.isValidIdentifier(purpose) else { throw VaultError.invalidPurpose }
+    }
+}

@@ -1,0 +1,46 @@
+import VaultLedger
+
+/// Read access to the vault's storage inside one consistent transaction.
+public protocol VaultReading {
+    func tiers() throws -> [TierState]
+    func schemas() throws -> [RecordSchema]
+    func tierKey(tier: String, version: Int) throws -> WrappedTierKey?
+    func record(id: String) throws -> RecordRow?
+    func records(citizen: Pseudonym) throws -> [RecordRow]
+    func fields(recordID: String) throws -> [FieldRow]
+    func dataKeys(recordID: String) throws -> [WrappedDataKey]
+    /// Up to `limit` DEKs of `tier` wrapped under a version below `version`, with record id > `after`, by record id.
+    func dataKeys(tier: String, wrappedBelow version: Int, after recordID: String?, limit: Int) throws -> [WrappedDataKey]
+    /// The number of DEKs of `tier` wrapped under a version below `version`.
+    func countDataKeys(tier: String, wrappedBelow version: Int) throws -> Int
+    func openings(recordID: String) throws -> [OpeningRow]
+    func member(id: String) throws -> Member?
+    func members() throws -> [Member]
+    /// Ledger indices of entries that concern `citizen`, ascending.
+    func citizenEvents(citizen: Pseudonym) throws -> [UInt64]
+    /// The ledger entry at `index`, decoded.
+    func ledgerEntry(at index: UInt64) throws -> LedgerEntry
+}
+
+/// Write access inside one transaction: everything written, including the ledger entries, commits together or not
+/// at all, and is durable when `VaultStore.write` returns.
+public protocol VaultWriting: VaultReading {
+    func saveTier(_ tier: TierState) throws
+    func saveSchema(_ schema: RecordSchema) throws
+    func insertTierKey(_ key: WrappedTierKey) throws
+    func deleteTierKeys(tier: String, below version: Int) throws
+    func saveRecord(_ record: RecordRow) throws
+    func replaceFields(recordID: String, with fields: [FieldRow]) throws
+    func replaceDataKeys(recordID: String, with keys: [WrappedDataKey]) throws
+    func updateDataKey(_ key: WrappedDataKey) throws
+    func replaceOpenings(recordID: String, with openings: [OpeningRow]) throws
+    func saveMember(_ member: Member) throws
+    /// Appends entries to the ledger in this transaction; `citizens[i]` (if any) indexes entry i in that citizen's log.
+    func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt
+}
+
+/// The vault's storage: one read or write transaction at a time through these two doors.
+public protocol VaultStore: Sendable {
+    func read<T>(_ body: (any VaultReading) throws -> T) throws -> T
+    func write<T>(_ body: (any VaultWriting) throws -> T) throws -> T
+}

@@ -1,0 +1,116 @@
+import VaultCrypto
+import VaultLedger
+
+/// Progress of a tier key rotation: how many data keys were rewrapped and how many remain.
+public struct RotationProgress: Sendable, Equatable {
+    public let tier: String
+    public let version: Int
+    public let rewrapped: Int
+    public let remaining: Int
+}
+
+extension Vault {
+    /// Creates a tier at `rank` with key version 1 (officers only); a `tier.created` ledger entry.
+    @discardableResult
+    public func createTier(name: String, rank: Int, by caller: Caller) throws -> UInt64 {
+        try store.write { tx in
+            try authorize(caller, [.officer], tx, action: "create tiers")
+            guard LedgerEntry.isValidIdentifier(name) else { throw VaultError.invalidSchema("tier name must be a-z 0-9 . _ -") }
+            let existing = try tx.tiers()
+            guard !existing.contains(where: { $0.name == name }) else { throw VaultError.tierExists(name) }
+            guard !existing.contains(where: { $0.rank == rank }) else { throw VaultError.invalidSchema("rank \(rank) is taken") }
+            try tx.insertTierKey(try keyring.newKey(tier: name, version: 1))
+            try tx.saveTier(TierState(name: name, rank: rank, currentVersion: 1, minDecryptionVersion: 1))
+            let receipt = try tx.appendLedger(
+                [try entry(LedgerEntry.Kind.tierCreated, caller, ["tier": .string(name), "rank": .u64(UInt64(rank)), "version": .u64(1)])],
+                citizens: [nil])
+            return receipt.firstIndex
+        }
+    }
+
+    /// Creates the standard tiers (public < internal < confidential < restricted) when none exist yet.
+    public func createStandardTiersIfNeeded(by caller: Caller) throws {
+        guard try store.read({ try $0.tiers() }).isEmpty else { return }
+        for tier in TierLevels.standard.ordered { try createTier(name: tier.name, rank: tier.rank, by: caller) }
+    }
+
+    /// Every tier, lowest first.
+    public func tiers() throws -> [TierState] {
+        try store.read { try $0.tiers() }.sorted { $0.rank < $1.rank }
+    }
+
+    /// Starts a rotation of `tier` (new key version; new records use it at once) and rewraps every data key in
+    /// batches of `batchSize`, each batch its own transaction, so a crash loses at most one batch of work and
+    /// `resumeRotations` finishes it. Reads keep working throughout: each DEK names the version that wraps it.
+    @discardableResult
+    public func rotate(
+        tier name: String, by caller: Caller, batchSize: Int = 500, progress: (RotationProgress) -> Void = { _ in }
+    ) throws -> RotationProgress {
+        try store.write { tx in
+            try authorize(caller, [.officer], tx, action: "rotate keys")
+            guard var tier = try tx.tiers().first(where: { $0.name == name }) else { throw VaultError.unknownTier(name) }
+            let next = tier.currentVersion + 1
+            try tx.insertTierKey(try keyring.newKey(tier: name, version: next))
+            tier.currentVersion = next
+            tier.rotating = true
+            try tx.saveTier(tier)
+            _ = try tx.appendLedger(
+                [try entry(LedgerEntry.Kind.keyRotated, caller, ["tier": .string(name), "version": .u64(UInt64(next))])],
+                citizens: [nil])
+        }
+        return try finishRotation(tier: name, by: caller, batchSize: batchSize, progress: progress)
+    }
+
+    /// Finishes every rotation a crash interrupted; returns what each did.
+    public func resumeRotations(by caller: Caller, batchSize: Int = 500, progress: (RotationProgress) -> Void = { _ in }) throws -> [RotationProgress] {
+        try tiers().filter(\.rotating).map { try finishRotation(tier: $0.name, by: caller, batchSize: batchSize, progress: progress) }
+    }
+
+    func finishRotation(tier name: String, by caller: Caller, batchSize: Int, progress: (RotationProgress) -> Void) throws -> RotationProgress {
+        var total = 0
+        while true {
+            let (done, remaining, version) = try store.write { tx -> (Int, Int, Int) in
+                guard var tier = try tx.tiers().first(where: { $0.name == name }) else { throw VaultError.unknownTier(name) }
+                let batch = try tx.dataKeys(tier: name, wrappedBelow: tier.currentVersion, after: nil, limit: batchSize)
+                if batch.isEmpty {
+                    if tier.rotating {
+                        tier.rotating = false
+                        try tx.saveTier(tier)
+                        _ = try tx.appendLedger(
+                            [try entry("key.rewrapped", caller, ["tier": .string(name), "version": .u64(UInt64(tier.currentVersion))])],
+                            citizens: [nil])
+                    }
+                    return (0, 0, tier.currentVersion)
+                }
+                let newKey = try tierKey(tx, tier: tier, version: tier.currentVersion)
+                var oldKeys: [Int: SecureBytes] = [:]
+                for dek in batch {
+                    if oldKeys[dek.tierKeyVersion] == nil { oldKeys[dek.tierKeyVersion] = try tierKey(tx, tier: tier, version: dek.tierKeyVersion) }
+                    try tx.updateDataKey(try dek.rewrapped(from: oldKeys[dek.tierKeyVersion]!, to: newKey, newVersion: tier.currentVersion))
+                }
+                return (batch.count, try tx.countDataKeys(tier: name, wrappedBelow: tier.currentVersion), tier.currentVersion)
+            }
+            total += done
+            let report = RotationProgress(tier: name, version: version, rewrapped: total, remaining: remaining)
+            if done == 0 { return report }
+            progress(report)
+        }
+    }
+
+    /// Retires key versions below `version` of `tier`: they are deleted and can never decrypt again. Refused while
+    /// any data key is still wrapped under them.
+    public func retire(tier name: String, below version: Int, by caller: Caller) throws {
+        try store.write { tx in
+            try authorize(caller, [.officer], tx, action: "retire keys")
+            guard var tier = try tx.tiers().first(where: { $0.name == name }) else { throw VaultError.unknownTier(name) }
+            guard version <= tier.currentVersion else { throw VaultError.invalidSchema("cannot retire the current version") }
+            let remaining = try tx.countDataKeys(tier: name, wrappedBelow: version)
+            guard remaining == 0 else { throw VaultError.rotationUnfinished(tier: name, remaining: remaining) }
+            tier.minDecryptionVersion = max(tier.minDecryptionVersion, version)
+            try tx.saveTier(tier)
+            try tx.deleteTierKeys(tier: name, below: version)
+            _ = try tx.appendLedger(
+                [try entry("key.retired", caller, ["tier": .string(name), "below": .u64(UInt64(version))])], citizens: [nil])
+        }
+    }
+}
