@@ -19,6 +19,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // libsodium from the system (Debian: libsodium-dev). The only C dependency for crypto.
@@ -39,6 +42,17 @@ let package = Package(
         .target(
             name: "VaultSQLite",
             dependencies: ["VaultLedger", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The HTTP service (Hummingbird 2): routes, bearer-token auth, JSON errors, metrics.
+        .target(
+            name: "VaultServer",
+            dependencies: [
+                "VaultCore", "VaultSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
