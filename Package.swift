@@ -67,7 +67,15 @@ let package = Package(
         .testTarget(name: "VaultLedgerTests", dependencies: ["VaultLedger"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "VaultProofsTests", dependencies: ["VaultProofs"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "VaultCoreTests", dependencies: ["VaultCore"], swiftSettings: strict),
-        .testTarget(name: "VaultSQLiteTests", dependencies: ["VaultSQLite", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
-        .testTarget(name: "civicvaultTests", dependencies: ["civicvault"], swiftSettings: strict),
+        .testTarget(
+            name: "VaultSQLiteTests",
+            dependencies: ["VaultSQLite", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "civicvaultTests",
+            dependencies: ["civicvault", "VaultSQLite", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
     ]
 )

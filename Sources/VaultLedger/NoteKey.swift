@@ -25,6 +25,13 @@ public struct NoteVerifierKey: Hashable, Sendable, CustomStringConvertible {
         self.keyID = digest[0..<4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     }
 
+    /// A key with a given id, unchecked: only for tests of impostor keys (same name and id, other key).
+    init(unchecked name: String, keyID: UInt32, publicKey: Ed25519PublicKey) {
+        self.name = name
+        self.keyID = keyID
+        self.publicKey = publicKey
+    }
+
     /// Parses a verifier key string, strictly: the key id must match the name and key.
     public init(parsing text: String) throws {
         let parts = text.split(separator: "+", omittingEmptySubsequences: false)

@@ -1,0 +1,106 @@
+import VaultCrypto
+
+/// Checks a whole stored ledger from its raw rows: every leaf hash, every stored subtree hash, every block's
+/// height, link, signature, sizes and root, and the checkpoint's signature, size and root. Stops at the
+/// first failure, which names the entry index or block height and the check (a `LedgerError`).
+public struct LedgerVerifier: Sendable {
+    /// What a successful verification saw.
+    public struct Summary: Equatable, Sendable {
+        public let treeSize: UInt64
+        public let blockCount: UInt64
+        public let root: [UInt8]
+        public let checkpointSize: UInt64?
+    }
+
+    /// The node's verifier key; its name is the expected checkpoint origin.
+    public let verifierKey: NoteVerifierKey
+    /// Entries (and blocks) read per page.
+    public var pageSize = 4096
+
+    public init(verifierKey: NoteVerifierKey) {
+        self.verifierKey = verifierKey
+    }
+
+    /// Verifies `snapshot`; calls `progress(entriesChecked)` after every page of entries.
+    public func verify(_ snapshot: some LedgerSnapshot, progress: (UInt64) -> Void = { _ in }) throws -> Summary {
+        var range = CompactRange()
+        var entryPage: [StoredEntry] = [], entryAt = 0
+        var height: UInt64 = 0, previousHash = BlockHeader.genesisPrevious
+        var blockPage: [StoredBlock] = [], blockAt = 0
+
+        /// Consumes entries until the range covers `size` leaves.
+        func consume(upTo size: UInt64) throws {
+            while range.size < size {
+                if entryAt == entryPage.count {
+                    entryPage = try snapshot.entries(from: range.size, limit: pageSize)
+                    entryAt = 0
+                    guard !entryPage.isEmpty else { throw LedgerError.entryMissing(index: range.size) }
+                    if range.size > 0 { progress(range.size) }
+                }
+                let e = entryPage[entryAt]
+                entryAt += 1
+                guard e.index == range.size else { throw LedgerError.entryMissing(index: range.size) }
+                let leaf = MerkleMath.leafHash(e.bytes)
+                guard leaf == e.leafHash else { throw LedgerError.leafHashMismatch(index: e.index) }
+                try range.append(leafHash: leaf) { level, index, hash in
+                    guard level > 0, level % LedgerLabels.tileHeight == 0 else { return }
+                    guard let stored = try snapshot.storedSubtreeHash(level: level, index: index) else {
+                        throw LedgerError.subtreeMissing(level: level, index: index)
+                    }
+                    guard stored == hash else { throw LedgerError.subtreeHashMismatch(level: level, index: index) }
+                }
+            }
+        }
+
+        while true {
+            if blockAt == blockPage.count {
+                blockPage = try snapshot.blocks(from: height, limit: pageSize)
+                blockAt = 0
+                if blockPage.isEmpty { break }
+            }
+            let stored = blockPage[blockAt]
+            blockAt += 1
+            guard stored.height == height else { throw LedgerError.blockMissing(height: height) }
+            let header: BlockHeader
+            do { header = try BlockHeader(decoding: stored.header) } catch { throw LedgerError.blockInvalid(height: height, check: "malformed header") }
+            guard header.height == height else { throw LedgerError.blockInvalid(height: height, check: "height field \(header.height) does not match") }
+            guard header.previousHash == previousHash else { throw LedgerError.blockInvalid(height: height, check: "link to the previous block broken") }
+            guard header.firstIndex == range.size else { throw LedgerError.blockInvalid(height: height, check: "first index \(header.firstIndex), want \(range.size)") }
+            guard header.entryCount >= 1, header.firstIndex.addingReportingOverflow(header.entryCount) == (header.treeSize, false) else {
+                throw LedgerError.blockInvalid(height: height, check: "tree size mismatch")
+            }
+            guard SignedBlock(header: header, signature: stored.signature).hasValidSignature(verifierKey.publicKey) else {
+                throw LedgerError.blockInvalid(height: height, check: "signature invalid")
+            }
+            try consume(upTo: header.treeSize)
+            guard range.root == header.root else { throw LedgerError.blockInvalid(height: height, check: "root mismatch") }
+            previousHash = header.hash
+            height += 1
+        }
+        if let extra = try snapshot.entries(from: range.size, limit: 1).first {
+            throw LedgerError.unexpectedEntry(index: extra.index)
+        }
+
+        var checkpointSize: UInt64? = nil
+        if let note = try snapshot.checkpointNote() {
+            let checkpoint: Checkpoint
+            do {
+                (checkpoint, _) = try Checkpoint.open(note, keys: [verifierKey], threshold: 1, origin: verifierKey.name)
+            } catch let error as LedgerError {
+                switch error {
+                case .invalidNoteSignature, .notEnoughSignatures: throw LedgerError.checkpointInvalid("signature invalid")
+                case .wrongOrigin: throw LedgerError.checkpointInvalid("wrong origin")
+                default: throw LedgerError.checkpointInvalid("malformed (\(error))")
+                }
+            }
+            guard checkpoint.treeSize == range.size else {
+                throw LedgerError.checkpointInvalid("tree size \(checkpoint.treeSize) does not match the last block's \(range.size)")
+            }
+            guard checkpoint.root == range.root else { throw LedgerError.checkpointInvalid("root mismatch") }
+            checkpointSize = checkpoint.treeSize
+        } else if range.size > 0 {
+            throw LedgerError.checkpointInvalid("missing")
+        }
+        return Summary(treeSize: range.size, blockCount: height, root: range.root, checkpointSize: checkpointSize)
+    }
+}

@@ -1,0 +1,18 @@
+/// Gives the hash of any perfect subtree of a log: the subtree at `level` with `index` covers leaves
+/// [index * 2^level, (index + 1) * 2^level). Implementations must only be asked for complete subtrees.
+public protocol SubtreeHashSource {
+    /// The hash of the complete subtree (level, index); throws when it is not available.
+    func subtreeHash(level: Int, index: UInt64) throws -> [UInt8]
+}
+
+extension SubtreeHashSource {
+    /// MTH(D[begin:end]) for the ranges that RFC 6962 recursion produces, from O(log n) subtree hashes.
+    public func rangeHash(begin: UInt64, end: UInt64) throws -> [UInt8] {
+        try MerkleMath.foldRight(MerkleMath.decompose(begin: begin, end: end).map { try subtreeHash(level: $0.level, index: $0.index) })
+    }
+
+    /// The root of the tree of the first `size` leaves (the empty-tree root for 0).
+    public func root(size: UInt64) throws -> [UInt8] {
+        try rangeHash(begin: 0, end: size)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import VaultLedger
+
+/// Reads the ledger tables through one open `Database` (inside a read or write transaction, so what it sees
+/// is consistent). Used for proofs, roots, the right edge before an append, and by `LedgerVerifier`.
+public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
+    let db: Database
+
+    public init(_ db: Database) {
+        self.db = db
+    }
+
+    /// The tip: tree size, next height and last block hash (the empty tip before the first append).
+    public func tip() throws -> LedgerTip {
+        guard let data = try Data.fetchOne(db, sql: "SELECT header FROM ledger_block ORDER BY height DESC LIMIT 1") else { return .empty }
+        return LedgerTip(after: try BlockHeader(decoding: [UInt8](data)))
+    }
+
+    public func storedHashes(level: Int, from: UInt64, count: Int) throws -> [[UInt8]] {
+        let statement = level == 0
+            ? try db.cachedStatement(sql: "SELECT idx, leaf_hash FROM ledger_entry WHERE idx >= ? AND idx < ? ORDER BY idx")
+            : try db.cachedStatement(sql: "SELECT idx, hash FROM ledger_node WHERE level = \(level) AND idx >= ? AND idx < ? ORDER BY idx")
+        let rows = try Row.fetchCursor(statement, arguments: [Int64(from), Int64(from) + Int64(count)])
+        var out: [[UInt8]] = []
+        out.reserveCapacity(count)
+        var expected = Int64(from)
+        while let row = try rows.next() {
+            guard row[0] as Int64 == expected else { break }
+            out.append([UInt8](row[1] as Data))
+            expected += 1
+        }
+        return out
+    }
+
+    public func entries(from: UInt64, limit: Int) throws -> [StoredEntry] {
+        try Row.fetchAll(db, sql: "SELECT idx, entry, leaf_hash FROM ledger_entry WHERE idx >= ? ORDER BY idx LIMIT ?", arguments: [Int64(from), limit]).map { row in
+            StoredEntry(index: UInt64(row[0] as Int64), bytes: [UInt8](row[1] as Data), leafHash: [UInt8](row[2] as Data))
+        }
+    }
+
+    /// The stored entry at `index`.
+    public func entry(at index: UInt64) throws -> StoredEntry {
+        guard let e = try entries(from: index, limit: 1).first, e.index == index else { throw LedgerError.entryMissing(index: index) }
+        return e
+    }
+
+    public func blocks(from: UInt64, limit: Int) throws -> [StoredBlock] {
+        try Row.fetchAll(db, sql: "SELECT height, header, signature FROM ledger_block WHERE height >= ? ORDER BY height LIMIT ?", arguments: [Int64(from), limit]).map { row in
+            StoredBlock(height: UInt64(row[0] as Int64), header: [UInt8](row[1] as Data), signature: [UInt8](row[2] as Data))
+        }
+    }
+
+    public func storedSubtreeHash(level: Int, index: UInt64) throws -> [UInt8]? {
+        try Data.fetchOne(db, sql: "SELECT hash FROM ledger_node WHERE level = ? AND idx = ?", arguments: [level, Int64(index)]).map { [UInt8]($0) }
+    }
+
+    public func checkpointNote() throws -> String? {
+        try String.fetchOne(db, sql: "SELECT note FROM ledger_checkpoint WHERE id = 1")
+    }
+
+    /// An inclusion proof from the stored tiles (O(log n) reads).
+    public func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof {
+        let size = try tip().treeSize
+        guard treeSize <= size else { throw LedgerError.invalidTreeSizes(old: treeSize, new: size) }
+        return try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: TiledSubtreeSource(reader: self))
+    }
+
+    /// A consistency proof from the stored tiles (O(log n) reads).
+    public func consistencyProof(oldSize: UInt64, treeSize: UInt64) throws -> ConsistencyProof {
+        let size = try tip().treeSize
+        guard treeSize <= size else { throw LedgerError.invalidTreeSizes(old: treeSize, new: size) }
+        return try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: TiledSubtreeSource(reader: self))
+    }
+
+    /// The root of the tree of `treeSize` entries.
+    public func root(treeSize: UInt64) throws -> [UInt8] {
+        try TiledSubtreeSource(reader: self).root(size: treeSize)
+    }
+}

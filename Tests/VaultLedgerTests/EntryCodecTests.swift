@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import VaultCrypto
+@testable import VaultLedger
+
+struct EntryVectors: Decodable {
+    struct Good: Decodable { let encoded: String; let leaf_hash: String; let json: JSONValue }
+    struct Bad: Decodable { let why: String; let encoded: String; let error: String }
+    let entries: [Good]
+    let malformed: [Bad]
+}
+
+/// Any JSON value, to re-serialize a vector's entry object for EntryJSON.
+indirect enum JSONValue: Decodable {
+    case object([String: JSONValue]), string(String), number(UInt64)
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let n = try? c.decode(UInt64.self) { self = .number(n) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+    var text: String {
+        switch self {
+        case let .number(n): return String(n)
+        case let .string(s): return String(decoding: try! JSONEncoder().encode(s), as: UTF8.self)
+        case let .object(o): return "{" + o.map { "\(JSONValue.string($0.key).text):\($0.value.text)" }.joined(separator: ",") + "}"
+        }
+    }
+}
+
+@Suite struct EntryCodecTests {
+    @Test func vectorsEncodeDecodeAndHashAsThePythonReference() throws {
+        let v = try loadVectors("entries", as: EntryVectors.self)
+        for good in v.entries {
+            let entry = try EntryJSON.decode(good.json.text)
+            #expect(EntryCodec.encode(entry) == hex(good.encoded))
+            #expect(try EntryCodec.decode(hex(good.encoded)) == entry)
+            #expect(MerkleMath.leafHash(hex(good.encoded)) == hex(good.leaf_hash))
+            #expect(try EntryJSON.decode(EntryJSON.encode(entry)) == entry)
+        }
+    }
+
+    @Test func malformedEncodingsAreRejectedWithTypedErrors() throws {
+        let v = try loadVectors("entries", as: EntryVectors.self)
+        for bad in v.malformed {
+            do {
+                _ = try EntryCodec.decode(hex(bad.encoded))
+                Issue.record("accepted: \(bad.why)")
+            } catch let error as LedgerError {
+                switch (error, bad.error) {
+                case (.unsupportedVersion, "unsupportedVersion"), (.malformedEntry, "malformedEntry"): break
+                default: Issue.record("\(bad.why): got \(error)")
+                }
+            }
+        }
+    }
+
+    @Test func everyTruncationAndEveryExtraByteIsRejected() throws {
+        let entry = try LedgerEntry(type: "attested", timestampMs: 42, actor: "requester/9", attributes: [
+            "nonce": .bytes([1, 2, 3]), "predicate": .string("age>=18"), "index": .u64(17),
+        ])
+        let bytes = EntryCodec.encode(entry)
+        for n in 0..<bytes.count {
+            #expect(throws: LedgerError.self) { try EntryCodec.decode(Array(bytes.prefix(n))) }
+        }
+        #expect(throws: LedgerError.malformedEntry(offset: bytes.count, reason: "trailing bytes")) { try EntryCodec.decode(bytes + [0]) }
+        #expect(try EntryCodec.decode(bytes) == entry)
+    }
+
+    @Test func invalidEntriesCannotBeBuilt() {
+        #expect(throws: LedgerError.self) { try LedgerEntry(type: "", timestampMs: 0, actor: "a") }
+        #expect(throws: LedgerError.self) { try LedgerEntry(type: "Record.Created", timestampMs: 0, actor: "a") }
+        #expect(throws: LedgerError.self) { try LedgerEntry(type: "x", timestampMs: 0, actor: "") }
+        #expect(throws: LedgerError.self) { try LedgerEntry(type: "x", timestampMs: 0, actor: "a", attributes: ["Bad Key": .u64(1)]) }
+    }
+}
+
+@Suite struct EntryJSONTests {
+    @Test func strictParsing() throws {
+        let ok = #"{"type":"grant.added","timestamp_ms":18446744073709551615,"actor":"officer/1","attributes":{"tier":{"string":"restricted"},"who":{"bytes":"AAEC"},"n":{"u64":18446744073709551615}}}"#
+        let entry = try EntryJSON.decode(ok)
+        #expect(entry.timestampMs == UInt64.max)
+        #expect(entry.attributes["n"] == .u64(UInt64.max))
+        #expect(entry.attributes["who"] == .bytes([0, 1, 2]))
+        #expect(EntryJSON.encode(entry) == #"{"actor":"officer/1","attributes":{"n":{"u64":18446744073709551615},"tier":{"string":"restricted"},"who":{"bytes":"AAEC"}},"timestamp_ms":18446744073709551615,"type":"grant.added"}"#)
+        let bad = [
+            #"{"type":"x","timestamp_ms":1,"actor":"a","extra":1}"#,
+            #"{"type":"x","actor":"a"}"#,
+            #"{"type":"x","timestamp_ms":-1,"actor":"a"}"#,
+            #"{"type":"x","timestamp_ms":1.5,"actor":"a"}"#,
+            #"{"type":"x","timestamp_ms":1,"actor":"a","attributes":{"k":{"bytes":"AAE"}}}"#,
+            #"{"type":"x","timestamp_ms":1,"actor":"a","attributes":{"k":{"u64":1,"string":"s"}}}"#,
+            #"{"type":"x","timestamp_ms":1,"actor":"a","attributes":{"k":{"float":1}}}"#,
+            #"{"type":"X","timestamp_ms":1,"actor":"a"}"#,
+            "not json",
+        ]
+        for text in bad {
+            #expect(throws: LedgerError.self, "\(text)") { try EntryJSON.decode(text) }
+        }
+    }
+}
