@@ -41,7 +41,7 @@ let package = Package(
         // The embedded SQLite store (GRDB) behind the storage protocols.
         .target(
             name: "VaultSQLite",
-            dependencies: ["VaultLedger", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["VaultLedger", "VaultCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // The HTTP service (Hummingbird 2): routes, bearer-token auth, JSON errors, metrics.

@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+import VaultCore
+import VaultLedger
+
+/// One read or write transaction of `SQLiteVaultStore` over a GRDB `Database`.
+struct SQLiteVaultTransaction: VaultWriting {
+    let db: Database
+    let ledger: SQLiteLedgerStore
+
+    // MARK: reading
+
+    func tiers() throws -> [TierState] {
+        try Row.fetchAll(db, sql: "SELECT * FROM vault_tier ORDER BY rank").map {
+            TierState(name: $0["name"], rank: $0["rank"], currentVersion: $0["current_version"],
+                      minDecryptionVersion: $0["min_decryption_version"], rotating: $0["rotating"])
+        }
+    }
+
+    func schemas() throws -> [RecordSchema] {
+        try Data.fetchAll(db, sql: "SELECT json FROM vault_schema ORDER BY type").map {
+            do { return try JSONDecoder().decode(RecordSchema.self, from: $0) } catch { throw VaultError.corrupt("stored schema") }
+        }
+    }
+
+    func tierKey(tier: String, version: Int) throws -> WrappedTierKey? {
+        try Data.fetchOne(db, sql: "SELECT wrapped FROM vault_tier_key WHERE tier = ? AND version = ?", arguments: [tier, version])
+            .map { WrappedTierKey(tier: tier, version: version, wrapped: [UInt8]($0)) }
+    }
+
+    func record(id: String) throws -> RecordRow? {
+        try Row.fetchOne(db, sql: "SELECT * FROM vault_record WHERE id = ?", arguments: [id]).map(Self.record)
+    }
+
+    func records(citizen: Pseudonym) throws -> [RecordRow] {
+        try Row.fetchAll(db, sql: "SELECT * FROM vault_record WHERE citizen = ? ORDER BY created_at_ms, id", arguments: [Data(citizen.bytes)])
+            .map(Self.record)
+    }
+
+    static func record(_ row: Row) -> RecordRow {
+        RecordRow(
+            id: row["id"], type: row["type"], schemaVersion: row["schema_version"], version: row["version"],
+            citizen: Pseudonym(bytes: [UInt8](row["citizen"] as Data)), createdAtMs: UInt64(row["created_at_ms"] as Int64),
+            shredded: row["shredded"])
+    }
+
+    func fields(recordID: String) throws -> [FieldRow] {
+        try Row.fetchAll(db, sql: "SELECT * FROM vault_field WHERE record_id = ? ORDER BY field", arguments: [recordID]).map {
+            FieldRow(recordID: recordID, field: $0["field"], tier: $0["tier"], ciphertext: [UInt8]($0["ciphertext"] as Data))
+        }
+    }
+
+    func dataKeys(recordID: String) throws -> [WrappedDataKey] {
+        try Row.fetchAll(db, sql: "SELECT * FROM vault_data_key WHERE record_id = ? ORDER BY tier", arguments: [recordID]).map(Self.dataKey)
+    }
+
+    func dataKeys(tier: String, wrappedBelow version: Int, after recordID: String?, limit: Int) throws -> [WrappedDataKey] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM vault_data_key WHERE tier = ? AND tier_key_version < ? AND record_id > ? ORDER BY record_id LIMIT ?",
+            arguments: [tier, version, recordID ?? "", limit]
+        ).map(Self.dataKey)
+    }
+
+    func countDataKeys(tier: String, wrappedBelow version: Int) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vault_data_key WHERE tier = ? AND tier_key_version < ?", arguments: [tier, version]) ?? 0
+    }
+
+    static func dataKey(_ row: Row) -> WrappedDataKey {
+        WrappedDataKey(recordID: row["record_id"], tier: row["tier"], tierKeyVersion: row["tier_key_version"], wrapped: [UInt8](row["wrapped"] as Data))
+    }
+
+    func openings(recordID: String) throws -> [OpeningRow] {
+        try Row.fetchAll(db, sql: "SELECT * FROM vault_opening WHERE record_id = ? ORDER BY field", arguments: [recordID]).map {
+            OpeningRow(recordID: recordID, field: $0["field"], tier: $0["tier"], commitment: [UInt8]($0["commitment"] as Data),
+                       ciphertext: [UInt8]($0["ciphertext"] as Data))
+        }
+    }
+
+    func member(id: String) throws -> Member? {
+        try Row.fetchOne(db, sql: "SELECT * FROM vault_member WHERE id = ?", arguments: [id]).map(Self.member)
+    }
+
+    func members() throws -> [Member] {
+        try Row.fetchAll(db, sql: "SELECT * FROM vault_member ORDER BY id").map(Self.member)
+    }
+
+    static func member(_ row: Row) -> Member {
+        Member(id: row["id"], role: Role(rawValue: row["role"]) ?? .requester, clearance: row["clearance"], revoked: row["revoked"])
+    }
+
+    func citizenEvents(citizen: Pseudonym) throws -> [UInt64] {
+        try Int64.fetchAll(db, sql: "SELECT ledger_idx FROM vault_citizen_event WHERE citizen = ? ORDER BY ledger_idx", arguments: [Data(citizen.bytes)])
+            .map { UInt64($0) }
+    }
+
+    func ledgerEntry(at index: UInt64) throws -> LedgerEntry {
+        try EntryCodec.decode(try SQLiteLedgerReader(db).entry(at: index).bytes)
+    }
+
+    // MARK: writing
+
+    func saveTier(_ tier: TierState) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO vault_tier (name, rank, current_version, min_decryption_version, rotating) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET current_version = excluded.current_version,
+                    min_decryption_version = excluded.min_decryption_version, rotating = excluded.rotating
+                """,
+            arguments: [tier.name, tier.rank, tier.currentVersion, tier.minDecryptionVersion, tier.rotating])
+    }
+
+    func saveSchema(_ schema: RecordSchema) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO vault_schema (type, version, json) VALUES (?, ?, ?)",
+            arguments: [schema.type, schema.version, try JSONEncoder().encode(schema)])
+    }
+
+    func insertTierKey(_ key: WrappedTierKey) throws {
+        try db.execute(sql: "INSERT INTO vault_tier_key (tier, version, wrapped) VALUES (?, ?, ?)", arguments: [key.tier, key.version, Data(key.wrapped)])
+    }
+
+    func deleteTierKeys(tier: String, below version: Int) throws {
+        try db.execute(sql: "DELETE FROM vault_tier_key WHERE tier = ? AND version < ?", arguments: [tier, version])
+    }
+
+    func saveRecord(_ record: RecordRow) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO vault_record (id, type, schema_version, version, citizen, created_at_ms, shredded) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET version = excluded.version, shredded = excluded.shredded
+                """,
+            arguments: [record.id, record.type, record.schemaVersion, record.version, Data(record.citizen.bytes), Int64(record.createdAtMs), record.shredded])
+    }
+
+    func replaceFields(recordID: String, with fields: [FieldRow]) throws {
+        try db.execute(sql: "DELETE FROM vault_field WHERE record_id = ?", arguments: [recordID])
+        let insert = try db.cachedStatement(sql: "INSERT INTO vault_field (record_id, field, tier, ciphertext) VALUES (?, ?, ?, ?)")
+        for f in fields { try insert.execute(arguments: [recordID, f.field, f.tier, Data(f.ciphertext)]) }
+    }
+
+    func replaceDataKeys(recordID: String, with keys: [WrappedDataKey]) throws {
+        try db.execute(sql: "DELETE FROM vault_data_key WHERE record_id = ?", arguments: [recordID])
+        for k in keys { try updateDataKey(k) }
+    }
+
+    func updateDataKey(_ key: WrappedDataKey) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO vault_data_key (record_id, tier, tier_key_version, wrapped) VALUES (?, ?, ?, ?)",
+            arguments: [key.recordID, key.tier, key.tierKeyVersion, Data(key.wrapped)])
+    }
+
+    func replaceOpenings(recordID: String, with openings: [OpeningRow]) throws {
+        try db.execute(sql: "DELETE FROM vault_opening WHERE record_id = ?", arguments: [recordID])
+        let insert = try db.cachedStatement(sql: "INSERT INTO vault_opening (record_id, field, tier, commitment, ciphertext) VALUES (?, ?, ?, ?, ?)")
+        for o in openings { try insert.execute(arguments: [recordID, o.field, o.tier, Data(o.commitment), Data(o.ciphertext)]) }
+    }
+
+    func saveMember(_ member: Member) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO vault_member (id, role, clearance, revoked) VALUES (?, ?, ?, ?)",
+            arguments: [member.id, member.role.rawValue, member.clearance, member.revoked])
+    }
+
+    func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt {
+        let receipt = try ledger.append(entries, in: db)
+        for (offset, citizen) in citizens.enumerated() {
+            guard let citizen else { continue }
+            try db.execute(
+                sql: "INSERT INTO vault_citizen_event (citizen, ledger_idx) VALUES (?, ?)",
+                arguments: [Data(citizen.bytes), Int64(receipt.firstIndex) + Int64(offset)])
+        }
+        return receipt
+    }
+}

@@ -1,0 +1,66 @@
+import GRDB
+
+/// The vault's tables, as named GRDB migrations (never edited once committed; changes go in new ones).
+/// Only ciphertext, wrapped keys, commitments, pseudonyms and ids are stored: no plaintext column exists.
+public enum VaultSchema {
+    /// Adds the vault migrations to `migrator`.
+    public static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("vault-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE vault_tier (
+                    name TEXT PRIMARY KEY, rank INTEGER NOT NULL UNIQUE,
+                    current_version INTEGER NOT NULL, min_decryption_version INTEGER NOT NULL,
+                    rotating INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE vault_tier_key (
+                    tier TEXT NOT NULL REFERENCES vault_tier(name), version INTEGER NOT NULL, wrapped BLOB NOT NULL,
+                    PRIMARY KEY (tier, version)
+                ) WITHOUT ROWID;
+                CREATE TABLE vault_schema (type TEXT PRIMARY KEY, version INTEGER NOT NULL, json BLOB NOT NULL);
+                CREATE TABLE vault_record (
+                    id TEXT PRIMARY KEY, type TEXT NOT NULL, schema_version INTEGER NOT NULL, version INTEGER NOT NULL,
+                    citizen BLOB NOT NULL CHECK (length(citizen) = 32), created_at_ms INTEGER NOT NULL,
+                    shredded INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX vault_record_by_citizen ON vault_record(citizen);
+                CREATE TABLE vault_field (
+                    record_id TEXT NOT NULL REFERENCES vault_record(id), field TEXT NOT NULL, tier TEXT NOT NULL,
+                    ciphertext BLOB NOT NULL, PRIMARY KEY (record_id, field)
+                ) WITHOUT ROWID;
+                CREATE TABLE vault_data_key (
+                    record_id TEXT NOT NULL REFERENCES vault_record(id), tier TEXT NOT NULL,
+                    tier_key_version INTEGER NOT NULL, wrapped BLOB NOT NULL, PRIMARY KEY (record_id, tier)
+                ) WITHOUT ROWID;
+                CREATE INDEX vault_data_key_by_version ON vault_data_key(tier, tier_key_version, record_id);
+                CREATE TABLE vault_opening (
+                    record_id TEXT NOT NULL REFERENCES vault_record(id), field TEXT NOT NULL, tier TEXT NOT NULL,
+                    commitment BLOB NOT NULL CHECK (length(commitment) = 32), ciphertext BLOB NOT NULL,
+                    PRIMARY KEY (record_id, field)
+                ) WITHOUT ROWID;
+                CREATE TABLE vault_member (
+                    id TEXT PRIMARY KEY, role TEXT NOT NULL, clearance TEXT, revoked INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE vault_citizen_event (
+                    citizen BLOB NOT NULL, ledger_idx INTEGER NOT NULL REFERENCES ledger_entry(idx),
+                    PRIMARY KEY (citizen, ledger_idx)
+                ) WITHOUT ROWID;
+                """)
+        }
+    }
+}
+
+/// Opens the node's database with every migration (ledger and vault) applied.
+public enum NodeDatabase {
+    /// The database file inside a data directory.
+    public static func path(inDataDirectory directory: String) -> String { directory + "/civicvault.sqlite" }
+
+    /// Opens (creating the directory and file if needed) and migrates the database at `path`.
+    public static func open(path: String) throws -> DatabaseQueue {
+        let queue = try SQLiteDatabase.open(path: path)
+        var migrator = DatabaseMigrator()
+        LedgerSchema.register(in: &migrator)
+        VaultSchema.register(in: &migrator)
+        try migrator.migrate(queue)
+        return queue
+    }
+}
