@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "VaultLedgerTests", dependencies: ["VaultLedger"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "VaultProofsTests", dependencies: ["VaultProofs"], resources: [.copy("Vectors")], swiftSettings: strict),
-        .testTarget(name: "VaultCoreTests", dependencies: ["VaultCore"], swiftSettings: strict),
+        .testTarget(name: "VaultCoreTests", dependencies: ["VaultCore", "VaultSQLite", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(
             name: "VaultSQLiteTests",
             dependencies: ["VaultSQLite", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],

@@ -107,8 +107,9 @@ extension Vault {
             guard let record = try tx.record(id: id) else { return .failure(.recordNotFound(id)) }
             guard !record.shredded else { return .failure(.recordShredded(id)) }
             let (tierStates, _) = try tierLevels(tx)
-            var allowed = true
-            do { try authorize(caller, [.department, .officer], tx, action: "read records") } catch { allowed = false }
+            var refusal: VaultError?
+            do { try authorize(caller, [.department, .officer], tx, action: "read records") } catch let error as VaultError { refusal = error }
+            let allowed = refusal == nil
             let clearanceRank = caller.clearance.flatMap { tierStates[$0]?.rank } ?? (caller.role == .officer && caller.clearance == nil ? Int.max : -1)
             let keys = Dictionary(uniqueKeysWithValues: try tx.dataKeys(recordID: id).map { ($0.tier, $0) })
             var values: [String: FieldValue] = [:]
@@ -129,8 +130,7 @@ extension Vault {
             if !withheld.isEmpty { attributes["refused"] = .string(withheld.sorted().joined(separator: ",")) }
             let receipt = try tx.appendLedger([try entry(LedgerEntry.Kind.fieldRead, caller, attributes)], citizens: [record.citizen])
             if values.isEmpty && !withheld.isEmpty {
-                return .failure(allowed ? .insufficientClearance(field: withheld.sorted()[0], tier: "above \(caller.clearance ?? "none")")
-                                        : .forbidden("\(caller.role.rawValue) \(caller.id) may not read records"))
+                return .failure(refusal ?? .insufficientClearance(field: withheld.sorted()[0], tier: "above \(caller.clearance ?? "none")"))
             }
             return .success(RecordView(
                 recordID: id, type: record.type, version: record.version, fields: values, withheld: withheld.sorted(), ledgerIndex: receipt.firstIndex))

@@ -19,8 +19,8 @@ extension Vault {
             let existing = try tx.tiers()
             guard !existing.contains(where: { $0.name == name }) else { throw VaultError.tierExists(name) }
             guard !existing.contains(where: { $0.rank == rank }) else { throw VaultError.invalidSchema("rank \(rank) is taken") }
-            try tx.insertTierKey(try keyring.newKey(tier: name, version: 1))
             try tx.saveTier(TierState(name: name, rank: rank, currentVersion: 1, minDecryptionVersion: 1))
+            try tx.insertTierKey(try keyring.newKey(tier: name, version: 1))
             let receipt = try tx.appendLedger(
                 [try entry(LedgerEntry.Kind.tierCreated, caller, ["tier": .string(name), "rank": .u64(UInt64(rank)), "version": .u64(1)])],
                 citizens: [nil])
@@ -46,6 +46,12 @@ extension Vault {
     public func rotate(
         tier name: String, by caller: Caller, batchSize: Int = 500, progress: (RotationProgress) -> Void = { _ in }
     ) throws -> RotationProgress {
+        try beginRotation(tier: name, by: caller)
+        return try finishRotation(tier: name, by: caller, batchSize: batchSize, progress: progress)
+    }
+
+    /// Makes the next key version current and marks the tier as rotating (one transaction, one `key.rotated` entry).
+    func beginRotation(tier name: String, by caller: Caller) throws {
         try store.write { tx in
             try authorize(caller, [.officer], tx, action: "rotate keys")
             guard var tier = try tx.tiers().first(where: { $0.name == name }) else { throw VaultError.unknownTier(name) }
@@ -58,7 +64,6 @@ extension Vault {
                 [try entry(LedgerEntry.Kind.keyRotated, caller, ["tier": .string(name), "version": .u64(UInt64(next))])],
                 citizens: [nil])
         }
-        return try finishRotation(tier: name, by: caller, batchSize: batchSize, progress: progress)
     }
 
     /// Finishes every rotation a crash interrupted; returns what each did.
@@ -67,6 +72,7 @@ extension Vault {
     }
 
     func finishRotation(tier name: String, by caller: Caller, batchSize: Int, progress: (RotationProgress) -> Void) throws -> RotationProgress {
+        precondition(batchSize > 0, "rotation batch size must be positive")
         var total = 0
         while true {
             let (done, remaining, version) = try store.write { tx -> (Int, Int, Int) in

@@ -1,0 +1,30 @@
+import Foundation
+import GRDB
+import VaultCore
+import VaultCrypto
+import VaultLedger
+
+/// Everything a node keeps in its data directory, opened together: the database, the signed ledger in it, and
+/// the vault over both.
+public struct NodeStorage: Sendable {
+    /// The migrated database.
+    public let database: DatabaseQueue
+    /// The ledger, signing with the node's key under the node's name.
+    public let ledger: SQLiteLedgerStore
+    /// The vault.
+    public let vault: Vault
+
+    /// Opens (creating if needed) `<dataDirectory>/civicvault.sqlite` for the node with `keys`.
+    public static func open(dataDirectory: String, keys: NodeKeys, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock) throws -> NodeStorage {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let database = try NodeDatabase.open(path: NodeDatabase.path(inDataDirectory: dataDirectory))
+        let ledger = SQLiteLedgerStore(writer: database, signer: try LedgerSigner(name: keys.name, key: keys.signingKey), clock: clock)
+        let vault = Vault(store: SQLiteVaultStore(writer: database, ledger: ledger), keys: keys, clock: clock)
+        return NodeStorage(database: database, ledger: ledger, vault: vault)
+    }
+
+    /// Verifies the whole ledger (every leaf, subtree, block and the checkpoint) against the node's verifier key.
+    public func verifyLedger(progress: (UInt64) -> Void = { _ in }) throws -> LedgerVerifier.Summary {
+        try ledger.read { reader in try LedgerVerifier(verifierKey: ledger.signer.verifierKey).verify(reader, progress: progress) }
+    }
+}

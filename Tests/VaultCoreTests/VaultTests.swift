@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import Testing
+import VaultCrypto
+import VaultLedger
+@testable import VaultCore
+@testable import VaultSQLite
+
+@Suite struct VaultTests {
+    @Test func clearanceDecidesWhichFieldsAreReadAndRefusalsAreLogged() throws {
+        let f = try VaultFixture()
+        defer { f.cleanUp() }
+        try f.vault.grant(memberID: "clerk-1", role: .department, clearance: "internal", by: f.officer)
+        try f.vault.grant(memberID: "analyst-1", role: .department, clearance: "confidential", by: f.officer)
+        let receipt = try f.vault.createRecord(type: "citizen", nationalID: "38001010000", input: f.input("38001010000"), by: f.officer)
+        let clerk = Caller(member: try #require(try f.vault.member(id: "clerk-1")))
+        let view = try f.vault.readRecord(id: receipt.recordID, purpose: "benefit-check", by: clerk)
+        #expect(view.fields == ["district": .enumeration("north")])
+        #expect(view.withheld == ["birth_date", "full_name", "income", "national_id"])
+        let analyst = Caller(member: try #require(try f.vault.member(id: "analyst-1")))
+        let full = try f.vault.readRecord(id: receipt.recordID, purpose: "audit", by: analyst)
+        #expect(full.fields["full_name"] == .string("Mari Maasikas"))
+        #expect(full.fields["birth_date"] == .date(days: 3652))
+        #expect(full.withheld == ["income", "national_id"])
+        // The refusal is on the ledger, in the field.read entry of the clerk.
+        let log = try f.vault.accessLog(nationalID: "38001010000")
+        #expect(log.map(\.type) == ["record.created", "field.read", "field.read"])
+        #expect(log[1].actor == "clerk-1" && log[1].refused == ["birth_date", "full_name", "income", "national_id"] && log[1].purpose == "benefit-check")
+        #expect(log[2].fields == ["birth_date", "district", "full_name"])
+        // A requester may read nothing; the refusal is logged as well.
+        #expect(throws: VaultError.self) { try f.vault.readRecord(id: receipt.recordID, purpose: "loan", by: Caller(id: "bank-1", role: .requester)) }
+        #expect(try f.vault.accessLog(nationalID: "38001010000").last?.actor == "bank-1")
+        #expect(throws: VaultError.invalidPurpose) { try f.vault.readRecord(id: receipt.recordID, purpose: "Because I want to", by: analyst) }
+    }
+
+    @Test func aCiphertextCopiedToAnotherRecordOrFieldDoesNotDecrypt() throws {
+        let f = try VaultFixture()
+        defer { f.cleanUp() }
+        let a = try f.vault.createRecord(type: "citizen", nationalID: "1", input: f.input("1", name: "Alice"), by: f.officer)
+        let b = try f.vault.createRecord(type: "citizen", nationalID: "2", input: f.input("2", name: "Bob"), by: f.officer)
+        // Copy Alice's full_name ciphertext over Bob's: Bob's record must fail to read it, not show "Alice".
+        try f.storage.database.write { db in
+            try db.execute(sql: """
+                UPDATE vault_field SET ciphertext = (SELECT ciphertext FROM vault_field WHERE record_id = ? AND field = 'full_name')
+                WHERE record_id = ? AND field = 'full_name'
+                """, arguments: [a.recordID, b.recordID])
+        }
+        #expect(throws: VaultError.corrupt("field full_name of record \(b.recordID) does not decrypt")) {
+            try f.vault.readRecord(id: b.recordID, purpose: "audit", by: f.officer)
+        }
+        // Moving a ciphertext to another field of the same record fails too.
+        try f.storage.database.write { db in
+            try db.execute(sql: """
+                UPDATE vault_field SET ciphertext = (SELECT ciphertext FROM vault_field WHERE record_id = ? AND field = 'full_name')
+                WHERE record_id = ? AND field = 'birth_date'
+                """, arguments: [a.recordID, a.recordID])
+        }
+        #expect(throws: VaultError.self) { try f.vault.readRecord(id: a.recordID, purpose: "audit", by: f.officer) }
+    }
+
+    @Test func rotationKeepsEveryRecordReadableAndOldVersionsCanBeRetired() throws {
+        let f = try VaultFixture()
+        defer { f.cleanUp() }
+        let ids = try (0..<25).map { try f.vault.createRecord(type: "citizen", nationalID: "n\($0)", input: f.input("n\($0)", name: "Person \($0)"), by: f.officer).recordID }
+        var reports: [RotationProgress] = []
+        let done = try f.vault.rotate(tier: "confidential", by: f.officer, batchSize: 10) { reports.append($0) }
+        #expect(reports.map(\.rewrapped) == [10, 20, 25])
+        #expect(done.remaining == 0 && done.version == 2)
+        // A rotation interrupted after it began (as by a crash) blocks retiring, and resuming finishes it.
+        try f.vault.beginRotation(tier: "internal", by: f.officer)
+        #expect(throws: VaultError.rotationUnfinished(tier: "internal", remaining: 25)) {
+            try f.vault.retire(tier: "internal", below: 2, by: f.officer)
+        }
+        #expect(try f.vault.readRecord(id: ids[0], purpose: "audit", by: f.officer).fields["district"] == .enumeration("north"))
+        let resumed = try f.vault.resumeRotations(by: f.officer, batchSize: 7)
+        #expect(resumed == [RotationProgress(tier: "internal", version: 2, rewrapped: 25, remaining: 0)])
+        try f.vault.retire(tier: "internal", below: 2, by: f.officer)
+        try f.vault.retire(tier: "confidential", below: 2, by: f.officer)
+        for (i, id) in ids.enumerated() {
+            #expect(try f.vault.readRecord(id: id, purpose: "audit", by: f.officer).fields["full_name"] == .string("Person \(i)"))
+        }
+        #expect(try f.vault.tiers().first { $0.name == "confidential" }?.minDecryptionVersion == 2)
+        #expect(try f.storage.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM vault_tier_key WHERE tier = 'confidential'") } == 1)
+        #expect(try f.storage.verifyLedger().treeSize > 0)
+    }
+
+    @Test func aRevokedMemberCanNoLongerReadAndItsTiersAreRotated() throws {
+        let f = try VaultFixture()
+        defer { f.cleanUp() }
+        try f.vault.grant(memberID: "clerk-2", role: .department, clearance: "confidential", by: f.officer)
+        let r = try f.vault.createRecord(type: "citizen", nationalID: "3", input: f.input("3"), by: f.officer)
+        let clerk = Caller(member: try #require(try f.vault.member(id: "clerk-2")))
+        #expect(try f.vault.readRecord(id: r.recordID, purpose: "audit", by: clerk).fields.count == 3)
+        let rotations = try f.vault.revoke(memberID: "clerk-2", by: f.officer)
+        #expect(rotations.map(\.tier) == ["public", "internal", "confidential"])
+        #expect(throws: VaultError.forbidden("member clerk-2 is revoked")) {
+            try f.vault.readRecord(id: r.recordID, purpose: "audit", by: clerk)
+        }
+        #expect(try f.vault.readRecord(id: r.recordID, purpose: "audit", by: f.officer).fields.count == 5)
+    }
+
+    @Test func shreddedRecordsCannotBeReadAndTheLedgerStillVerifies() throws {
+        let f = try VaultFixture()
+        defer { f.cleanUp() }
+        let r = try f.vault.createRecord(type: "citizen", nationalID: "4", input: f.input("4"), by: f.officer)
+        #expect(throws: VaultError.forbidden("role department may not shred records")) {
+            try f.vault.shred(id: r.recordID, by: Caller(id: "clerk", role: .department, clearance: "restricted"))
+        }
+        try f.vault.shred(id: r.recordID, by: f.officer)
+        #expect(throws: VaultError.recordShredded(r.recordID)) { try f.vault.readRecord(id: r.recordID, purpose: "audit", by: f.officer) }
+        #expect(throws: VaultError.recordShredded(r.recordID)) { try f.vault.updateRecord(id: r.recordID, input: f.input("4"), by: f.officer) }
+        let left = try f.storage.database.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM vault_field WHERE record_id = ?1) + (SELECT COUNT(*) FROM vault_data_key WHERE record_id = ?1)
+                     + (SELECT COUNT(*) FROM vault_opening WHERE record_id = ?1)
+                """, arguments: [r.recordID])
+        }
+        #expect(left == 0)
+        let summary = try f.storage.verifyLedger()
+        #expect(summary.treeSize == 7)  // 4 tiers + schema + created + shredded
+        #expect(try f.vault.accessLog(nationalID: "4").map(\.type) == ["record.created", "record.shredded"])
+    }
+
+    @Test func updatesDestroyTheOldVersionAndBindTheNewOne() throws {
+        let f = try VaultFixture()
+        defer { f.cleanUp() }
+        let r = try f.vault.createRecord(type: "citizen", nationalID: "5", input: f.input("5", income: 100), by: f.officer)
+        let oldCipher = try f.storage.database.read { try Data.fetchOne($0, sql: "SELECT ciphertext FROM vault_field WHERE record_id = ? AND field = 'income'", arguments: [r.recordID]) }
+        let u = try f.vault.updateRecord(id: r.recordID, input: f.input("5", income: 200), by: f.officer)
+        #expect(u.version == 2)
+        #expect(try f.vault.readRecord(id: r.recordID, purpose: "audit", by: f.officer).fields["income"] == .integer(200))
+        // The old ciphertext, if restored, no longer decrypts (new DEK, new version in the AAD).
+        try f.storage.database.write { try $0.execute(sql: "UPDATE vault_field SET ciphertext = ? WHERE record_id = ? AND field = 'income'", arguments: [oldCipher, r.recordID]) }
+        #expect(throws: VaultError.self) { try f.vault.readRecord(id: r.recordID, purpose: "audit", by: f.officer) }
+        #expect(try f.vault.accessLog(nationalID: "5").map(\.type).prefix(2) == ["record.created", "record.updated"])
+    }
+
+    @Test func badInputIsRefusedBeforeAnythingIsWritten() throws {
+        let f = try VaultFixture()
+        defer { f.cleanUp() }
+        let before = try f.storage.ledger.treeSize()
+        var input = f.input("6")
+        input["favourite_colour"] = .string("blue")
+        #expect(throws: VaultError.unknownField("favourite_colour")) { try f.vault.createRecord(type: "citizen", nationalID: "6", input: input, by: f.officer) }
+        #expect(throws: VaultError.unknownRecordType("dog")) { try f.vault.createRecord(type: "dog", nationalID: "6", input: [:], by: f.officer) }
+        #expect(throws: VaultError.forbidden("role requester may not write records")) {
+            try f.vault.createRecord(type: "citizen", nationalID: "6", input: f.input("6"), by: Caller(id: "bank", role: .requester))
+        }
+        #expect(try f.storage.ledger.treeSize() == before)
+        #expect(try f.storage.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM vault_record") } == 0)
+    }
+}
