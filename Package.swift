@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "VaultCrypto", "VaultLedger", "VaultProofs", "VaultSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -34,7 +34,8 @@ public struct NoteVerifierKey: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a verifier key string, strictly: the key id must match the name and key.
     public init(parsing text: String) throws {
-        let parts = text.split(separator: "+", omittingEmptySubsequences: false)
+        // Split at the first two "+" only: the base64 key may contain "+" itself.
+        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].count == 8, let idBytes = Hex.decode(String(parts[1])),
             let keyBytes = Base64.decode(String(parts[2])), keyBytes.count == 33,
             keyBytes[0] == Self.ed25519Algorithm

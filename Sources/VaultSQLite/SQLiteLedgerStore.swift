@@ -86,3 +86,13 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
         try read { try $0.consistencyProof(oldSize: oldSize, treeSize: treeSize) }
     }
 }
+
+extension SQLiteLedgerStore {
+    /// Opens the database at `path` (migrating it) and runs `body` over one consistent snapshot of the
+    /// ledger, without any signing key: for proofs, entries, checkpoints and verification.
+    public static func read<T>(path: String, _ body: (SQLiteLedgerReader) throws -> T) throws -> T {
+        let queue = try SQLiteDatabase.open(path: path)
+        try LedgerSchema.migrator.migrate(queue)
+        return try queue.read { db in try body(SQLiteLedgerReader(db)) }
+    }
+}

@@ -33,3 +33,18 @@ import VaultCrypto
         #expect(NoteVerifierKey.isValidName("civicvault.example/health"))
     }
 }
+
+@Suite struct NoteKeyPlusInBase64Tests {
+    /// A key whose base64 contains '+' must round-trip (only the first two '+' separate the fields).
+    @Test func keysWithPlusInTheirBase64Parse() throws {
+        var found = 0
+        for seed in UInt8(0)...UInt8(60) {
+            let key = try Ed25519SigningKey(seed: SecureBytes(copying: [UInt8](repeating: seed, count: 32)))
+            let verifier = try NoteVerifierKey(name: "n", publicKey: key.publicKey)
+            let text = verifier.description
+            if text.split(separator: "+").count > 3 { found += 1 }
+            #expect(try NoteVerifierKey(parsing: text) == verifier)
+        }
+        #expect(found > 0)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import VaultCrypto
+import VaultLedger
 
 /// A failure the CLI reports as `error: <what>` and `hint: <what to do>` on standard error, then exits non-zero.
 struct CLIFailure: Error {
@@ -29,7 +30,21 @@ struct CLIFailure: Error {
             case .tooOpen: return CLIFailure(f.description, hint: "run `chmod 600` on it and check who could have read it")
             case .io: return CLIFailure(f.description, hint: "check the path and its permissions")
             }
+        case let f as LedgerError: return CLIFailure(f.description, hint: hint(for: f))
         default: return CLIFailure(String(describing: error))
+        }
+    }
+
+    /// What to do about a ledger error.
+    static func hint(for error: LedgerError) -> String {
+        switch error {
+        case .indexOutOfRange, .invalidTreeSizes: return "check the index and sizes against `civicvault ledger checkpoint`"
+        case .malformedEntryJSON, .invalidEntry, .malformedEntry:
+            return #"each line is {"type":..,"timestamp_ms":..,"actor":..,"attributes":{"k":{"string"|"bytes"|"u64":..}}} (docs/FORMAT.md 3.2)"#
+        case .entryMissing, .unexpectedEntry, .leafHashMismatch, .subtreeHashMismatch, .subtreeMissing, .blockMissing, .blockInvalid,
+            .checkpointInvalid:
+            return "the database was altered or damaged; restore it from a backup and compare with published checkpoints"
+        default: return "see docs/FORMAT.md section 3"
         }
     }
 }
