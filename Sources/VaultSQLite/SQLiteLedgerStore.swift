@@ -23,8 +23,9 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
 
     /// Opens (creating if needed) the database at `path` with CivicVault's durability settings and migrates it.
     public static func open(path: String, signer: LedgerSigner) throws -> SQLiteLedgerStore {
-        let queue = try SQLiteDatabase.open(path: path)
-        try LedgerSchema.migrator.migrate(queue)
+        // The node has one database: apply every migration (ledger and vault), so the ledger CLI and the
+        // vault can open the same file in any order.
+        let queue = try NodeDatabase.open(path: path)
         return SQLiteLedgerStore(writer: queue, signer: signer)
     }
 
@@ -91,8 +92,7 @@ extension SQLiteLedgerStore {
     /// Opens the database at `path` (migrating it) and runs `body` over one consistent snapshot of the
     /// ledger, without any signing key: for proofs, entries, checkpoints and verification.
     public static func read<T>(path: String, _ body: (SQLiteLedgerReader) throws -> T) throws -> T {
-        let queue = try SQLiteDatabase.open(path: path)
-        try LedgerSchema.migrator.migrate(queue)
+        let queue = try NodeDatabase.open(path: path)
         return try queue.read { db in try body(SQLiteLedgerReader(db)) }
     }
 }
