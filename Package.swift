@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "civicvault",
             dependencies: [
-                "VaultCrypto", "VaultLedger", "VaultProofs", "VaultSQLite",
+                "VaultCrypto", "VaultLedger", "VaultProofs", "VaultCore", "VaultSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -101,3 +101,14 @@ public enum FieldValue: Equatable, Sendable {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
+
+extension FieldValue {
+    /// The value as JSON: strings and enums as strings, integers as numbers, dates as "YYYY-MM-DD".
+    public var json: JSONValue {
+        switch self {
+        case let .string(s), let .enumeration(s): return .string(s)
+        case let .integer(i): return .integer(i)
+        case let .date(days): return .string(FieldValue.isoDate(fromDays: days))
+        }
+    }
+}

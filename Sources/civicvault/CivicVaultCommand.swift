@@ -7,7 +7,10 @@ struct CivicVaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "civicvault",
         abstract: "A privacy-preserving records vault with a verifiable transparency ledger.",
-        subcommands: [InitCommand.self, KeysCommand.self, StatusCommand.self, LedgerCommand.self, BenchCommand.self]
+        subcommands: [
+            InitCommand.self, KeysCommand.self, StatusCommand.self, SchemaCommand.self, RecordCommand.self, TierCommand.self,
+            GrantCommand.self, AccessLogCommand.self, LedgerCommand.self, BenchCommand.self,
+        ]
     )
 
     /// Runs the command; failures of ours print `error: ...` and `hint: ...` and exit 1.

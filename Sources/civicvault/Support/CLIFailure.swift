@@ -1,4 +1,5 @@
 import Foundation
+import VaultCore
 import VaultCrypto
 import VaultLedger
 
@@ -31,7 +32,24 @@ struct CLIFailure: Error {
             case .io: return CLIFailure(f.description, hint: "check the path and its permissions")
             }
         case let f as LedgerError: return CLIFailure(f.description, hint: hint(for: f))
+        case let f as VaultError: return CLIFailure(f.description, hint: hint(for: f))
         default: return CLIFailure(String(describing: error))
+        }
+    }
+
+    /// What to do about a vault error.
+    static func hint(for error: VaultError) -> String {
+        switch error {
+        case .invalidSchema: return "fix the schema file; docs/FORMAT.md and schemas/citizen.json show the shape"
+        case .unknownField, .missingField, .wrongType, .notAllowedValue: return "check the record against its schema (`civicvault schema list`)"
+        case .unknownTier: return "list tiers with `civicvault tier list`"
+        case .unknownRecordType: return "register the schema first: `civicvault schema add <file>`"
+        case .recordNotFound: return "list a citizen's records with `civicvault record list --national-id <id>`"
+        case .recordShredded: return "a shredded record is gone for good; its ledger entries remain"
+        case .invalidPurpose: return "use a purpose code such as benefit-check or audit"
+        case .rotationUnfinished: return "finish the rotation first: `civicvault tier rotate --resume`"
+        case .corrupt: return "run `civicvault ledger verify` and restore the database from a backup"
+        case .forbidden, .insufficientClearance, .memberNotFound, .tierExists: return "ask a data officer"
         }
     }
 

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import VaultCore
+import VaultSQLite
+
+/// `civicvault record put|get|list|shred`: citizens' records, encrypted at rest, every operation on the ledger.
+struct RecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record", abstract: "Store, read, list and shred records.",
+        subcommands: [RecordPutCommand.self, RecordGetCommand.self, RecordListCommand.self, RecordShredCommand.self])
+}
+
+/// `record put`: stores a record (values as a JSON object from --json or standard input).
+struct RecordPutCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "put", abstract: "Store a new record, or a new version with --id.")
+    @OptionGroup var node: NodeOptions
+    @Option(help: "Record type (a registered schema).") var type: String = "citizen"
+    @Option(help: "The citizen's national id (only its keyed pseudonym is stored).") var nationalId: String?
+    @Option(help: "Update this record instead of creating one.") var id: String?
+    @Option(help: "Field values as a JSON object; read from standard input when absent.") var json: String?
+
+    func validate() throws {
+        if id == nil && nationalId == nil { throw ValidationError("give --national-id for a new record, or --id to update one") }
+    }
+
+    func run() async throws {
+        let text = json ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        let input: [String: JSONValue]
+        do {
+            input = try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
+        } catch {
+            throw CLIFailure("the values are not a JSON object", hint: #"pass --json '{"full_name": "...", "birth_date": "1990-01-31"}'"#)
+        }
+        let vault = try node.open().vault
+        do {
+            let receipt = try id.map { try vault.updateRecord(id: $0, input: input, by: node.caller) }
+                ?? vault.createRecord(type: type, nationalID: nationalId!, input: input, by: node.caller)
+            try JSONOutput.print(["record": .string(receipt.recordID), "version": .integer(Int64(receipt.version)), "ledger_index": .integer(Int64(receipt.ledgerIndex))] as [String: JSONValue])
+        } catch { throw CLIFailure.from(error) }
+    }
+}
+
+/// `record get`: reads the fields the actor may see, for a purpose; the read is logged on the ledger.
+struct RecordGetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Read a record (logged on the ledger).")
+    @OptionGroup var node: NodeOptions
+    @Option(help: "Record id.") var id: String
+    @Option(help: "Why it is read: a code such as audit or benefit-check (public on the ledger).") var purpose: String
+
+    func run() async throws {
+        let vault = try node.open().vault
+        do {
+            let view = try vault.readRecord(id: id, purpose: purpose, by: node.caller)
+            try JSONOutput.print(RecordViewJSON(view))
+        } catch { throw CLIFailure.from(error) }
+    }
+}
+
+/// `record list`: the records of a citizen (ids and metadata only).
+struct RecordListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List a citizen's records.")
+    @OptionGroup var node: NodeOptions
+    @Option(help: "The citizen's national id.") var nationalId: String
+
+    func run() async throws {
+        let vault = try node.open().vault
+        do {
+            for row in try vault.records(ofCitizen: nationalId, by: node.caller) {
+                try JSONOutput.print(["record": .string(row.id), "type": .string(row.type), "version": .integer(Int64(row.version)), "shredded": .bool(row.shredded)] as [String: JSONValue])
+            }
+        } catch { throw CLIFailure.from(error) }
+    }
+}
+
+/// `record shred`: crypto-shreds a record.
+struct RecordShredCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "shred", abstract: "Crypto-shred a record: its keys, values and openings are destroyed.")
+    @OptionGroup var node: NodeOptions
+    @Option(help: "Record id.") var id: String
+
+    func run() async throws {
+        let vault = try node.open().vault
+        do {
+            let index = try vault.shred(id: id, by: node.caller)
+            print("shredded \(id) (ledger index \(index))")
+        } catch { throw CLIFailure.from(error) }
+    }
+}
+
+/// The JSON shape of a read record.
+struct RecordViewJSON: Encodable {
+    let record: String
+    let type: String
+    let version: Int
+    let fields: [String: JSONValue]
+    let withheld: [String]
+    let ledger_index: UInt64
+
+    init(_ view: RecordView) {
+        record = view.recordID
+        type = view.type
+        version = view.version
+        fields = view.fields.mapValues(\.json)
+        withheld = view.withheld
+        ledger_index = view.ledgerIndex
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import VaultCore
+import VaultSQLite
+
+/// `--keys`, `--data` and `--actor`: what every vault command needs to open the node and act as someone.
+struct NodeOptions: ParsableArguments {
+    @OptionGroup var keyOptions: KeyOptions
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(help: "Actor id recorded on the ledger for this operation (the operator acts as an officer).")
+    var actor: String = "operator"
+
+    /// The caller: the operator at the command line, an officer with full clearance.
+    var caller: Caller { .operatorCLI(id: actor) }
+
+    /// Opens the node's storage; creates the standard tiers on first use.
+    func open() throws -> NodeStorage {
+        let keys = try keyOptions.loadNodeKeys()
+        do {
+            let storage = try NodeStorage.open(dataDirectory: dataOptions.data, keys: keys)
+            try storage.vault.createStandardTiersIfNeeded(by: caller)
+            return storage
+        } catch {
+            throw CLIFailure.from(error)
+        }
+    }
+}
+
+/// Prints JSON values the same way everywhere: sorted keys, no escaped slashes, one document per call.
+enum JSONOutput {
+    static func print(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}
