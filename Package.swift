@@ -75,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "civicvaultTests",
-            dependencies: ["civicvault", "VaultSQLite", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["civicvault", "VaultCore", "VaultSQLite", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
     ]
