@@ -7,7 +7,7 @@ struct CivicVaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "civicvault",
         abstract: "A privacy-preserving records vault with a verifiable transparency ledger.",
-        subcommands: [InitCommand.self, KeysCommand.self, StatusCommand.self]
+        subcommands: [InitCommand.self, KeysCommand.self, StatusCommand.self, BenchCommand.self]
     )
 
     /// Runs the command; failures of ours print `error: ...` and `hint: ...` and exit 1.

@@ -4,7 +4,7 @@ import VaultCrypto
 
 /// The prover refuses false statements with a typed error, before any group operation.
 @Suite struct RefusalTests {
-    private func refuses(_ value: Scalar, _ predicate: Predicate, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func refuses(_ value: Scalar, _ predicate: AttributePredicate, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let (c, o) = Commitment.commit(to: value)
         let statement = try Statement(c, predicate)
         let ops = counting {

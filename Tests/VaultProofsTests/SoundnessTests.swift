@@ -74,14 +74,14 @@ import VaultCrypto
     }
 
     /// Predicates near `p`: other thresholds (±1), bit lengths (±1), set members, values and types.
-    static func neighbours(of p: Predicate) -> [Predicate] {
+    static func neighbours(of p: AttributePredicate) -> [AttributePredicate] {
         let one = Scalar.one
         switch p {
         case .knowsOpening: return [.equals(Scalar(42)), .atLeast(Scalar(0), bits: 8)]
         case let .equals(a): return [.equals(a + one), .equals(a - one), .knowsOpening, .member(of: [a, a + one])]
         case let .equalsCommitment(j): return [.knowsOpening, .equalsCommitment(j + 1)]
         case let .inSet(values):
-            var out: [Predicate] = [.member(of: Array(values.dropLast())), .member(of: values + [Scalar(999)])]
+            var out: [AttributePredicate] = [.member(of: Array(values.dropLast())), .member(of: values + [Scalar(999)])]
             out.append(.member(of: [Scalar(1234)] + values.dropFirst()))
             if values.count == 1 { out.append(.equals(values[0])) }
             return out

@@ -47,7 +47,7 @@ import VaultCrypto
     }
 
     @Test func memberOfSortsAndDeduplicates() throws {
-        let p = Predicate.member(of: [Scalar(9), Scalar(3), Scalar(300), Scalar(3)])
+        let p = AttributePredicate.member(of: [Scalar(9), Scalar(3), Scalar(300), Scalar(3)])
         #expect(p == .inSet([Scalar(3), Scalar(9), Scalar(300)]))
         _ = try Statement(c0, p)
     }
@@ -72,12 +72,12 @@ import VaultCrypto
     }
 
     @Test func bitLengths() {
-        #expect(Predicate.bitLength(0) == 1)
-        #expect(Predicate.bitLength(1) == 1)
-        #expect(Predicate.bitLength(2) == 2)
-        #expect(Predicate.bitLength(29_999) == 15)
-        #expect(Predicate.bitLength(65_535) == 16)
-        #expect(Predicate.bitLength(65_536) == 17)
-        #expect(Predicate.bitLength(UInt64.max) == 64)
+        #expect(AttributePredicate.bitLength(0) == 1)
+        #expect(AttributePredicate.bitLength(1) == 1)
+        #expect(AttributePredicate.bitLength(2) == 2)
+        #expect(AttributePredicate.bitLength(29_999) == 15)
+        #expect(AttributePredicate.bitLength(65_535) == 16)
+        #expect(AttributePredicate.bitLength(65_536) == 17)
+        #expect(AttributePredicate.bitLength(UInt64.max) == 64)
     }
 }
