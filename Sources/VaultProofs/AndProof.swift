@@ -79,6 +79,12 @@ enum AndProof {
 
     static func verify(_ proof: Proof, _ statement: Statement, context: ProofContext) throws(ProofError) {
         let parsed = proof.statementEncoding == statement.encoded ? proof : try Proof(decoding: proof.encoded, for: statement)
+        guard try transcript(of: parsed, statement, context: context).challenge() == parsed.challenge else { throw .verificationFailed }
+    }
+
+    /// The verifier's transcript: statement and context, then every prover message recomputed from the responses.
+    /// For a valid proof it is byte for byte the prover's (the vectors record it).
+    static func transcript(of parsed: Proof, _ statement: Statement, context: ProofContext) throws(ProofError) -> Transcript {
         var t = Transcript(type: statement.proofType, statement: statement, context: context)
         let c = parsed.challenge
         for (clause, section) in zip(statement.clauses, parsed.clauses) {
@@ -103,6 +109,6 @@ enum AndProof {
                 throw .verificationFailed
             }
         }
-        guard t.challenge() == c else { throw .verificationFailed }
+        return t
     }
 }

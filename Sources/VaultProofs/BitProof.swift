@@ -45,7 +45,8 @@ enum BitProof {
         let zero = Group.base(r)
         let one = Group.add(zero, p)
         let real = Group.base(k)
-        let signed = bit == 0 ? cSim : cSim.negated
+        let negated = cSim.negated
+        let signed = bit == 0 ? cSim : negated
         let simulated = Group.add(Group.base(zSim - cSim * r), Group.mul(p, signed))
         return Pending(
             bit: bit, blinding: r, k: k, simulatedChallenge: cSim, simulatedResponse: zSim,

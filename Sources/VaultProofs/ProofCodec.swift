@@ -18,7 +18,7 @@ enum ClauseProof: Sendable {
     }
 
     /// Bytes of the section that `predicate` needs.
-    static func byteCount(_ predicate: Predicate) -> Int {
+    static func byteCount(_ predicate: AttributePredicate) -> Int {
         switch predicate {
         case .knowsOpening: return OpeningProof.Response.byteCount
         case .equals, .equalsCommitment: return EqualityProof.Response.byteCount
@@ -28,7 +28,7 @@ enum ClauseProof: Sendable {
         }
     }
 
-    static func decode(_ r: inout ByteReader, _ predicate: Predicate, challenge c: Scalar) throws(ProofError) -> ClauseProof {
+    static func decode(_ r: inout ByteReader, _ predicate: AttributePredicate, challenge c: Scalar) throws(ProofError) -> ClauseProof {
         switch predicate {
         case .knowsOpening: return .opening(try OpeningProof.Response.decode(&r))
         case .equals, .equalsCommitment: return .equality(try EqualityProof.Response.decode(&r))

@@ -33,6 +33,23 @@ public enum ProofCost {
         }
     }
 
+    /// Length of the Fiat-Shamir transcript that the single SHA-512 of prove and of verify hashes.
+    public static func transcriptByteCount(_ statement: Statement, context: ProofContext) -> Int {
+        func item(_ label: String, _ length: Int) -> Int { 8 + label.utf8.count + length }
+        var total = item("domain", ProofLabels.transcriptDomain.count) + item("protocol", ProofLabels.protocolName.count)
+        total += item("version", 1) + item("proof-type", 1) + item("statement", statement.encoded.count) + item("context", context.encoded.count)
+        let range = { (n: Int) in n * item("B", 32) + 2 * n * item("A0", 32) + 2 * item("T1", 32) }
+        for clause in statement.clauses {
+            switch clause.predicate {
+            case .knowsOpening, .equals, .equalsCommitment: total += item("A", 32)
+            case let .inSet(values): total += values.count * item("A", 32)
+            case let .atLeast(_, n), let .atMost(_, n): total += range(n)
+            case let .between(_, _, n): total += 2 * range(n)
+            }
+        }
+        return total
+    }
+
     /// Per bit: B (1 base, 1 add), real A (1 base), simulated A (1 base, 1 var, 1 add); link T1, T2.
     private static func rangeProve(_ n: Int) -> OperationCount {
         OperationCount(variableBase: n + 2, fixedBase: 3 * n + 2, additions: 2 * n + 2)

@@ -34,7 +34,7 @@ public struct Statement: Equatable, Sendable {
             case let .inSet(values):
                 guard (1...maxCount).contains(values.count) else { throw .invalidStatement("clause \(i): a set needs 1...\(maxCount) members") }
                 for j in values.indices.dropFirst() where !Scalar.precedes(values[j - 1], values[j]) {
-                    throw .invalidStatement("clause \(i): set members must be strictly ascending (use Predicate.member(of:))")
+                    throw .invalidStatement("clause \(i): set members must be strictly ascending (use AttributePredicate.member(of:))")
                 }
             case let .atLeast(_, bits), let .atMost(_, bits):
                 try Self.checkBits(bits, clause: i)
@@ -50,7 +50,7 @@ public struct Statement: Equatable, Sendable {
     }
 
     /// A statement of one predicate about one commitment.
-    public init(_ commitment: Commitment, _ predicate: Predicate) throws(ProofError) {
+    public init(_ commitment: Commitment, _ predicate: AttributePredicate) throws(ProofError) {
         try self.init(commitments: [commitment], clauses: [Clause(commitment: 0, predicate: predicate)])
     }
 
@@ -103,7 +103,7 @@ public struct Statement: Equatable, Sendable {
             let at = r.offset
             let type = try r.u8()
             let index = Int(try r.u8())
-            let predicate: Predicate
+            let predicate: AttributePredicate
             switch type {
             case 0x01: predicate = .knowsOpening
             case 0x02: predicate = .equals(try r.scalar())

@@ -27,6 +27,8 @@ import VaultCrypto
         #expect(proving == ProofCost.prove(m.statement))
         let verifying = try counting { try Verifier.verify(m.proof.encoded, for: m.statement, context: m.context, now: 0) }
         #expect(verifying == ProofCost.verify(m.statement))
+        let t = try AndProof.transcript(of: m.proof, m.statement, context: m.context)
+        #expect(t.bytes.count == ProofCost.transcriptByteCount(m.statement, context: m.context))
     }
 
     @Test func rangeCostsAreWhatTheNotesSay() throws {
@@ -45,7 +47,7 @@ import VaultCrypto
 
     @Test func boundaryValuesProve() throws {
         // The extremes of each range are inside it.
-        let cases: [(Scalar, Predicate)] = [
+        let cases: [(Scalar, AttributePredicate)] = [
             (Scalar(10), .atLeast(Scalar(10), bits: 4)), (Scalar(25), .atLeast(Scalar(10), bits: 4)),
             (Scalar(10), .atMost(Scalar(10), bits: 4)), (Scalar(0), .atMost(Scalar(10), bits: 4)),
             (Scalar(1000), .between(Scalar(1000), Scalar(5000), bits: 12)), (Scalar(5000), .between(Scalar(1000), Scalar(5000), bits: 12)),

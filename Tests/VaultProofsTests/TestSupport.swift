@@ -41,7 +41,7 @@ struct Fixture: CustomTestStringConvertible, Sendable {
         try ProofContext(requester: requester, nonce: nonce, expiry: expiry, predicate: predicate, ledgerIndex: ledgerIndex, checkpointHash: checkpointHash)
     }
 
-    static func one(_ name: String, _ value: Scalar, _ predicate: Predicate) -> Fixture {
+    static func one(_ name: String, _ value: Scalar, _ predicate: AttributePredicate) -> Fixture {
         Fixture(name: name, values: [value], clauses: [Clause(commitment: 0, predicate: predicate)])
     }
 

@@ -5,7 +5,7 @@ import VaultCrypto
 /// Range predicates carry their bit length n (1...64): `atLeast(t, n)` means v - t is in [0, 2^n), `atMost(t, n)`
 /// that t - v is, `between(t1, t2, n)` both; arithmetic is modulo ℓ, which for honest encodings (integers,
 /// signed days) means exactly t <= v < t + 2^n, t - 2^n < v <= t and t1 <= v <= t2.
-public enum Predicate: Equatable, Sendable {
+public enum AttributePredicate: Equatable, Sendable {
     /// The prover knows an opening (v, r) of the commitment.
     case knowsOpening
     /// v == a for the public scalar a.
@@ -22,7 +22,7 @@ public enum Predicate: Equatable, Sendable {
     case between(Scalar, Scalar, bits: Int)
 
     /// Set membership over `values`, sorted and deduplicated into canonical order.
-    public static func member(of values: [Scalar]) -> Predicate {
+    public static func member(of values: [Scalar]) -> AttributePredicate {
         var sorted: [Scalar] = []
         for v in values.sorted(by: Scalar.precedes) where sorted.last != v { sorted.append(v) }
         return .inSet(sorted)
@@ -50,9 +50,9 @@ public struct Clause: Equatable, Sendable {
     /// Index of the commitment in the statement.
     public let commitment: Int
     /// What is claimed about its value.
-    public let predicate: Predicate
+    public let predicate: AttributePredicate
 
-    public init(commitment: Int, predicate: Predicate) {
+    public init(commitment: Int, predicate: AttributePredicate) {
         self.commitment = commitment
         self.predicate = predicate
     }

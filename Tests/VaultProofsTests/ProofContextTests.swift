@@ -1,0 +1,43 @@
+import Testing
+import VaultCrypto
+@testable import VaultProofs
+
+@Suite struct ProofContextTests {
+    @Test func encodingIsTheDocumentedLayoutAndRoundTrips() throws {
+        let ctx = try ProofContext(requester: "bank", nonce: [UInt8](repeating: 0xaa, count: 16), expiry: 0x0102030405060708,
+                                   predicate: "age>=18", ledgerIndex: 9, checkpointHash: [UInt8](repeating: 0x11, count: 32))
+        let expected: [UInt8] = [0x01, 0x00, 0x04] + Array("bank".utf8) + [16] + [UInt8](repeating: 0xaa, count: 16)
+            + [1, 2, 3, 4, 5, 6, 7, 8] + [0x00, 0x07] + Array("age>=18".utf8) + [0, 0, 0, 0, 0, 0, 0, 9] + [UInt8](repeating: 0x11, count: 32)
+        #expect(ctx.encoded == expected)
+        #expect(try ProofContext(decoding: expected) == ctx)
+    }
+
+    @Test func fieldsAreValidated() {
+        let hash = [UInt8](repeating: 0, count: 32)
+        let nonce = [UInt8](repeating: 1, count: 16)
+        #expect(throws: ProofError.self) { try ProofContext(requester: "", nonce: nonce, expiry: 1, predicate: "p", ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: Array(nonce.prefix(15)), expiry: 1, predicate: "p", ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: [UInt8](repeating: 1, count: 65), expiry: 1, predicate: "p", ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "", ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "p", ledgerIndex: 0, checkpointHash: Array(hash.prefix(31))) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: String(repeating: "x", count: 1025), nonce: nonce, expiry: 1, predicate: "p", ledgerIndex: 0, checkpointHash: hash) }
+    }
+
+    @Test func decodingIsStrict() throws {
+        let e = try Fixture.context(predicate: "p").encoded
+        #expect(throws: ProofError.unknownVersion(what: "proof context", version: 0)) { try ProofContext(decoding: [0] + e.dropFirst()) }
+        #expect(throws: ProofError.trailingBytes(what: "proof context", offset: e.count)) { try ProofContext(decoding: e + [0]) }
+        for n in 0..<e.count {
+            #expect(throws: ProofError.self) { try ProofContext(decoding: Array(e.prefix(n))) }
+        }
+        var badUTF8 = e
+        badUTF8[3] = 0xff
+        #expect(throws: ProofError.invalidContext("string is not valid UTF-8")) { try ProofContext(decoding: badUTF8) }
+    }
+
+    @Test func expiry() throws {
+        let ctx = try Fixture.context(expiry: 100, predicate: "p")
+        try ctx.checkNotExpired(now: 100)
+        #expect(throws: ProofError.expired(expiry: 100, now: 101)) { try ctx.checkNotExpired(now: 101) }
+    }
+}
