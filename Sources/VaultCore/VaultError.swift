@@ -33,6 +33,12 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case rotationUnfinished(tier: String, remaining: Int)
     /// No schema is registered for this record type.
     case unknownRecordType(String)
+    /// An attestation predicate is malformed or does not fit the field.
+    case invalidPredicate(String)
+    /// The prover refused: the record's value does not satisfy the predicate.
+    case predicateFalse
+    /// Policy refused the request; names the rule (or that none matched).
+    case policyDenied(String)
 
     public var description: String {
         switch self {
@@ -52,6 +58,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tierExists(name): return "tier \(name) already exists"
         case let .rotationUnfinished(tier, remaining): return "tier \(tier) still has \(remaining) data keys under old versions"
         case let .unknownRecordType(type): return "no schema for record type \(type)"
+        case let .invalidPredicate(why): return "invalid predicate: \(why)"
+        case .predicateFalse: return "the record does not satisfy the predicate; no attestation was made"
+        case let .policyDenied(why): return "policy: \(why)"
         }
     }
 }

@@ -15,11 +15,19 @@ public protocol VaultReading {
     func countDataKeys(tier: String, wrappedBelow version: Int) throws -> Int
     func openings(recordID: String) throws -> [OpeningRow]
     func member(id: String) throws -> Member?
+    /// The installed attestation policy, if any.
+    func policy() throws -> Policy?
     func members() throws -> [Member]
     /// Ledger indices of entries that concern `citizen`, ascending.
     func citizenEvents(citizen: Pseudonym) throws -> [UInt64]
     /// The ledger entry at `index`, decoded.
     func ledgerEntry(at index: UInt64) throws -> LedgerEntry
+    /// The canonical bytes of the ledger entry at `index`.
+    func ledgerEntryBytes(at index: UInt64) throws -> [UInt8]
+    /// The latest signed checkpoint note, exactly as stored.
+    func ledgerCheckpoint() throws -> String?
+    /// An inclusion proof of `index` in the tree of `treeSize` entries.
+    func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof
 }
 
 /// Write access inside one transaction: everything written, including the ledger entries, commits together or not
@@ -35,6 +43,7 @@ public protocol VaultWriting: VaultReading {
     func updateDataKey(_ key: WrappedDataKey) throws
     func replaceOpenings(recordID: String, with openings: [OpeningRow]) throws
     func saveMember(_ member: Member) throws
+    func savePolicy(_ policy: Policy) throws
     /// Appends entries to the ledger in this transaction; `citizens[i]` (if any) indexes entry i in that citizen's log.
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt
 }

@@ -89,6 +89,12 @@ struct SQLiteVaultTransaction: VaultWriting {
         Member(id: row["id"], role: Role(rawValue: row["role"]) ?? .requester, clearance: row["clearance"], revoked: row["revoked"])
     }
 
+    func policy() throws -> Policy? {
+        try Data.fetchOne(db, sql: "SELECT json FROM vault_policy ORDER BY version DESC LIMIT 1").map {
+            do { return try JSONDecoder().decode(Policy.self, from: $0) } catch { throw VaultError.corrupt("stored policy") }
+        }
+    }
+
     func citizenEvents(citizen: Pseudonym) throws -> [UInt64] {
         try Int64.fetchAll(db, sql: "SELECT ledger_idx FROM vault_citizen_event WHERE citizen = ? ORDER BY ledger_idx", arguments: [Data(citizen.bytes)])
             .map { UInt64($0) }
@@ -96,6 +102,16 @@ struct SQLiteVaultTransaction: VaultWriting {
 
     func ledgerEntry(at index: UInt64) throws -> LedgerEntry {
         try EntryCodec.decode(try SQLiteLedgerReader(db).entry(at: index).bytes)
+    }
+
+    func ledgerEntryBytes(at index: UInt64) throws -> [UInt8] {
+        try SQLiteLedgerReader(db).entry(at: index).bytes
+    }
+
+    func ledgerCheckpoint() throws -> String? { try SQLiteLedgerReader(db).checkpointNote() }
+
+    func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof {
+        try SQLiteLedgerReader(db).inclusionProof(index: index, treeSize: treeSize)
     }
 
     // MARK: writing
@@ -160,6 +176,10 @@ struct SQLiteVaultTransaction: VaultWriting {
         try db.execute(
             sql: "INSERT OR REPLACE INTO vault_member (id, role, clearance, revoked) VALUES (?, ?, ?, ?)",
             arguments: [member.id, member.role.rawValue, member.clearance, member.revoked])
+    }
+
+    func savePolicy(_ policy: Policy) throws {
+        try db.execute(sql: "INSERT INTO vault_policy (version, json) VALUES (?, ?)", arguments: [policy.version, try JSONEncoder().encode(policy)])
     }
 
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt {

@@ -46,6 +46,9 @@ public enum VaultSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("vault-v2-policy") { db in
+            try db.execute(sql: "CREATE TABLE vault_policy (version INTEGER PRIMARY KEY, json BLOB NOT NULL)")
+        }
     }
 }
 

@@ -49,7 +49,9 @@ struct CLIFailure: Error {
         case .invalidPurpose: return "use a purpose code such as benefit-check or audit"
         case .rotationUnfinished: return "finish the rotation first: `civicvault tier rotate --resume`"
         case .corrupt: return "run `civicvault ledger verify` and restore the database from a backup"
-        case .forbidden, .insufficientClearance, .memberNotFound, .tierExists: return "ask a data officer"
+        case .forbidden, .insufficientClearance, .memberNotFound, .tierExists, .policyDenied: return "ask a data officer"
+        case .invalidPredicate: return #"e.g. --predicate '{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}'"#
+        case .predicateFalse: return "nothing was recorded; the requester learns only that no attestation exists"
         }
     }
 

@@ -1,0 +1,65 @@
+import Foundation
+import VaultCrypto
+
+/// The node's attestation rules (the platform's "smart contracts"): which requester may ask which predicate about
+/// which record type for which purpose, and which requests wait for an officer's approval. Declarative JSON;
+/// every installed version goes on the ledger with its hash, and every decision names the rule that made it.
+public struct Policy: Codable, Equatable, Sendable {
+    /// One rule. `requesters` are exact ids or prefixes ending in `*`; `allow` lists `field:kind` pairs
+    /// (kinds: age_at_least, below, range, in, equals).
+    public struct Rule: Codable, Equatable, Sendable {
+        public let id: String
+        public let requesters: [String]
+        public let record_type: String
+        public let allow: [String]
+        public let purposes: [String]
+        public let approval: Bool?
+
+        func matches(requester: String) -> Bool {
+            requesters.contains { $0.hasSuffix("*") ? requester.hasPrefix(String($0.dropLast())) : requester == $0 }
+        }
+    }
+
+    /// The policy version (increases with every change).
+    public let version: Int
+    /// The rules, tried in order.
+    public let rules: [Rule]
+
+    /// The outcome of evaluating a request: the rule that allowed it and whether an officer must approve it.
+    public struct Decision: Equatable, Sendable {
+        public let ruleID: String
+        public let needsApproval: Bool
+    }
+
+    /// Parses and checks a policy file.
+    public static func parse(_ data: Data) throws -> Policy {
+        let policy: Policy
+        do { policy = try JSONDecoder().decode(Policy.self, from: data) } catch {
+            throw VaultError.invalidSchema("policy is not valid JSON of the documented shape")
+        }
+        var ids = Set<String>()
+        for rule in policy.rules {
+            guard !rule.id.isEmpty, ids.insert(rule.id).inserted else { throw VaultError.invalidSchema("policy rule ids must be unique and non-empty") }
+            guard !rule.requesters.isEmpty, !rule.allow.isEmpty, !rule.purposes.isEmpty else {
+                throw VaultError.invalidSchema("policy rule \(rule.id) needs requesters, allow and purposes")
+            }
+        }
+        return policy
+    }
+
+    /// SHA-256 of the canonical JSON (sorted keys): the hash recorded on the ledger.
+    public var hash: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return SHA256.hash(Array((try? encoder.encode(self)) ?? Data()))
+    }
+
+    /// The first rule that allows every predicate of the request, or `policyDenied` naming why.
+    public func evaluate(requester: String, recordType: String, predicates: [PredicateSpec], purpose: String) throws -> Decision {
+        let wanted = predicates.map { "\($0.field):\($0.kind)" }
+        for rule in rules where rule.matches(requester: requester) && rule.record_type == recordType && rule.purposes.contains(purpose) {
+            if wanted.allSatisfy(rule.allow.contains) { return Decision(ruleID: rule.id, needsApproval: rule.approval ?? false) }
+        }
+        throw VaultError.policyDenied("no rule of policy v\(version) lets \(requester) ask \(wanted.joined(separator: " and ")) about \(recordType) for \(purpose)")
+    }
+}
