@@ -9,7 +9,8 @@ struct CivicVaultCommand: AsyncParsableCommand {
         abstract: "A privacy-preserving records vault with a verifiable transparency ledger.",
         subcommands: [
             InitCommand.self, KeysCommand.self, StatusCommand.self, SchemaCommand.self, RecordCommand.self, TierCommand.self,
-            GrantCommand.self, AccessLogCommand.self, LedgerCommand.self, BenchCommand.self,
+            GrantCommand.self, AccessLogCommand.self, PolicyCommand.self, AttestCommand.self, VerifyCommand.self, LedgerCommand.self,
+            BenchCommand.self,
         ]
     )
 

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import VaultCore
+import VaultCrypto
+import VaultLedger
+
+/// `civicvault verify <bundle.json> --ledger-key <key>`: checks an attestation bundle offline (no database, no
+/// network). Exit 0 only when every check holds; otherwise names the check that failed.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify", abstract: "Verify an attestation bundle offline.")
+    @Argument(help: "The bundle file.") var bundle: String
+    @Option(help: "The node's note verifier key (<name>+<id>+<base64>), or a file containing it (e.g. node.pub).") var ledgerKey: String
+    @Option(help: "Insist the bundle was made for this requester.") var requester: String?
+    @Option(help: "Insist on this nonce (hex).") var nonce: String?
+    @Option(help: "Verify as of this time (seconds since 1970), default now.") var now: UInt64?
+
+    func run() async throws {
+        let keyText = FileManager.default.fileExists(atPath: ledgerKey)
+            ? String(decoding: FileManager.default.contents(atPath: ledgerKey) ?? Data(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            : ledgerKey
+        let key: NoteVerifierKey
+        do { key = try NoteVerifierKey(parsing: keyText) } catch {
+            throw CLIFailure("--ledger-key is not a note verifier key", hint: "use the contents of the node's node.pub (`civicvault keys show`)")
+        }
+        guard let data = FileManager.default.contents(atPath: bundle) else { throw CLIFailure("cannot read \(bundle)", hint: "check the path") }
+        var nonceBytes: [UInt8]?
+        if let nonce {
+            guard let bytes = Hex.decode(nonce) else { throw CLIFailure("--nonce is not hex", hint: "give the nonce you sent, in hex") }
+            nonceBytes = bytes
+        }
+        do {
+            let verified = try BundleVerifier(ledgerKey: key).verify(
+                try AttestationBundle.decode(data), now: now ?? UInt64(Date().timeIntervalSince1970), requester: requester, nonce: nonceBytes)
+            print("ok: \(verified.predicate) holds for a \(verified.recordType) record (ledger entry \(verified.ledgerIndex) in a tree of \(verified.treeSize)), for \(verified.requester), until \(verified.expiry)")
+        } catch let failure as BundleVerifier.Failure {
+            throw CLIFailure("bundle does not verify: \(failure.check): \(failure.detail)", hint: "ask the requester for a fresh bundle; do not trust this one")
+        } catch { throw CLIFailure.from(error) }
+    }
+}
