@@ -23,7 +23,7 @@ enum AndProof {
     private enum Witness {
         case opening(Opening)
         case logH(Scalar)
-        case member(Opening, Int)
+        case member(Opening, Int, [Scalar])
         case ranges([(d: Scalar, rd: Scalar, bits: Int)])
     }
 
@@ -48,10 +48,12 @@ enum AndProof {
                 var index: Int?
                 for (j, a) in values.enumerated() where a == o.value { index = j }
                 guard let m = index else { throw .falseStatement(clause: i) }
-                witnesses.append(.member(o, m))
-            case let .atLeast(t, bits), let .atMost(t, bits):
-                let side: RangeProof.Side = clause.predicate.typeCode == 0x05 ? .atLeast : .atMost
-                guard let (d, rd) = RangeProof.difference(o, side: side, threshold: t, bits: bits) else { throw .falseStatement(clause: i) }
+                witnesses.append(.member(o, m, values))
+            case let .atLeast(t, bits):
+                guard let (d, rd) = RangeProof.difference(o, side: .atLeast, threshold: t, bits: bits) else { throw .falseStatement(clause: i) }
+                witnesses.append(.ranges([(d, rd, bits)]))
+            case let .atMost(t, bits):
+                guard let (d, rd) = RangeProof.difference(o, side: .atMost, threshold: t, bits: bits) else { throw .falseStatement(clause: i) }
                 witnesses.append(.ranges([(d, rd, bits)]))
             case let .between(low, high, bits):
                 guard let (d1, r1) = RangeProof.difference(o, side: .atLeast, threshold: low, bits: bits),
@@ -62,12 +64,11 @@ enum AndProof {
         }
         var t = Transcript(type: statement.proofType, statement: statement, context: context)
         var pending: [PendingClause] = []
-        for (clause, witness) in zip(statement.clauses, witnesses) {
+        for witness in witnesses {
             switch witness {
             case let .opening(o): pending.append(.opening(OpeningProof.commit(o, &rng, &t)))
             case let .logH(w): pending.append(.equality(EqualityProof.commit(witness: w, &rng, &t)))
-            case let .member(o, m):
-                guard case let .inSet(values) = clause.predicate else { preconditionFailure("witness for another predicate") }
+            case let .member(o, m, values):
                 pending.append(.set(SetMembershipProof.commit(o, real: m, members: values, &rng, &t)))
             case let .ranges(sides):
                 pending.append(.range(sides.map { RangeProof.commit(d: $0.d, rd: $0.rd, bits: $0.bits, &rng, &t) }))

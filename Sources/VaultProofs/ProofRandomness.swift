@@ -8,9 +8,27 @@ protocol ProofRandomness {
     mutating func nextScalar() -> Scalar
 }
 
-/// Uniform non-zero scalars from libsodium's CSPRNG.
+/// Uniform scalars from libsodium's CSPRNG: 64 random bytes reduced modulo ℓ per scalar (statistically uniform),
+/// drawn several scalars' worth at a time (2, then 4, 8, 16, 32) into zero-on-free memory, because each
+/// `randombytes_buf` is a system call (≈ 1.5 µs, as much as all the scalar arithmetic of a proof together).
 struct SystemRandomness: ProofRandomness {
-    mutating func nextScalar() -> Scalar { Scalar.random() }
+    private var pool: SecureBytes?
+    private var poolCount = 0
+    private var next = 0
+
+    mutating func nextScalar() -> Scalar {
+        let wide = Scalar.wideByteCount
+        if next == poolCount {
+            poolCount = min(32, max(2, 2 * poolCount))
+            pool = SecureBytes.random(count: wide * poolCount)
+            next = 0
+        }
+        let offset = next * wide
+        next += 1
+        var chunk = pool!.withUnsafeBytes { Array($0[offset..<offset + wide]) }
+        defer { _ = chunk.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        return try! Scalar.reduce(wide: chunk)
+    }
 }
 
 /// scalar_i = reduce(SHA-512("CivicVault/v1/test-rng" || u32(len(seed)) || seed || u64(i))), i = 0, 1, 2, ...

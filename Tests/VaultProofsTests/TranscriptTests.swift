@@ -19,13 +19,4 @@ import VaultCrypto
         #expect(t.bytes == expected)
         #expect(t.challenge() == (try Scalar.reduce(wide: SHA512.hash(expected))))
     }
-
-    @Test func deterministicRandomnessIsDocumented() throws {
-        var rng = DeterministicRandomness(seed: Array("seed".utf8))
-        let first = rng.nextScalar()
-        let second = rng.nextScalar()
-        let label = Array("CivicVault/v1/test-rng".utf8)
-        #expect(first == (try Scalar.reduce(wide: SHA512.hash(label + [0, 0, 0, 4] + Array("seed".utf8) + [0, 0, 0, 0, 0, 0, 0, 0]))))
-        #expect(second == (try Scalar.reduce(wide: SHA512.hash(label + [0, 0, 0, 4] + Array("seed".utf8) + [0, 0, 0, 0, 0, 0, 0, 1]))))
-    }
 }
