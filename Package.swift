@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libsodium from the system (Debian: libsodium-dev). The only C dependency for crypto.
@@ -48,17 +49,22 @@ let package = Package(
         .target(
             name: "VaultServer",
             dependencies: [
-                "VaultCore", "VaultSQLite",
+                "VaultCore", "VaultSQLite", "VaultProofs", "VaultLedger", "VaultCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "civicvault",
             dependencies: [
-                "VaultCrypto", "VaultLedger", "VaultProofs", "VaultCore", "VaultSQLite",
+                "VaultCrypto", "VaultLedger", "VaultProofs", "VaultCore", "VaultSQLite", "VaultServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -67,6 +73,11 @@ let package = Package(
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "VaultLedgerTests", dependencies: ["VaultLedger"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "VaultProofsTests", dependencies: ["VaultProofs"], resources: [.copy("Vectors")], swiftSettings: strict),
+        .testTarget(
+            name: "VaultServerTests",
+            dependencies: ["VaultServer", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "VaultCoreTests", dependencies: ["VaultCore", "VaultSQLite", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(
             name: "VaultSQLiteTests",

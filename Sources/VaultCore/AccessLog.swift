@@ -20,8 +20,12 @@ public struct AccessEvent: Sendable, Equatable {
 extension Vault {
     /// Every create, update, read, refusal, attestation and shred touching the citizen's records, oldest first.
     public func accessLog(nationalID: String) throws -> [AccessEvent] {
-        let citizen = try pseudonym(of: nationalID)
-        return try store.read { tx in
+        try accessLog(citizen: try pseudonym(of: nationalID))
+    }
+
+    /// The access log of the citizen with this pseudonym (what a citizen's token is bound to).
+    public func accessLog(citizen: Pseudonym) throws -> [AccessEvent] {
+        try store.read { tx in
             try tx.citizenEvents(citizen: citizen).map { index in
                 let entry = try tx.ledgerEntry(at: index)
                 func string(_ key: String) -> String? {

@@ -17,6 +17,8 @@ public protocol VaultReading {
     func member(id: String) throws -> Member?
     /// The installed attestation policy, if any.
     func policy() throws -> Policy?
+    func approval(id: String) throws -> Approval?
+    func approvals(status: Approval.Status?) throws -> [Approval]
     func members() throws -> [Member]
     /// Ledger indices of entries that concern `citizen`, ascending.
     func citizenEvents(citizen: Pseudonym) throws -> [UInt64]
@@ -44,6 +46,7 @@ public protocol VaultWriting: VaultReading {
     func replaceOpenings(recordID: String, with openings: [OpeningRow]) throws
     func saveMember(_ member: Member) throws
     func savePolicy(_ policy: Policy) throws
+    func saveApproval(_ approval: Approval) throws
     /// Appends entries to the ledger in this transaction; `citizens[i]` (if any) indexes entry i in that citizen's log.
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt
 }

@@ -95,6 +95,27 @@ struct SQLiteVaultTransaction: VaultWriting {
         }
     }
 
+    func approval(id: String) throws -> Approval? {
+        try Row.fetchOne(db, sql: "SELECT * FROM vault_approval WHERE id = ?", arguments: [id]).map(Self.approval)
+    }
+
+    func approvals(status: Approval.Status?) throws -> [Approval] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM vault_approval WHERE ?1 IS NULL OR status = ?1 ORDER BY created_at_ms DESC, id",
+            arguments: [status?.rawValue]
+        ).map(Self.approval)
+    }
+
+    static func approval(_ row: Row) throws -> Approval {
+        do {
+            return Approval(
+                id: row["id"], request: try JSONDecoder().decode(AttestationRequest.self, from: row["request"] as Data), rule: row["rule"],
+                status: Approval.Status(rawValue: row["status"]) ?? .pending, decidedBy: row["decided_by"],
+                bundle: try (row["bundle"] as Data?).map { try JSONDecoder().decode(AttestationBundle.self, from: $0) },
+                createdAtMs: UInt64(row["created_at_ms"] as Int64))
+        } catch { throw VaultError.corrupt("stored approval") }
+    }
+
     func citizenEvents(citizen: Pseudonym) throws -> [UInt64] {
         try Int64.fetchAll(db, sql: "SELECT ledger_idx FROM vault_citizen_event WHERE citizen = ? ORDER BY ledger_idx", arguments: [Data(citizen.bytes)])
             .map { UInt64($0) }
@@ -180,6 +201,16 @@ struct SQLiteVaultTransaction: VaultWriting {
 
     func savePolicy(_ policy: Policy) throws {
         try db.execute(sql: "INSERT INTO vault_policy (version, json) VALUES (?, ?)", arguments: [policy.version, try JSONEncoder().encode(policy)])
+    }
+
+    func saveApproval(_ approval: Approval) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO vault_approval (id, request, rule, status, requester, decided_by, bundle, created_at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [approval.id, try JSONEncoder().encode(approval.request), approval.rule, approval.status.rawValue, approval.request.requester,
+                        approval.decidedBy, try approval.bundle.map { try JSONEncoder().encode($0) }, Int64(approval.createdAtMs)])
     }
 
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt {

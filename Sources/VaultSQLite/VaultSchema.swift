@@ -49,6 +49,20 @@ public enum VaultSchema {
         migrator.registerMigration("vault-v2-policy") { db in
             try db.execute(sql: "CREATE TABLE vault_policy (version INTEGER PRIMARY KEY, json BLOB NOT NULL)")
         }
+        migrator.registerMigration("vault-v3-tokens-approvals") { db in
+            // Bearer tokens, stored only as SHA-256 hashes.
+            try db.execute(sql: """
+                CREATE TABLE vault_token (
+                    hash BLOB PRIMARY KEY CHECK (length(hash) = 32), role TEXT NOT NULL, actor TEXT NOT NULL,
+                    clearance TEXT, citizen BLOB, created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER,
+                    revoked INTEGER NOT NULL DEFAULT 0
+                ) WITHOUT ROWID;
+                CREATE TABLE vault_approval (
+                    id TEXT PRIMARY KEY, request BLOB NOT NULL, rule TEXT NOT NULL, status TEXT NOT NULL,
+                    requester TEXT NOT NULL, decided_by TEXT, bundle BLOB, created_at_ms INTEGER NOT NULL
+                );
+                """)
+        }
     }
 }
 

@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import VaultCore
+import VaultCrypto
+import VaultLedger
+import VaultProofs
+import VaultSQLite
+
+/// A refusal the API returns as `{"error": code, "message": text}` with a 4xx (or, for a fault of ours, 500)
+/// status. Messages never contain plaintext, tokens or keys: they are built from our own error descriptions,
+/// which name fields, ids and checks only.
+public struct APIError: Error, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    static let unauthorized = APIError(.unauthorized, "unauthorized", "a valid bearer token is required")
+
+    /// Maps any error to an API error.
+    static func from(_ error: any Error) -> APIError {
+        switch error {
+        case let e as APIError: return e
+        case let e as VaultError: return from(vault: e)
+        case let e as LedgerError: return APIError(.badRequest, "ledger", e.description)
+        case let e as BundleVerifier.Failure: return APIError(.unprocessableContent, "verification_failed", e.description)
+        case let e as ProofError: return APIError(.badRequest, "proof", e.description)
+        case let e as TokenRegistry.Refusal:
+            switch e {
+            case .revoked: return APIError(.unauthorized, "token_revoked", "this token was revoked")
+            case .expired: return APIError(.unauthorized, "token_expired", "this token has expired")
+            case .malformed, .unknown: return unauthorized
+            }
+        case let e as HTTPError where e.status == .contentTooLarge:
+            return APIError(.contentTooLarge, "body_too_large", "the request body is too large")
+        case let e as HTTPError:
+            return APIError(e.status, "http", e.status.reasonPhrase)
+        default:
+            return APIError(.internalServerError, "internal", "internal error")
+        }
+    }
+
+    static func from(vault e: VaultError) -> APIError {
+        switch e {
+        case .invalidSchema, .invalidPurpose, .invalidPredicate, .unknownTier, .unknownRecordType, .tierExists:
+            return APIError(.badRequest, "invalid_request", e.description)
+        case .unknownField, .missingField, .wrongType, .notAllowedValue:
+            return APIError(.badRequest, "invalid_record", e.description)
+        case .recordNotFound, .memberNotFound: return APIError(.notFound, "not_found", e.description)
+        case .recordShredded: return APIError(.gone, "shredded", e.description)
+        case .forbidden, .insufficientClearance: return APIError(.forbidden, "forbidden", e.description)
+        case .policyDenied: return APIError(.forbidden, "policy_denied", e.description)
+        case .predicateFalse: return APIError(.unprocessableContent, "predicate_false", e.description)
+        case .rotationUnfinished: return APIError(.conflict, "rotation_unfinished", e.description)
+        case .corrupt: return APIError(.internalServerError, "corrupt", e.description)
+        }
+    }
+
+    /// The JSON response.
+    var response: Response {
+        let body = try! JSONEncoder().encode(["error": code, "message": message])
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Turns every thrown error into a JSON error response, so no request ends in an HTML page or a dropped
+/// connection; unexpected errors are logged by type only.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = VaultRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let api = APIError.from(error)
+            if api.status == .internalServerError {
+                context.logger.error("request failed", metadata: ["error_type": "\(type(of: error))", "path": "\(request.uri.path)"])
+            }
+            return api.response
+        }
+    }
+}

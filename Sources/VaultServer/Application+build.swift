@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import VaultCore
+import VaultCrypto
+import VaultLedger
+import VaultSQLite
+
+/// Builds the router: public routes (health, metrics, ledger reads and proofs, bundle verification) and the
+/// authenticated /v1 routes, each controller adding its endpoints.
+public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
+    let router = Router(context: VaultRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    HealthController(state: state).addRoutes(to: router.group(""))
+    LedgerController(state: state).addRoutes(to: router.group("v1/ledger"))
+    router.post("v1/attestations/verify") { request, context in
+        try await AttestationsController(state: state).verify(request, context)
+    }
+    let authenticated = router.group("v1").add(middleware: AuthMiddleware(tokens: state.tokens))
+    RecordsController(state: state).addRoutes(to: authenticated.group("records"))
+    AttestationsController(state: state).addRoutes(to: authenticated.group("attestations"))
+    ApprovalsController(state: state).addRoutes(to: authenticated.group("approvals"))
+    CitizensController(state: state).addRoutes(to: authenticated.group("citizens"))
+    AdminController(state: state).addRoutes(to: authenticated)
+    return router
+}
+
+/// Builds the Hummingbird application for `state`, listening where its configuration says.
+public func buildApplication(_ state: ServiceState, logger: Logger = Logger(label: "civicvault")) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(state),
+        configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: "civicvault"),
+        logger: logger)
+}

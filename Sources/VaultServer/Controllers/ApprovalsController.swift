@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import VaultCore
+import VaultCrypto
+import VaultLedger
+import VaultSQLite
+
+/// `GET /v1/approvals` (officers: pending requests), `POST /v1/approvals/{id}` (officers: approve or deny),
+/// `GET /v1/approvals/{id}` (officers, or the requester collecting its bundle).
+struct ApprovalsController {
+    let state: ServiceState
+
+    struct DecisionBody: Decodable {
+        let decision: String
+        static let keys: Set<String> = ["decision"]
+    }
+
+    func addRoutes(to group: RouterGroup<VaultRequestContext>) {
+        group.get { request, context in
+            _ = try context.require([.officer])
+            let status = try request.uri.queryParameters.get("status").map { text -> Approval.Status in
+                guard let status = Approval.Status(rawValue: text) else { throw APIError(.badRequest, "invalid_request", "status is pending, approved or denied") }
+                return status
+            } ?? .pending
+            return try JSONResponse.make(try state.vault.approvals(status: status).map(ApprovalJSON.init))
+        }
+        group.get("{id}") { _, context in
+            let caller = try context.require([.officer, .requester])
+            guard let approval = try state.vault.approval(id: try context.parameters.require("id")),
+                  caller.role == .officer || approval.request.requester == caller.id else {
+                throw APIError(.notFound, "not_found", "no such approval")
+            }
+            return try JSONResponse.make(ApprovalJSON(approval))
+        }
+        group.post("{id}") { request, context in
+            let caller = try context.require([.officer])
+            let body = try await RequestBody.decode(DecisionBody.self, from: request, allowed: DecisionBody.keys, maxBytes: state.configuration.maxBodyBytes)
+            guard body.decision == "approve" || body.decision == "deny" else {
+                throw APIError(.badRequest, "invalid_request", "decision is approve or deny")
+            }
+            let id = try context.parameters.require("id")
+            guard try state.vault.approval(id: id) != nil else { throw APIError(.notFound, "not_found", "no such approval") }
+            return try JSONResponse.make(ApprovalJSON(try state.vault.decide(approvalID: id, approve: body.decision == "approve", by: caller)))
+        }
+    }
+}
+
+/// An approval as JSON.
+struct ApprovalJSON: Encodable {
+    let approval: String
+    let status: String
+    let rule: String
+    let request: AttestationRequest
+    let decided_by: String?
+    let bundle: AttestationBundle?
+
+    init(_ a: Approval) {
+        approval = a.id
+        status = a.status.rawValue
+        rule = a.rule
+        request = a.request
+        decided_by = a.decidedBy
+        bundle = a.bundle
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import VaultCore
+import VaultCrypto
+import VaultLedger
+import VaultSQLite
+
+/// Public ledger reads: `GET /v1/ledger/checkpoint` (the signed note, byte for byte), `entries?from&to`,
+/// `proofs/inclusion?index&size`, `proofs/consistency?old&size`. The ledger holds no plaintext, so anyone may read it.
+struct LedgerController {
+    let state: ServiceState
+    static let maxPage: UInt64 = 1000
+
+    struct Inclusion: Encodable {
+        let tree_size: UInt64
+        let leaf_index: UInt64
+        let leaf_hash: String
+        let hashes: [String]
+    }
+
+    struct Consistency: Encodable {
+        let old_size: UInt64
+        let tree_size: UInt64
+        let hashes: [String]
+    }
+
+    func addRoutes(to group: RouterGroup<VaultRequestContext>) {
+        group.get("checkpoint") { _, _ in
+            guard let note = try state.storage.ledger.latestCheckpoint() else { throw APIError(.notFound, "empty_ledger", "the ledger is empty") }
+            return JSONResponse.text(note)
+        }
+        group.get("entries") { request, _ in
+            let size = try state.storage.ledger.treeSize()
+            let from = try Self.number(request, "from") ?? 0
+            let to = min(try Self.number(request, "to") ?? size, size)
+            guard from <= to else { throw APIError(.badRequest, "invalid_request", "from must not exceed to") }
+            guard to - from <= Self.maxPage else { throw APIError(.badRequest, "invalid_request", "at most \(Self.maxPage) entries per page") }
+            let rows = try state.storage.ledger.read { reader in try reader.entries(from: from, limit: Int(to - from)) }
+            let body = "{\"tree_size\":\(size),\"entries\":[" + (try rows.map { row in
+                "{\"index\":\(row.index),\"entry\":\(EntryJSON.encode(try EntryCodec.decode(row.bytes))),\"leaf_hash\":\"\(Base64.encode(row.leafHash))\"}"
+            }.joined(separator: ",")) + "]}"
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        group.get("proofs/inclusion") { request, _ in
+            guard let index = try Self.number(request, "index") else { throw APIError(.badRequest, "invalid_request", "index is required") }
+            let size = try Self.number(request, "size") ?? state.storage.ledger.treeSize()
+            guard index < size else { throw APIError(.badRequest, "invalid_request", "index \(index) is not below size \(size)") }
+            let proof = try state.storage.ledger.inclusionProof(index: index, treeSize: size)
+            let leaf = try state.storage.ledger.entry(at: index).leafHash
+            return try JSONResponse.make(Inclusion(tree_size: size, leaf_index: index, leaf_hash: Base64.encode(leaf), hashes: proof.hashes.map(Base64.encode)))
+        }
+        group.get("proofs/consistency") { request, _ in
+            guard let old = try Self.number(request, "old") else { throw APIError(.badRequest, "invalid_request", "old is required") }
+            let size = try Self.number(request, "size") ?? state.storage.ledger.treeSize()
+            guard old <= size, size <= (try state.storage.ledger.treeSize()) else {
+                throw APIError(.badRequest, "invalid_request", "need old <= size <= tree size")
+            }
+            let proof = try state.storage.ledger.consistencyProof(oldSize: old, treeSize: size)
+            return try JSONResponse.make(Consistency(old_size: old, tree_size: size, hashes: proof.hashes.map(Base64.encode)))
+        }
+    }
+
+    /// A non-negative integer query parameter, or nil when absent; 400 when malformed.
+    static func number(_ request: Request, _ name: String) throws -> UInt64? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let value = UInt64(text), value < (1 << 62) else { throw APIError(.badRequest, "invalid_request", "\(name) must be a non-negative integer") }
+        return value
+    }
+}

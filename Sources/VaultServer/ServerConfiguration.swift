@@ -1,0 +1,24 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import VaultCore
+import VaultCrypto
+import VaultLedger
+import VaultSQLite
+
+/// How the HTTP service runs: where it listens and how large a request body may be.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind, e.g. 127.0.0.1.
+    public var host: String
+    /// TCP port.
+    public var port: Int
+    /// Largest accepted request body in bytes; larger bodies get 413 with a JSON error.
+    public var maxBodyBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 * 1024) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+    }
+}

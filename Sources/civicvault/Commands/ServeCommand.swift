@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import VaultCore
+import VaultLedger
+import VaultServer
+import VaultSQLite
+
+/// `civicvault serve`: runs the HTTP service on the node's embedded SQLite store until SIGINT/SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP service.")
+    @OptionGroup var node: NodeOptions
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port: Int = 8080
+    @Option(help: "Schema files to register at start (JSON), e.g. schemas/citizen.json.") var schema: [String] = []
+    @Option(help: "Policy file to install at start if it is newer than the installed one.") var policy: String?
+
+    func run() async throws {
+        let storage = try node.open()
+        do {
+            for file in schema {
+                guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", hint: "check the path") }
+                try storage.vault.registerSchema(json: data, by: node.caller)
+            }
+            if let policy {
+                guard let data = FileManager.default.contents(atPath: policy) else { throw CLIFailure("cannot read \(policy)", hint: "check the path") }
+                try storage.vault.installPolicy(try Policy.parse(data), by: node.caller)
+            }
+            let resumed = try storage.vault.resumeRotations(by: node.caller)
+            for r in resumed { print("finished an interrupted rotation of \(r.tier) (\(r.rewrapped) data keys)") }
+        } catch { throw CLIFailure.from(error) }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let state = ServiceState(storage: storage, configuration: ServerConfiguration(host: host, port: port), registry: registry)
+        var logger = Logger(label: "civicvault")
+        logger.logLevel = .info
+        print("CivicVault \(storage.ledger.signer.name) listening on http://\(host):\(port)")
+        print("verifier key: \(state.verifierKey)")
+        try await buildApplication(state, logger: logger).runService()
+    }
+}
