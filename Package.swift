@@ -75,7 +75,11 @@ let package = Package(
         .testTarget(name: "VaultProofsTests", dependencies: ["VaultProofs"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(
             name: "VaultServerTests",
-            dependencies: ["VaultServer", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "VaultServer", "VaultCore", "VaultSQLite", "VaultLedger", "VaultCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "VaultCoreTests", dependencies: ["VaultCore", "VaultSQLite", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),

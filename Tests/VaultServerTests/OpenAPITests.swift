@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import Testing
+import VaultSQLite
+import VaultLedger
+import VaultCore
+@testable import VaultServer
+
+/// docs/openapi.yaml describes exactly the routes the router serves.
+@Suite struct OpenAPITests {
+    @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() throws {
+        let f = try ServerFixture()
+        defer { f.cleanUp() }
+        let served = Set(buildRouter(f.state).routes.map { "\($0.method.rawValue) \(Self.normalize("\($0.path)"))" })
+        let yaml = try String(contentsOf: ServerFixture.repo.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        var documented = Set<String>()
+        var path: String?
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()) }
+            else if !line.hasPrefix("  ") { path = nil }
+            else if let path, let method = ["get", "post", "put", "delete", "patch"].first(where: { line == "    \($0):" }) {
+                documented.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        #expect(served.count >= 20)
+        #expect(served.subtracting(documented).isEmpty, "not documented: \(served.subtracting(documented).sorted())")
+        #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
+    }
+
+    /// "/v1/records/:id" or "v1/records/{id}" -> "/v1/records/{id}".
+    static func normalize(_ path: String) -> String {
+        let parts = path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+        return "/" + parts.joined(separator: "/")
+    }
+}
