@@ -6,7 +6,7 @@ DATA ?= .civicvault/data
 SYSTEM_PACKAGES = libsodium-dev libsqlite3-dev pkg-config
 BIN = .build/$(CONFIG)/civicvault
 
-.PHONY: deps build test run clean bench
+.PHONY: deps build test run demo clean bench
 
 ## Install the system packages that are missing (Debian/Ubuntu); does nothing when all are present.
 deps:
@@ -27,8 +27,11 @@ test: deps
 	$(SWIFT) test --skip-build
 
 run: build
-	@$(BIN) init --keys $(KEYS) --dev --if-missing
-	$(BIN) status --keys $(KEYS) --data $(DATA)
+	BIN=$(BIN) KEYS=$(KEYS) DATA=$(DATA) scripts/dev-run.sh
+
+## Walk the whole story against the node started by `make run` (in another shell).
+demo: build
+	$(BIN) demo --keys $(KEYS) --data $(DATA) --url http://127.0.0.1:8080
 
 clean:
 	rm -rf .build

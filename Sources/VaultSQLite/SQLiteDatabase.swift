@@ -6,6 +6,8 @@ public enum SQLiteDatabase {
     /// Opens (creating if needed) the database file at `path`.
     public static func open(path: String) throws -> DatabaseQueue {
         var config = Configuration()
+        // Another process (the CLI beside a running server) may hold the write lock for a moment: wait, don't fail.
+        config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make run`: dev keys, the citizen schema, the example policy and one token per role (created once, kept in
+# .civicvault/dev-tokens.env, mode 0600), then the service on 127.0.0.1:8080 with the embedded SQLite store.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.build/debug/civicvault}
+KEYS=${KEYS:-.civicvault/keys}
+DATA=${DATA:-.civicvault/data}
+PORT=${PORT:-8080}
+TOKENS=.civicvault/dev-tokens.env
+NODE=(--keys "$KEYS" --data "$DATA")
+
+"$BIN" init --keys "$KEYS" --dev --if-missing --name civicvault.local/dev
+"$BIN" schema add "${NODE[@]}" schemas/citizen.json >/dev/null
+"$BIN" policy install "${NODE[@]}" Keys/policy.example.json >/dev/null
+if [ ! -s "$TOKENS" ]; then
+  umask 077
+  {
+    echo "# CivicVault dev tokens (secret; gitignored). Use: source $TOKENS"
+    echo "DEPARTMENT_TOKEN=$("$BIN" token create "${NODE[@]}" --role department --for dept-health-1 --clearance confidential)"
+    echo "OFFICER_TOKEN=$("$BIN" token create "${NODE[@]}" --role officer --for officer-1 --clearance restricted)"
+    echo "REQUESTER_TOKEN=$("$BIN" token create "${NODE[@]}" --role requester --for bank-1)"
+    echo "LANDLORD_TOKEN=$("$BIN" token create "${NODE[@]}" --role requester --for landlord-1)"
+    echo "AUDITOR_TOKEN=$("$BIN" token create "${NODE[@]}" --role auditor --for auditor-1)"
+    echo "CITIZEN_TOKEN=$("$BIN" token create "${NODE[@]}" --role citizen --for citizen-38001010000 --national-id 38001010000)"
+  } > "$TOKENS"
+  chmod 600 "$TOKENS"
+fi
+echo
+echo "CivicVault dev node: http://127.0.0.1:$PORT  (keys: $KEYS, data: $DATA)"
+echo "Dev tokens (also in $TOKENS; run 'source $TOKENS' in another shell for the README tour):"
+grep -v '^#' "$TOKENS" | sed 's/^/  /'
+echo "Verifier key: $(cat "$KEYS/node.pub")"
+echo
+exec "$BIN" serve "${NODE[@]}" --host 127.0.0.1 --port "$PORT"
