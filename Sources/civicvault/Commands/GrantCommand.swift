@@ -34,10 +34,12 @@ struct GrantCommand: AsyncParsableCommand {
         @Option(help: "Member id.") var member: String
 
         func run() async throws {
-            let vault = try node.open().vault
+            let storage = try node.open()
+            let vault = storage.vault
             do {
                 let rotations = try vault.revoke(memberID: member, by: node.caller)
-                print("revoked \(member); rotated \(rotations.map { "\($0.tier) to v\($0.version)" }.joined(separator: ", "))")
+                let tokens = try TokenRegistry(writer: storage.database).revokeAll(actor: member)
+                print("revoked \(member) and its \(tokens) tokens; rotated \(rotations.map { "\($0.tier) to v\($0.version)" }.joined(separator: ", "))")
             } catch { throw CLIFailure.from(error) }
         }
     }
