@@ -28,18 +28,28 @@ public struct BundleVerifier: Sendable {
 
     /// The log's note verifier key: it must have signed the checkpoint, whose origin must be its name.
     public let ledgerKey: NoteVerifierKey
+    /// Witnesses whose cosignatures count, and how many must have cosigned the checkpoint (0: none needed).
+    public let witnesses: [CosignerKey]
+    public let witnessThreshold: Int
 
-    public init(ledgerKey: NoteVerifierKey) {
+    public init(ledgerKey: NoteVerifierKey, witnesses: [CosignerKey] = [], witnessThreshold: Int = 0) {
         self.ledgerKey = ledgerKey
+        self.witnesses = witnesses
+        self.witnessThreshold = witnessThreshold
     }
 
     /// Verifies `bundle` at time `now` (seconds since 1970 UTC), optionally insisting on a requester and nonce.
     public func verify(_ bundle: AttestationBundle, now: UInt64, requester: String? = nil, nonce: [UInt8]? = nil) throws -> Verified {
         func fail(_ check: String, _ detail: String) -> Failure { Failure(check: check, detail: detail) }
         guard bundle.version == AttestationBundle.currentVersion else { throw fail("version", "unknown bundle version \(bundle.version)") }
-        let checkpoint: Checkpoint
-        do { (checkpoint, _) = try Checkpoint.open(bundle.checkpoint, keys: [ledgerKey], threshold: 1, origin: ledgerKey.name) } catch {
+        let checkpoint: Checkpoint, note: SignedNote
+        do { (checkpoint, note) = try Checkpoint.open(bundle.checkpoint, keys: [ledgerKey], threshold: 1, origin: ledgerKey.name) } catch {
             throw fail("checkpoint-signature", "\(error)")
+        }
+        if witnessThreshold > 0 {
+            do { try Cosignature.verify(note, keys: witnesses, threshold: witnessThreshold) } catch {
+                throw fail("witness-cosignatures", "\(error)")
+            }
         }
         guard let entryBytes = Base64.decode(bundle.entry), let nonceBytes = Base64.decode(bundle.nonce),
               let statementBytes = Base64.decode(bundle.statement), let proofBytes = Base64.decode(bundle.proof) else {

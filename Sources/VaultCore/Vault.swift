@@ -11,13 +11,26 @@ public final class Vault: Sendable {
     let keys: NodeKeys
     let keyring: TierKeyring
     let clock: @Sendable () -> UInt64
+    /// Picks the signed checkpoint attestations are proven against (e.g. the newest one witnesses made final);
+    /// nil means the latest checkpoint of the log.
+    let checkpointSelector: (@Sendable () throws -> String?)?
 
     /// A vault over `store`, using the node's `keys`. `clock` gives milliseconds since the epoch (tests pin it).
-    public init(store: any VaultStore, keys: NodeKeys, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock) {
+    public init(
+        store: any VaultStore, keys: NodeKeys, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock,
+        checkpointSelector: (@Sendable () throws -> String?)? = nil
+    ) {
         self.store = store
         self.keys = keys
         self.keyring = TierKeyring(keyEncryptionKey: keys.keyEncryptionKey)
         self.clock = clock
+        self.checkpointSelector = checkpointSelector
+    }
+
+    /// The same vault, proving attestations against the checkpoints `selector` picks (which must be this log's);
+    /// when it returns nil, attestations are refused with `notWitnessed`.
+    public func provingAgainst(_ selector: @escaping @Sendable () throws -> String?) -> Vault {
+        Vault(store: store, keys: keys, clock: clock, checkpointSelector: selector)
     }
 
     /// Milliseconds since the Unix epoch from the system clock.

@@ -55,6 +55,11 @@ extension Vault {
             let checkpoint: String
             let inclusion: InclusionProof
         }
+        // The checkpoint to prove against, chosen before the read transaction (the selector reads the store too).
+        let selected: String? = try checkpointSelector.map { select in
+            guard let note = try select() else { throw VaultError.notWitnessed("no checkpoint has been cosigned by enough witnesses yet") }
+            return note
+        }
         let material: Material = try store.read { tx in
             if let member = try tx.member(id: caller.id), member.revoked { throw VaultError.forbidden("member \(caller.id) is revoked") }
             guard let record = try tx.record(id: request.recordID) else { throw VaultError.recordNotFound(request.recordID) }
@@ -88,8 +93,12 @@ extension Vault {
                     break
                 }
             }
-            guard let entryIndex, let note = try tx.ledgerCheckpoint() else { throw VaultError.corrupt("record \(record.id) has no ledger entry") }
+            guard let entryIndex else { throw VaultError.corrupt("record \(record.id) has no ledger entry") }
+            guard let note = try selected ?? tx.ledgerCheckpoint() else { throw VaultError.corrupt("the ledger has no checkpoint") }
             let size = try Checkpoint(parsing: try SignedNote(parsing: note).text).treeSize
+            guard entryIndex < size else {
+                throw VaultError.notWitnessed("record entry \(entryIndex) is newer than the final checkpoint (size \(size)); retry after the witnesses cosign")
+            }
             return Material(
                 record: record, ruleID: ruleID, fieldTypes: types, openings: openings, commitments: commitments, entryIndex: entryIndex,
                 entryBytes: try tx.ledgerEntryBytes(at: entryIndex), checkpoint: note,

@@ -39,6 +39,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case predicateFalse
     /// Policy refused the request; names the rule (or that none matched).
     case policyDenied(String)
+    /// No witness-final checkpoint covers the record yet.
+    case notWitnessed(String)
 
     public var description: String {
         switch self {
@@ -61,6 +63,7 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidPredicate(why): return "invalid predicate: \(why)"
         case .predicateFalse: return "the record does not satisfy the predicate; no attestation was made"
         case let .policyDenied(why): return "policy: \(why)"
+        case let .notWitnessed(why): return "not yet witnessed: \(why)"
         }
     }
 }

@@ -63,6 +63,10 @@ public enum VaultSchema {
                 );
                 """)
         }
+        migrator.registerMigration("vault-v4-witness-cosignatures") { db in
+            // One note per cosigned tree size: the log's checkpoint with every witness line received for it.
+            try db.execute(sql: "CREATE TABLE ledger_cosigned (tree_size INTEGER PRIMARY KEY, note TEXT NOT NULL)")
+        }
     }
 }
 

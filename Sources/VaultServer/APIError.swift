@@ -30,6 +30,7 @@ public struct APIError: Error, Sendable {
         case let e as APIError: return e
         case let e as VaultError: return from(vault: e)
         case let e as LedgerError: return APIError(.badRequest, "ledger", e.description)
+        case let e as WitnessedCheckpoints.Refusal: return APIError(.badRequest, "cosignature_refused", e.description)
         case let e as BundleVerifier.Failure: return APIError(.unprocessableContent, "verification_failed", e.description)
         case let e as ProofError: return APIError(.badRequest, "proof", e.description)
         case let e as TokenRegistry.Refusal:
@@ -59,6 +60,7 @@ public struct APIError: Error, Sendable {
         case .policyDenied: return APIError(.forbidden, "policy_denied", e.description)
         case .predicateFalse: return APIError(.unprocessableContent, "predicate_false", e.description)
         case .rotationUnfinished: return APIError(.conflict, "rotation_unfinished", e.description)
+        case .notWitnessed: return APIError(.serviceUnavailable, "not_witnessed", e.description)
         case .corrupt: return APIError(.internalServerError, "corrupt", e.description)
         }
     }

@@ -1,3 +1,5 @@
+import VaultLedger
+
 import Foundation
 import Hummingbird
 import Logging
@@ -15,10 +17,16 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Largest accepted request body in bytes; larger bodies get 413 with a JSON error.
     public var maxBodyBytes: Int
+    /// Witnesses whose cosignatures this log accepts.
+    public var witnesses: [CosignerKey]
+    /// How many of them make a checkpoint final; 0 = attestations use the latest checkpoint, unwitnessed.
+    public var witnessThreshold: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 * 1024) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 * 1024, witnesses: [CosignerKey] = [], witnessThreshold: Int = 0) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.witnesses = witnesses
+        self.witnessThreshold = witnessThreshold
     }
 }

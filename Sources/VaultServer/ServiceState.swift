@@ -15,18 +15,23 @@ public struct ServiceState: Sendable {
     public let verifierKey: NoteVerifierKey
     public let configuration: ServerConfiguration
     public let registry: PrometheusCollectorRegistry
+    /// Witness cosignatures received, and the newest checkpoint they made final.
+    public let witnessed: WitnessedCheckpoints
+    /// The vault; when witnesses are configured, attestations are proven against witness-final checkpoints only.
+    public let vault: Vault
     let metrics: ServiceMetrics
 
     public init(storage: NodeStorage, configuration: ServerConfiguration, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.storage = storage
+        let witnessed = WitnessedCheckpoints(ledger: storage.ledger, witnesses: configuration.witnesses, threshold: configuration.witnessThreshold)
+        self.witnessed = witnessed
+        self.vault = configuration.witnessThreshold > 0 ? storage.vault.provingAgainst { try witnessed.latestFinal() } : storage.vault
         self.tokens = TokenRegistry(writer: storage.database)
         self.verifierKey = storage.ledger.signer.verifierKey
         self.configuration = configuration
         self.registry = registry
         self.metrics = ServiceMetrics(registry: registry)
     }
-
-    var vault: Vault { storage.vault }
 }
 
 /// The service's own counters (Prometheus text at /metrics). Labels are route names and outcomes only.

@@ -31,6 +31,24 @@ struct LedgerController {
             guard let note = try state.storage.ledger.latestCheckpoint() else { throw APIError(.notFound, "empty_ledger", "the ledger is empty") }
             return JSONResponse.text(note)
         }
+        group.get("checkpoint/cosigned") { _, _ in
+            guard let note = try state.witnessed.latestFinal() else {
+                throw APIError(.notFound, "not_witnessed", "no checkpoint has \(state.witnessed.threshold) witness cosignatures yet")
+            }
+            return JSONResponse.text(note)
+        }
+        group.post("cosignatures") { request, _ in
+            struct Body: Decodable {
+                let checkpoint: String
+                static let keys: Set<String> = ["checkpoint"]
+            }
+            let body = try await RequestBody.decode(Body.self, from: request, allowed: Body.keys, maxBytes: state.configuration.maxBodyBytes)
+            let (size, witnesses) = try state.witnessed.submit(body.checkpoint)
+            return try JSONResponse.make([
+                "tree_size": .integer(Int64(size)), "witnesses": .array(witnesses.map { .string($0) }),
+                "final": .bool(state.witnessed.threshold > 0 && witnesses.count >= state.witnessed.threshold),
+            ] as [String: JSONValue])
+        }
         group.get("entries") { request, _ in
             let size = try state.storage.ledger.treeSize()
             let from = try Self.number(request, "from") ?? 0

@@ -17,6 +17,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port: Int = 8080
     @Option(help: "Schema files to register at start (JSON), e.g. schemas/citizen.json.") var schema: [String] = []
     @Option(help: "Policy file to install at start if it is newer than the installed one.") var policy: String?
+    @Option(help: "A witness's cosigner key (<name>+<id>+<base64>) or a file holding one; repeat for each witness.") var witnessKey: [String] = []
+    @Option(help: "Witness cosignatures that make a checkpoint final; attestations then use only final checkpoints.") var witnessThreshold: Int = 0
+
+    func validate() throws {
+        guard witnessThreshold >= 0, witnessThreshold <= witnessKey.count else {
+            throw ValidationError("--witness-threshold must be between 0 and the number of --witness-key options")
+        }
+    }
 
     func run() async throws {
         let storage = try node.open()
@@ -34,7 +42,10 @@ struct ServeCommand: AsyncParsableCommand {
         } catch { throw CLIFailure.from(error) }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let state = ServiceState(storage: storage, configuration: ServerConfiguration(host: host, port: port), registry: registry)
+        let witnesses = try witnessKey.map { try KeyText.cosigner($0) }
+        let state = ServiceState(
+            storage: storage, configuration: ServerConfiguration(host: host, port: port, witnesses: witnesses, witnessThreshold: witnessThreshold),
+            registry: registry)
         var logger = Logger(label: "civicvault")
         logger.logLevel = .info
         print("CivicVault \(storage.ledger.signer.name) listening on http://\(host):\(port)")

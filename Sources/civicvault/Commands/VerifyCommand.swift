@@ -13,15 +13,16 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Insist the bundle was made for this requester.") var requester: String?
     @Option(help: "Insist on this nonce (hex).") var nonce: String?
     @Option(help: "Verify as of this time (seconds since 1970), default now.") var now: UInt64?
+    @Option(help: "A witness's cosigner key or a file holding one; repeat.") var witnessKey: [String] = []
+    @Option(help: "How many of the --witness-key witnesses must have cosigned the bundle's checkpoint.") var threshold: Int = 0
+
+    func validate() throws {
+        guard threshold >= 0, threshold <= witnessKey.count else { throw ValidationError("--threshold must be between 0 and the number of --witness-key options") }
+    }
 
     func run() async throws {
-        let keyText = FileManager.default.fileExists(atPath: ledgerKey)
-            ? String(decoding: FileManager.default.contents(atPath: ledgerKey) ?? Data(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            : ledgerKey
-        let key: NoteVerifierKey
-        do { key = try NoteVerifierKey(parsing: keyText) } catch {
-            throw CLIFailure("--ledger-key is not a note verifier key", hint: "use the contents of the node's node.pub (`civicvault keys show`)")
-        }
+        let key = try KeyText.ledger(ledgerKey)
+        let witnesses = try witnessKey.map { try KeyText.cosigner($0) }
         guard let data = FileManager.default.contents(atPath: bundle) else { throw CLIFailure("cannot read \(bundle)", hint: "check the path") }
         var nonceBytes: [UInt8]?
         if let nonce {
@@ -29,7 +30,7 @@ struct VerifyCommand: AsyncParsableCommand {
             nonceBytes = bytes
         }
         do {
-            let verified = try BundleVerifier(ledgerKey: key).verify(
+            let verified = try BundleVerifier(ledgerKey: key, witnesses: witnesses, witnessThreshold: threshold).verify(
                 try AttestationBundle.decode(data), now: now ?? UInt64(Date().timeIntervalSince1970), requester: requester, nonce: nonceBytes)
             print("ok: \(verified.predicate) holds for a \(verified.recordType) record (ledger entry \(verified.ledgerIndex) in a tree of \(verified.treeSize)), for \(verified.requester), until \(verified.expiry)")
         } catch let failure as BundleVerifier.Failure {

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import VaultLedger
+
+/// The log node's side of witnessing: accepts cosignatures on its own checkpoints and serves the newest
+/// checkpoint that enough configured witnesses cosigned (k of n), which is then final.
+public struct WitnessedCheckpoints: Sendable {
+    /// Why a submitted cosignature is refused.
+    public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
+        case notOurCheckpoint(String)
+        case noKnownCosignature
+
+        public var description: String {
+            switch self {
+            case let .notOurCheckpoint(why): return "not a checkpoint of this log: \(why)"
+            case .noKnownCosignature: return "no valid cosignature of a configured witness"
+            }
+        }
+    }
+
+    let ledger: SQLiteLedgerStore
+    /// The configured witnesses.
+    public let witnesses: [CosignerKey]
+    /// How many of them make a checkpoint final.
+    public let threshold: Int
+
+    public init(ledger: SQLiteLedgerStore, witnesses: [CosignerKey], threshold: Int) {
+        self.ledger = ledger
+        self.witnesses = witnesses
+        self.threshold = threshold
+    }
+
+    /// Stores the valid witness lines of `text` (a checkpoint of ours at some size, with cosignature lines);
+    /// returns the tree size and the witnesses now on record for it.
+    public func submit(_ text: String) throws -> (treeSize: UInt64, witnesses: [String]) {
+        let note: SignedNote, checkpoint: Checkpoint
+        do {
+            note = try SignedNote.open(text, keys: [ledger.signer.verifierKey])
+            checkpoint = try Checkpoint(parsing: note.text)
+        } catch { throw Refusal.notOurCheckpoint("\(error)") }
+        guard checkpoint.origin == ledger.signer.name else { throw Refusal.notOurCheckpoint("origin \(checkpoint.origin)") }
+        let valid = (try? Cosignature.verify(note, keys: witnesses, threshold: 1)) ?? []
+        guard !valid.isEmpty else { throw Refusal.noKnownCosignature }
+        return try ledger.writer.write { db in
+            let size = try SQLiteLedgerReader(db).tip().treeSize
+            guard checkpoint.treeSize <= size, checkpoint.treeSize > 0,
+                  try SQLiteLedgerReader(db).root(treeSize: checkpoint.treeSize) == checkpoint.root
+            else { throw Refusal.notOurCheckpoint("size \(checkpoint.treeSize) with this root is not in the log") }
+            let stored = try String.fetchOne(db, sql: "SELECT note FROM ledger_cosigned WHERE tree_size = ?", arguments: [Int64(checkpoint.treeSize)])
+            var merged = try stored.map { try SignedNote(parsing: $0) } ?? SignedNote(text: note.text, signatures: note.signatures.filter { $0.name == ledger.signer.name })
+            for line in note.signatures where valid.contains(where: { $0.name == line.name && $0.keyID == line.keyID }) {
+                merged = SignedNote(text: merged.text, signatures: merged.signatures.filter { $0.name != line.name } + [line])
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO ledger_cosigned (tree_size, note) VALUES (?, ?)", arguments: [Int64(checkpoint.treeSize), merged.serialized])
+            let names = merged.signatures.map(\.name).filter { name in witnesses.contains { $0.name == name } }
+            return (checkpoint.treeSize, names)
+        }
+    }
+
+    /// The newest checkpoint with at least `threshold` valid witness cosignatures, as a note, or nil.
+    public func latestFinal() throws -> String? {
+        let notes = try ledger.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT note FROM ledger_cosigned ORDER BY tree_size DESC LIMIT 64")
+        }
+        for text in notes {
+            guard let note = try? SignedNote(parsing: text), (try? Cosignature.verify(note, keys: witnesses, threshold: threshold)) != nil else { continue }
+            return text
+        }
+        return nil
+    }
+}
