@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import VaultCore
+import VaultSQLite
 import VaultCrypto
 import VaultLedger
 import VaultSQLite
@@ -13,7 +14,8 @@ public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
     let router = Router(context: VaultRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     HealthController(state: state).addRoutes(to: router.group(""))
-    LedgerController(state: state).addRoutes(to: router.group("v1/ledger"))
+    LedgerController(ledger: state.storage.ledger, witnessed: state.witnessed, maxBodyBytes: state.configuration.maxBodyBytes)
+        .addRoutes(to: router.group("v1/ledger"))
     router.post("v1/attestations/verify") { request, context in
         try await AttestationsController(state: state).verify(request, context)
     }
@@ -32,4 +34,15 @@ public func buildApplication(_ state: ServiceState, logger: Logger = Logger(labe
         router: buildRouter(state),
         configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: "civicvault"),
         logger: logger)
+}
+
+/// The router of a follower: health and the public ledger reads and proofs, served from its mirror.
+public func buildFollowerRouter(_ mirror: LedgerMirror) -> Router<VaultRequestContext> {
+    let router = Router(context: VaultRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.get("health") { _, _ in
+        try JSONResponse.make(["status": .string("ok"), "role": .string("follower"), "tree_size": .integer(Int64(try mirror.treeSize()))] as [String: JSONValue])
+    }
+    LedgerController(ledger: mirror, witnessed: nil, maxBodyBytes: 64 * 1024).addRoutes(to: router.group("v1/ledger"))
+    return router
 }

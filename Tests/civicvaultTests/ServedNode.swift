@@ -9,13 +9,13 @@ final class ServedNode: @unchecked Sendable {
     let port: Int
     var url: String { "http://127.0.0.1:\(port)" }
 
-    init(arguments: [String], log: URL) throws {
+    init(arguments: [String], log: URL, command: String = "serve") throws {
         var lastError: (any Error)?
         for _ in 0..<5 {
             let port = Int.random(in: 20_000...60_000)
             let process = Process()
             process.executableURL = CLI.binary
-            process.arguments = ["serve", "--port", "\(port)"] + arguments
+            process.arguments = [command, "--port", "\(port)"] + arguments
             FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
             process.standardOutput = handle

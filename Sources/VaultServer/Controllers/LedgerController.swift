@@ -8,9 +8,13 @@ import VaultLedger
 import VaultSQLite
 
 /// Public ledger reads: `GET /v1/ledger/checkpoint` (the signed note, byte for byte), `entries?from&to`,
-/// `proofs/inclusion?index&size`, `proofs/consistency?old&size`. The ledger holds no plaintext, so anyone may read it.
+/// `proofs/inclusion?index&size`, `proofs/consistency?old&size`, and on the log node the witnesses' routes. The ledger
+/// holds no plaintext, so anyone may read it. Followers serve the same reads from their mirror.
 struct LedgerController {
-    let state: ServiceState
+    let ledger: any PublicLedger
+    /// The log node's witness bookkeeping; nil on a follower.
+    let witnessed: WitnessedCheckpoints?
+    let maxBodyBytes: Int
     static let maxPage: UInt64 = 1000
 
     struct Inclusion: Encodable {
@@ -28,12 +32,12 @@ struct LedgerController {
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("checkpoint") { _, _ in
-            guard let note = try state.storage.ledger.latestCheckpoint() else { throw APIError(.notFound, "empty_ledger", "the ledger is empty") }
+            guard let note = try ledger.latestCheckpoint() else { throw APIError(.notFound, "empty_ledger", "the ledger is empty") }
             return JSONResponse.text(note)
         }
         group.get("checkpoint/cosigned") { _, _ in
-            guard let note = try state.witnessed.latestFinal() else {
-                throw APIError(.notFound, "not_witnessed", "no checkpoint has \(state.witnessed.threshold) witness cosignatures yet")
+            guard let witnessed, let note = try witnessed.latestFinal() else {
+                throw APIError(.notFound, "not_witnessed", "no checkpoint has enough witness cosignatures yet")
             }
             return JSONResponse.text(note)
         }
@@ -42,22 +46,23 @@ struct LedgerController {
                 let checkpoint: String
                 static let keys: Set<String> = ["checkpoint"]
             }
-            let body = try await RequestBody.decode(Body.self, from: request, allowed: Body.keys, maxBytes: state.configuration.maxBodyBytes)
-            let (size, witnesses) = try state.witnessed.submit(body.checkpoint)
+            guard let witnessed else { throw APIError(.notFound, "not_a_log_node", "cosignatures go to the log node, not a follower") }
+            let body = try await RequestBody.decode(Body.self, from: request, allowed: Body.keys, maxBytes: maxBodyBytes)
+            let (size, witnesses) = try witnessed.submit(body.checkpoint)
             return try JSONResponse.make([
                 "tree_size": .integer(Int64(size)), "witnesses": .array(witnesses.map { .string($0) }),
-                "final": .bool(state.witnessed.threshold > 0 && witnesses.count >= state.witnessed.threshold),
+                "final": .bool(witnessed.threshold > 0 && witnesses.count >= witnessed.threshold),
             ] as [String: JSONValue])
         }
         group.get("entries") { request, _ in
-            let size = try state.storage.ledger.treeSize()
+            let size = try ledger.treeSize()
             let from = try Self.number(request, "from") ?? 0
             let to = min(try Self.number(request, "to") ?? size, size)
             guard from <= to else { throw APIError(.badRequest, "invalid_request", "from must not exceed to") }
             guard to - from <= Self.maxPage else { throw APIError(.badRequest, "invalid_request", "at most \(Self.maxPage) entries per page") }
-            let rows = try state.storage.ledger.read { reader in try reader.entries(from: from, limit: Int(to - from)) }
+            let rows = try ledger.entries(from: from, limit: Int(to - from))
             let body = "{\"tree_size\":\(size),\"entries\":[" + (try rows.map { row in
-                "{\"index\":\(row.index),\"entry\":\(EntryJSON.encode(try EntryCodec.decode(row.bytes))),\"leaf_hash\":\"\(Base64.encode(row.leafHash))\"}"
+                "{\"index\":\(row.index),\"entry\":\(EntryJSON.encode(try EntryCodec.decode(row.bytes))),\"bytes\":\"\(Base64.encode(row.bytes))\",\"leaf_hash\":\"\(Base64.encode(row.leafHash))\"}"
             }.joined(separator: ",")) + "]}"
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
@@ -65,19 +70,19 @@ struct LedgerController {
         }
         group.get("proofs/inclusion") { request, _ in
             guard let index = try Self.number(request, "index") else { throw APIError(.badRequest, "invalid_request", "index is required") }
-            let size = try Self.number(request, "size") ?? state.storage.ledger.treeSize()
+            let size = try Self.number(request, "size") ?? ledger.treeSize()
             guard index < size else { throw APIError(.badRequest, "invalid_request", "index \(index) is not below size \(size)") }
-            let proof = try state.storage.ledger.inclusionProof(index: index, treeSize: size)
-            let leaf = try state.storage.ledger.entry(at: index).leafHash
+            let proof = try ledger.inclusionProof(index: index, treeSize: size)
+            let leaf = try ledger.entry(at: index).leafHash
             return try JSONResponse.make(Inclusion(tree_size: size, leaf_index: index, leaf_hash: Base64.encode(leaf), hashes: proof.hashes.map(Base64.encode)))
         }
         group.get("proofs/consistency") { request, _ in
             guard let old = try Self.number(request, "old") else { throw APIError(.badRequest, "invalid_request", "old is required") }
-            let size = try Self.number(request, "size") ?? state.storage.ledger.treeSize()
-            guard old <= size, size <= (try state.storage.ledger.treeSize()) else {
+            let size = try Self.number(request, "size") ?? ledger.treeSize()
+            guard old <= size, size <= (try ledger.treeSize()) else {
                 throw APIError(.badRequest, "invalid_request", "need old <= size <= tree size")
             }
-            let proof = try state.storage.ledger.consistencyProof(oldSize: old, treeSize: size)
+            let proof = try ledger.consistencyProof(oldSize: old, treeSize: size)
             return try JSONResponse.make(Consistency(old_size: old, tree_size: size, hashes: proof.hashes.map(Base64.encode)))
         }
     }

@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import VaultCrypto
+import VaultLedger
+
+/// A follower's copy of a log: entries mirrored from the log node, accepted only when the tree they extend
+/// has exactly the root of a checkpoint signed by the log's key, so a rewritten or forked history is refused.
+/// Serves the same public reads and proofs as the log, and keeps serving them when the log is down.
+public final class LedgerMirror: PublicLedger, Sendable {
+    /// Why mirrored entries were refused; nothing is written then.
+    public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
+        case badCheckpoint(String)
+        case gap(expected: UInt64, got: UInt64)
+        case leafMismatch(index: UInt64)
+        case rootMismatch(size: UInt64)
+        case shrunk(local: UInt64, checkpoint: UInt64)
+
+        public var description: String {
+            switch self {
+            case let .badCheckpoint(why): return "checkpoint refused: \(why)"
+            case let .gap(expected, got): return "entries must continue at index \(expected), got \(got)"
+            case let .leafMismatch(index): return "entry \(index): bytes do not hash to the leaf hash sent"
+            case let .rootMismatch(size): return "LOG MISBEHAVIOUR: the mirrored tree of size \(size) does not have the signed root (fork or rewritten entry)"
+            case let .shrunk(local, checkpoint): return "LOG MISBEHAVIOUR: the log's checkpoint (size \(checkpoint)) is smaller than the mirror (\(local))"
+            }
+        }
+    }
+
+    let database: DatabaseQueue
+    /// The followed log's key.
+    public let logKey: NoteVerifierKey
+
+    /// Opens (creating) the mirror database at `path`.
+    public init(path: String, logKey: NoteVerifierKey) throws {
+        database = try NodeDatabase.open(path: path)
+        self.logKey = logKey
+    }
+
+    public func treeSize() throws -> UInt64 {
+        try database.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_entry") ?? 0) }
+    }
+
+    public func latestCheckpoint() throws -> String? { try database.read { try SQLiteLedgerReader($0).checkpointNote() } }
+    public func entry(at index: UInt64) throws -> StoredEntry { try database.read { try SQLiteLedgerReader($0).entry(at: index) } }
+    public func entries(from: UInt64, limit: Int) throws -> [StoredEntry] { try database.read { try SQLiteLedgerReader($0).entries(from: from, limit: limit) } }
+    // The mirror has no blocks of its own: proofs are bounded by the mirrored size, not by a block tip.
+    public func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof {
+        let size = try self.treeSize()
+        guard treeSize <= size else { throw LedgerError.invalidTreeSizes(old: treeSize, new: size) }
+        return try database.read { try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: TiledSubtreeSource(reader: SQLiteLedgerReader($0))) }
+    }
+    public func consistencyProof(oldSize: UInt64, treeSize: UInt64) throws -> ConsistencyProof {
+        let size = try self.treeSize()
+        guard treeSize <= size else { throw LedgerError.invalidTreeSizes(old: treeSize, new: size) }
+        return try database.read { try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: TiledSubtreeSource(reader: SQLiteLedgerReader($0))) }
+    }
+
+    /// Appends `entries` (index, canonical bytes, leaf hash as sent) that take the mirror exactly to the size of
+    /// `checkpoint`, in one transaction, after checking every leaf hash and the signed root.
+    public func apply(_ entries: [StoredEntry], checkpoint text: String) throws {
+        let checkpoint: Checkpoint
+        do { (checkpoint, _) = try Checkpoint.open(text, keys: [logKey], origin: logKey.name) } catch {
+            throw Refusal.badCheckpoint("\(error)")
+        }
+        try database.write { db in
+            let reader = SQLiteLedgerReader(db)
+            let local = UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_entry") ?? 0)
+            guard checkpoint.treeSize >= local else { throw Refusal.shrunk(local: local, checkpoint: checkpoint.treeSize) }
+            guard checkpoint.treeSize == local + UInt64(entries.count) else { throw Refusal.gap(expected: local, got: entries.first?.index ?? checkpoint.treeSize) }
+            var range = try CompactRange(size: local, source: TiledSubtreeSource(reader: reader))
+            var nodes: [(Int, UInt64, [UInt8])] = []
+            for (offset, entry) in entries.enumerated() {
+                guard entry.index == local + UInt64(offset) else { throw Refusal.gap(expected: local + UInt64(offset), got: entry.index) }
+                guard ConstantTime.equals(MerkleMath.leafHash(entry.bytes), entry.leafHash) else { throw Refusal.leafMismatch(index: entry.index) }
+                range.append(leafHash: entry.leafHash) { level, index, hash in
+                    if level > 0 && level % LedgerLabels.tileHeight == 0 { nodes.append((level, index, hash)) }
+                }
+            }
+            guard ConstantTime.equals(range.root, checkpoint.root) else { throw Refusal.rootMismatch(size: checkpoint.treeSize) }
+            for entry in entries {
+                try db.execute(sql: "INSERT INTO ledger_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)",
+                               arguments: [Int64(entry.index), Data(entry.leafHash), Data(entry.bytes)])
+            }
+            for (level, index, hash) in nodes {
+                try db.execute(sql: "INSERT INTO ledger_node (level, idx, hash) VALUES (?, ?, ?)", arguments: [level, Int64(index), Data(hash)])
+            }
+            try db.execute(
+                sql: "INSERT INTO ledger_checkpoint (id, tree_size, note) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET tree_size = excluded.tree_size, note = excluded.note",
+                arguments: [Int64(checkpoint.treeSize), text])
+        }
+    }
+}
