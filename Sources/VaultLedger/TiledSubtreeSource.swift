@@ -1,31 +1,50 @@
 /// A `SubtreeHashSource` over a store that keeps only leaf hashes (level 0) and subtrees at levels that are
-/// multiples of the tile height: any other subtree is folded from at most 2^(tileHeight-1) stored hashes of
-/// one contiguous run, read with one range read. Remembers what it read, for the life of one proof.
+/// multiples of the tile height (4). Hashes are read a tile at a time (16 stored hashes of one level, one
+/// range read) and any subtree between stored levels is folded from at most 8 of them. Remembers the
+/// tiles it read, for the life of one proof or append.
 public final class TiledSubtreeSource<Reader: StoredHashReader>: SubtreeHashSource {
+    struct TileKey: Hashable {
+        let level: Int
+        let index: UInt64
+    }
+
+    static var tileWidth: Int { 1 << LedgerLabels.tileHeight }
+
     let reader: Reader
-    var cache: [Int: [UInt64: [UInt8]]] = [:]
+    var tiles: [TileKey: [[UInt8]]] = [:]
 
     public init(reader: Reader) {
         self.reader = reader
     }
 
     public func subtreeHash(level: Int, index: UInt64) throws -> [UInt8] {
-        if let hit = cache[level]?[index] { return hit }
         let base = level - level % LedgerLabels.tileHeight
-        let width = UInt64(1) << UInt64(level - base)
-        let first = index << UInt64(level - base)
-        var hashes = try reader.storedHashes(level: base, from: first, count: Int(width))
-        guard hashes.count == Int(width) else { throw LedgerError.subtreeMissing(level: base, index: first + UInt64(hashes.count)) }
-        while hashes.count > 1 {
-            hashes = stride(from: 0, to: hashes.count, by: 2).map { MerkleMath.nodeHash(hashes[$0], hashes[$0 + 1]) }
+        let shift = UInt64(level - base)
+        let first = index << shift
+        let width = 1 << Int(shift)
+        let key = TileKey(level: base, index: first >> UInt64(LedgerLabels.tileHeight))
+        let offset = Int(first & UInt64(Self.tileWidth - 1))
+        var tile = tiles[key]
+        if tile == nil || tile!.count < offset + width {
+            let loaded = try reader.storedHashes(level: base, from: key.index << UInt64(LedgerLabels.tileHeight), count: Self.tileWidth)
+            tiles[key] = loaded
+            tile = loaded
         }
-        cache[level, default: [:]][index] = hashes[0]
+        guard let tile, tile.count >= offset + width else {
+            throw LedgerError.subtreeMissing(level: base, index: first + UInt64(max(0, (tile?.count ?? 0) - offset)))
+        }
+        if width == 1 { return tile[offset] }
+        var hashes = Array(tile[offset..<(offset + width)])
+        while hashes.count > 1 {
+            for i in 0..<(hashes.count / 2) { hashes[i] = MerkleMath.nodeHash(hashes[2 * i], hashes[2 * i + 1]) }
+            hashes.removeLast(hashes.count / 2)
+        }
         return hashes[0]
     }
 }
 
 /// Reads stored hashes: leaf hashes at level 0, subtree hashes at positive multiples of the tile height.
 public protocol StoredHashReader {
-    /// The hashes at `level` for indices `from ..< from + count`, in order; fewer when some are absent.
+    /// The hashes at `level` for indices `from ..< from + count`, in order, stopping at the first absent one.
     func storedHashes(level: Int, from: UInt64, count: Int) throws -> [[UInt8]]
 }
