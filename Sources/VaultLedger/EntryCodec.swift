@@ -23,9 +23,10 @@ public enum EntryCodec {
         putU64(entry.timestampMs, into: &out)
         putShortString(entry.actor, into: &out)
         putU16(UInt16(entry.attributes.count), into: &out)
-        for key in entry.sortedKeys {
+        // Keys are ASCII identifiers, so String order is bytewise UTF-8 order.
+        for (key, value) in entry.attributes.sorted(by: { $0.key < $1.key }) {
             putShortString(key, into: &out)
-            switch entry.attributes[key]! {
+            switch value {
             case let .bytes(b):
                 out.append(tagBytes); putU32(UInt32(b.count), into: &out); out.append(contentsOf: b)
             case let .string(s):

@@ -11,13 +11,25 @@ public final class TiledSubtreeSource<Reader: StoredHashReader>: SubtreeHashSour
     static var tileWidth: Int { 1 << LedgerLabels.tileHeight }
 
     let reader: Reader
+    let cache: SubtreeHashCache?
     var tiles: [TileKey: [[UInt8]]] = [:]
 
-    public init(reader: Reader) {
+    /// Reads through `reader`; with a `cache`, complete subtree hashes (level >= 1) are looked up there first
+    /// and remembered there after.
+    public init(reader: Reader, cache: SubtreeHashCache? = nil) {
         self.reader = reader
+        self.cache = cache
     }
 
     public func subtreeHash(level: Int, index: UInt64) throws -> [UInt8] {
+        guard level > 0, let cache else { return try read(level: level, index: index) }
+        if let hit = cache.hash(level: level, index: index) { return hit }
+        let hash = try read(level: level, index: index)
+        cache.store(level: level, index: index, hash: hash)
+        return hash
+    }
+
+    func read(level: Int, index: UInt64) throws -> [UInt8] {
         let base = level - level % LedgerLabels.tileHeight
         let shift = UInt64(level - base)
         let first = index << shift

@@ -6,10 +6,16 @@ import VaultLedger
 /// is consistent). Used for proofs, roots, the right edge before an append, and by `LedgerVerifier`.
 public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
     let db: Database
+    let cache: SubtreeHashCache?
 
-    public init(_ db: Database) {
+    /// A reader over `db`; proofs and roots use `cache` for complete subtrees when given (verification never does).
+    public init(_ db: Database, cache: SubtreeHashCache? = nil) {
         self.db = db
+        self.cache = cache
     }
+
+    /// Hashes of any complete subtree, from the stored tiles (and the cache).
+    public var subtrees: TiledSubtreeSource<SQLiteLedgerReader> { TiledSubtreeSource(reader: self, cache: cache) }
 
     /// The tip: tree size, next height and last block hash (the empty tip before the first append).
     public func tip() throws -> LedgerTip {
@@ -27,7 +33,7 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
         var expected = Int64(from)
         while let row = try rows.next() {
             guard row[0] as Int64 == expected else { break }
-            out.append([UInt8](row[1] as Data))
+            out.append(try row.withUnsafeData(atIndex: 1) { $0.map { [UInt8]($0) } } ?? [])
             expected += 1
         }
         return out
@@ -63,18 +69,18 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
     public func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof {
         let size = try tip().treeSize
         guard treeSize <= size else { throw LedgerError.invalidTreeSizes(old: treeSize, new: size) }
-        return try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: TiledSubtreeSource(reader: self))
+        return try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: subtrees)
     }
 
     /// A consistency proof from the stored tiles (O(log n) reads).
     public func consistencyProof(oldSize: UInt64, treeSize: UInt64) throws -> ConsistencyProof {
         let size = try tip().treeSize
         guard treeSize <= size else { throw LedgerError.invalidTreeSizes(old: treeSize, new: size) }
-        return try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: TiledSubtreeSource(reader: self))
+        return try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: subtrees)
     }
 
     /// The root of the tree of `treeSize` entries.
     public func root(treeSize: UInt64) throws -> [UInt8] {
-        try TiledSubtreeSource(reader: self).root(size: treeSize)
+        try subtrees.root(size: treeSize)
     }
 }

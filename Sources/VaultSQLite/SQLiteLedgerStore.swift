@@ -13,6 +13,8 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
     public let signer: LedgerSigner
     /// The clock for block timestamps, ms since the Unix epoch.
     let clock: @Sendable () -> UInt64
+    /// Complete subtree hashes already read, shared by appends and proofs of this store.
+    public let cache = SubtreeHashCache()
 
     /// Uses `writer`, whose schema must already include `LedgerSchema` (see `open(path:signer:)`).
     public init(writer: any DatabaseWriter, signer: LedgerSigner, clock: @escaping @Sendable () -> UInt64 = SQLiteLedgerStore.now) {
@@ -33,9 +35,9 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
 
     /// Appends `entries` inside the caller's write transaction `db`; nothing is written unless it commits.
     public func append(_ entries: [LedgerEntry], in db: Database) throws -> AppendReceipt {
-        let reader = SQLiteLedgerReader(db)
+        let reader = SQLiteLedgerReader(db, cache: cache)
         let tip = try reader.tip()
-        let frontier = try CompactRange(size: tip.treeSize, source: TiledSubtreeSource(reader: reader))
+        let frontier = try CompactRange(size: tip.treeSize, source: reader.subtrees)
         let batch = try LedgerAppender.seal(entries, after: tip, frontier: frontier, signer: signer, timestampMs: clock())
         let insertEntry = try db.cachedStatement(sql: "INSERT INTO ledger_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)")
         for row in batch.entries {
@@ -67,8 +69,14 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
         try writer.write { db in try append(entries, in: db) }
     }
 
-    /// Runs `body` with a reader over one consistent snapshot.
+    /// Runs `body` with a reader over one consistent snapshot (using this store's subtree cache).
     public func read<T>(_ body: (SQLiteLedgerReader) throws -> T) throws -> T {
+        try writer.read { db in try body(SQLiteLedgerReader(db, cache: cache)) }
+    }
+
+    /// Runs `body` with a reader that reads everything from the database (no cache): for verification and
+    /// for measuring cold proofs.
+    public func readUncached<T>(_ body: (SQLiteLedgerReader) throws -> T) throws -> T {
         try writer.read { db in try body(SQLiteLedgerReader(db)) }
     }
 

@@ -40,7 +40,7 @@ import VaultLedger
     func verify(_ store: SQLiteLedgerStore) throws -> LedgerVerifier.Summary {
         var verifier = LedgerVerifier(verifierKey: Self.signer.verifierKey)
         verifier.pageSize = 50
-        return try store.read { try verifier.verify($0) }
+        return try store.readUncached { try verifier.verify($0) }
     }
 
     @Test func rootsAndProofsMatchTheInMemoryTree() throws {
@@ -60,6 +60,11 @@ import VaultLedger
             }
         }
         #expect(throws: LedgerError.self) { try store.inclusionProof(index: 0, treeSize: 521) }
+        // Proofs from the cache (now warm) equal proofs read entirely from the database.
+        #expect(store.cache.count > 0)
+        for m in [UInt64(0), 100, 519] {
+            #expect(try store.inclusionProof(index: m, treeSize: 520) == (try store.readUncached { try $0.inclusionProof(index: m, treeSize: 520) }))
+        }
         let summary = try verify(store)
         #expect(summary.treeSize == 520 && summary.blockCount == 7 && summary.root == tree.root)
         let (checkpoint, _) = try Checkpoint.open(try store.latestCheckpoint()!, keys: [Self.signer.verifierKey], origin: Self.signer.name)
