@@ -19,8 +19,9 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
 
     /// The tip: tree size, next height and last block hash (the empty tip before the first append).
     public func tip() throws -> LedgerTip {
-        guard let data = try Data.fetchOne(db, sql: "SELECT header FROM ledger_block ORDER BY height DESC LIMIT 1") else { return .empty }
-        return LedgerTip(after: try BlockHeader(decoding: [UInt8](data)))
+        let statement = try db.cachedStatement(sql: "SELECT header FROM ledger_block ORDER BY height DESC LIMIT 1")
+        guard let row = try Row.fetchOne(statement) else { return .empty }
+        return LedgerTip(after: try BlockHeader(decoding: try Self.bytes(row, 0)))
     }
 
     public func storedHashes(level: Int, from: UInt64, count: Int) throws -> [[UInt8]] {
@@ -33,16 +34,25 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
         var expected = Int64(from)
         while let row = try rows.next() {
             guard row[0] as Int64 == expected else { break }
-            out.append(try row.withUnsafeData(atIndex: 1) { $0.map { [UInt8]($0) } } ?? [])
+            out.append(try Self.bytes(row, 1))
             expected += 1
         }
         return out
     }
 
+    /// The blob in column `index` of `row`, copied once (a NULL reads as no bytes).
+    static func bytes(_ row: Row, _ index: Int) throws -> [UInt8] {
+        try row.withUnsafeData(atIndex: index) { data in data.map { $0.withUnsafeBytes { [UInt8]($0) } } } ?? []
+    }
+
     public func entries(from: UInt64, limit: Int) throws -> [StoredEntry] {
-        try Row.fetchAll(db, sql: "SELECT idx, entry, leaf_hash FROM ledger_entry WHERE idx >= ? ORDER BY idx LIMIT ?", arguments: [Int64(from), limit]).map { row in
-            StoredEntry(index: UInt64(row[0] as Int64), bytes: [UInt8](row[1] as Data), leafHash: [UInt8](row[2] as Data))
+        let statement = try db.cachedStatement(sql: "SELECT idx, entry, leaf_hash FROM ledger_entry WHERE idx >= ? ORDER BY idx LIMIT ?")
+        let rows = try Row.fetchCursor(statement, arguments: [Int64(from), limit])
+        var out: [StoredEntry] = []
+        while let row = try rows.next() {
+            out.append(StoredEntry(index: UInt64(row[0] as Int64), bytes: try Self.bytes(row, 1), leafHash: try Self.bytes(row, 2)))
         }
+        return out
     }
 
     /// The stored entry at `index`.
@@ -52,13 +62,15 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
     }
 
     public func blocks(from: UInt64, limit: Int) throws -> [StoredBlock] {
-        try Row.fetchAll(db, sql: "SELECT height, header, signature FROM ledger_block WHERE height >= ? ORDER BY height LIMIT ?", arguments: [Int64(from), limit]).map { row in
-            StoredBlock(height: UInt64(row[0] as Int64), header: [UInt8](row[1] as Data), signature: [UInt8](row[2] as Data))
+        let statement = try db.cachedStatement(sql: "SELECT height, header, signature FROM ledger_block WHERE height >= ? ORDER BY height LIMIT ?")
+        return try Row.fetchAll(statement, arguments: [Int64(from), limit]).map { row in
+            StoredBlock(height: UInt64(row[0] as Int64), header: try Self.bytes(row, 1), signature: try Self.bytes(row, 2))
         }
     }
 
     public func storedSubtreeHash(level: Int, index: UInt64) throws -> [UInt8]? {
-        try Data.fetchOne(db, sql: "SELECT hash FROM ledger_node WHERE level = ? AND idx = ?", arguments: [level, Int64(index)]).map { [UInt8]($0) }
+        let statement = try db.cachedStatement(sql: "SELECT hash FROM ledger_node WHERE level = ? AND idx = ?")
+        return try Row.fetchOne(statement, arguments: [level, Int64(index)]).map { try Self.bytes($0, 0) }
     }
 
     public func checkpointNote() throws -> String? {
