@@ -21,7 +21,7 @@ public struct LedgerVerifier: Sendable {
         self.verifierKey = verifierKey
     }
 
-    /// Verifies `snapshot`; calls `progress(entriesChecked)` after every page of entries.
+    /// Verifies `snapshot`; calls `progress(entriesChecked)` after every entry (keep it cheap).
     public func verify(_ snapshot: some LedgerSnapshot, progress: (UInt64) -> Void = { _ in }) throws -> Summary {
         var range = CompactRange()
         var entryPage: [StoredEntry] = [], entryAt = 0
@@ -35,7 +35,6 @@ public struct LedgerVerifier: Sendable {
                     entryPage = try snapshot.entries(from: range.size, limit: pageSize)
                     entryAt = 0
                     guard !entryPage.isEmpty else { throw LedgerError.entryMissing(index: range.size) }
-                    if range.size > 0 { progress(range.size) }
                 }
                 let e = entryPage[entryAt]
                 entryAt += 1
@@ -49,6 +48,7 @@ public struct LedgerVerifier: Sendable {
                     }
                     guard stored == hash else { throw LedgerError.subtreeHashMismatch(level: level, index: index) }
                 }
+                progress(range.size)
             }
         }
 

@@ -80,14 +80,14 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
     /// An inclusion proof from the stored tiles (O(log n) reads).
     public func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof {
         let size = try tip().treeSize
-        guard treeSize <= size else { throw LedgerError.invalidTreeSizes(old: treeSize, new: size) }
+        guard treeSize <= size else { throw LedgerError.sizeBeyondLog(size: treeSize, treeSize: size) }
         return try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: subtrees)
     }
 
     /// A consistency proof from the stored tiles (O(log n) reads).
     public func consistencyProof(oldSize: UInt64, treeSize: UInt64) throws -> ConsistencyProof {
         let size = try tip().treeSize
-        guard treeSize <= size else { throw LedgerError.invalidTreeSizes(old: treeSize, new: size) }
+        guard treeSize <= size else { throw LedgerError.sizeBeyondLog(size: treeSize, treeSize: size) }
         return try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: subtrees)
     }
 

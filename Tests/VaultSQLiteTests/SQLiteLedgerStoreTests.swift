@@ -118,6 +118,11 @@ import VaultLedger
         // One byte of a stored entry changed (the last byte: part of an attribute value).
         try expectFailure([10, 30], .leafHashMismatch(index: 17),
             "UPDATE ledger_entry SET entry = substr(entry, 1, length(entry) - 1) || X'00' WHERE idx = 17")
+        // Any one byte changed: first (version), label, type, middle, last.
+        for position in [1, 5, 30, 45, 100, 150] {
+            try expectFailure([10, 30], .leafHashMismatch(index: 23),
+                "UPDATE ledger_entry SET entry = substr(entry, 1, \(position - 1)) || X'7E' || substr(entry, \(position + 1)) WHERE idx = 23")
+        }
         // A row deleted.
         try expectFailure([10, 30], .entryMissing(index: 5), "DELETE FROM ledger_entry WHERE idx = 5")
         // Two rows swapped, bytes and leaf hashes together.
