@@ -1,6 +1,6 @@
 import Foundation
 
-/// A bounded, thread-safe memo of complete subtree hashes (level >= 1). A complete subtree of an append-only
+/// A bounded, thread-safe memo of complete subtree hashes (levels >= 4, as `TiledSubtreeSource` uses it). A complete subtree of an append-only
 /// log never changes, so a hash read or folded once can serve every later proof; when full, it starts over.
 /// Share one per store; never use one for verification, which must read everything from the store.
 public final class SubtreeHashCache: @unchecked Sendable {
@@ -14,7 +14,7 @@ public final class SubtreeHashCache: @unchecked Sendable {
     /// Most hashes kept (about 100 bytes each).
     public let capacity: Int
 
-    public init(capacity: Int = 1 << 18) {
+    public init(capacity: Int = 1 << 20) {
         self.capacity = capacity
     }
 

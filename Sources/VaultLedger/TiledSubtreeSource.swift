@@ -14,7 +14,7 @@ public final class TiledSubtreeSource<Reader: StoredHashReader>: SubtreeHashSour
     let cache: SubtreeHashCache?
     var tiles: [TileKey: [[UInt8]]] = [:]
 
-    /// Reads through `reader`; with a `cache`, complete subtree hashes (level >= 1) are looked up there first
+    /// Reads through `reader`; with a `cache`, complete subtree hashes (level >= 4) are looked up there first
     /// and remembered there after.
     public init(reader: Reader, cache: SubtreeHashCache? = nil) {
         self.reader = reader
@@ -22,7 +22,8 @@ public final class TiledSubtreeSource<Reader: StoredHashReader>: SubtreeHashSour
     }
 
     public func subtreeHash(level: Int, index: UInt64) throws -> [UInt8] {
-        guard level > 0, let cache else { return try read(level: level, index: index) }
+        // Only levels >= the tile height are cached: the lower ones are many and cheap to fold again.
+        guard level >= LedgerLabels.tileHeight, let cache else { return try read(level: level, index: index) }
         if let hit = cache.hash(level: level, index: index) { return hit }
         let hash = try read(level: level, index: index)
         cache.store(level: level, index: index, hash: hash)
@@ -34,6 +35,16 @@ public final class TiledSubtreeSource<Reader: StoredHashReader>: SubtreeHashSour
         let shift = UInt64(level - base)
         let first = index << shift
         let width = 1 << Int(shift)
+        // Stored subtrees above the leaves may already be in the cache (see `SQLiteLedgerStore.prefillCache`).
+        if base > 0, width > 1, let cache {
+            var hashes: [[UInt8]] = []
+            hashes.reserveCapacity(width)
+            for i in 0..<UInt64(width) {
+                guard let h = cache.hash(level: base, index: first + i) else { break }
+                hashes.append(h)
+            }
+            if hashes.count == width { return Self.fold(hashes) }
+        }
         let key = TileKey(level: base, index: first >> UInt64(LedgerLabels.tileHeight))
         let offset = Int(first & UInt64(Self.tileWidth - 1))
         var tile = tiles[key]
@@ -46,7 +57,12 @@ public final class TiledSubtreeSource<Reader: StoredHashReader>: SubtreeHashSour
             throw LedgerError.subtreeMissing(level: base, index: first + UInt64(max(0, (tile?.count ?? 0) - offset)))
         }
         if width == 1 { return tile[offset] }
-        var hashes = Array(tile[offset..<(offset + width)])
+        return Self.fold(Array(tile[offset..<(offset + width)]))
+    }
+
+    /// The root of a perfect subtree given its 2^k bottom hashes, left to right.
+    static func fold(_ bottom: [[UInt8]]) -> [UInt8] {
+        var hashes = bottom
         while hashes.count > 1 {
             for i in 0..<(hashes.count / 2) { hashes[i] = MerkleMath.nodeHash(hashes[2 * i], hashes[2 * i + 1]) }
             hashes.removeLast(hashes.count / 2)

@@ -74,6 +74,21 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
         try writer.read { db in try body(SQLiteLedgerReader(db, cache: cache)) }
     }
 
+    /// Loads every stored subtree hash (levels 4, 8, ...: about n/15 hashes, 32 bytes each) into the cache, so
+    /// proofs then read only the leaf tile of the entry. Returns how many were loaded (bounded by the cache).
+    @discardableResult
+    public func prefillCache() throws -> Int {
+        try writer.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT level, idx, hash FROM ledger_node ORDER BY level DESC, idx")
+            var loaded = 0
+            while let row = try rows.next(), loaded < cache.capacity - 1 {
+                cache.store(level: row[0], index: UInt64(row[1] as Int64), hash: try SQLiteLedgerReader.bytes(row, 2))
+                loaded += 1
+            }
+            return loaded
+        }
+    }
+
     /// Runs `body` with a reader that reads everything from the database (no cache): for verification and
     /// for measuring cold proofs.
     public func readUncached<T>(_ body: (SQLiteLedgerReader) throws -> T) throws -> T {

@@ -35,7 +35,7 @@ final class CountingReader: StoredHashReader {
         #expect(cache.count > 0)
         // Cached hashes are served again, without reads.
         let reader = CountingReader(tree)
-        _ = try TiledSubtreeSource(reader: reader, cache: cache).subtreeHash(level: 3, index: 5)
+        _ = try TiledSubtreeSource(reader: reader, cache: cache).subtreeHash(level: 6, index: 5)
         #expect(reader.reads == 0)
     }
 

@@ -65,6 +65,15 @@ import VaultLedger
         for m in [UInt64(0), 100, 519] {
             #expect(try store.inclusionProof(index: m, treeSize: 520) == (try store.readUncached { try $0.inclusionProof(index: m, treeSize: 520) }))
         }
+        // And from a cache prefilled with every stored subtree.
+        let fresh = try SQLiteLedgerStore.open(path: scratch.path, signer: Self.signer)
+        #expect(try fresh.prefillCache() == 32 + 2)  // 32 subtrees at level 4, 2 at level 8
+        for m in [UInt64(0), 255, 256, 300, 519] {
+            for size in [m + 1, 257, 520] where size > m {
+                #expect(try fresh.inclusionProof(index: m, treeSize: size) == (try InclusionProof.generate(leafIndex: m, treeSize: size, from: tree)))
+                #expect(try fresh.consistencyProof(oldSize: m + 1, treeSize: size) == (try ConsistencyProof.generate(oldSize: m + 1, treeSize: size, from: tree)))
+            }
+        }
         let summary = try verify(store)
         #expect(summary.treeSize == 520 && summary.blockCount == 7 && summary.root == tree.root)
         let (checkpoint, _) = try Checkpoint.open(try store.latestCheckpoint()!, keys: [Self.signer.verifierKey], origin: Self.signer.name)
