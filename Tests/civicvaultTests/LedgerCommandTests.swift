@@ -85,6 +85,31 @@ import VaultLedger
         #expect(verify.stdout.hasPrefix("ok: 30 entries, 4 blocks, checkpoint 30, root \(Base64.encode(cp.root))"))
     }
 
+    @Test func verifyChecksEarlierCheckpointsAgainstTheLog() throws {
+        let node = try Node()
+        #expect(try node.ledger(["append"], stdin: Self.lines(0..<7)).status == 0)
+        let old = node.dir.appendingPathComponent("cp7")
+        try Data(try node.ledger(["checkpoint"]).stdout.utf8).write(to: old)
+        #expect(try node.ledger(["append"], stdin: Self.lines(7..<20)).status == 0)
+        let ok = try node.ledger(["verify", "--checkpoint", old.path])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.hasPrefix("ok: consistent with 1 earlier checkpoint(s)\nok: 20 entries"))
+        // A checkpoint of another history (same key, other entries) is caught.
+        let other = try Node()
+        try FileManager.default.removeItem(atPath: other.keys)
+        try FileManager.default.copyItem(atPath: node.keys, toPath: other.keys)
+        #expect(try other.ledger(["append"], stdin: Self.lines(100..<107)).status == 0)
+        let forked = node.dir.appendingPathComponent("fork7")
+        try Data(try other.ledger(["checkpoint"]).stdout.utf8).write(to: forked)
+        let bad = try node.ledger(["verify", "--checkpoint", forked.path])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.hasPrefix("error: checkpoint \(forked.path): the log's root at size 7 differs\nhint: "))
+        // A tampered checkpoint file is refused.
+        try Data(try String(contentsOf: old, encoding: .utf8).replacingOccurrences(of: "\n7\n", with: "\n6\n").utf8).write(to: old)
+        let tampered = try node.ledger(["verify", "--checkpoint", old.path])
+        #expect(tampered.status == 1 && tampered.stderr.contains("signature of test.node/ledger does not verify"))
+    }
+
     @Test func badInputAndBadRequestsGiveOneLineErrorsWithHints() throws {
         let node = try Node()
         let none = try node.ledger(["checkpoint"])
