@@ -42,7 +42,7 @@ public struct LedgerVerifier: Sendable {
                 let leaf = MerkleMath.leafHash(e.bytes)
                 guard leaf == e.leafHash else { throw LedgerError.leafHashMismatch(index: e.index) }
                 try range.append(leafHash: leaf) { level, index, hash in
-                    guard level > 0, level % LedgerLabels.tileHeight == 0 else { return }
+                    guard level >= LedgerLabels.firstStoredLevel else { return }
                     guard let stored = try snapshot.storedSubtreeHash(level: level, index: index) else {
                         throw LedgerError.subtreeMissing(level: level, index: index)
                     }

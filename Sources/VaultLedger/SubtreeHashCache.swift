@@ -4,13 +4,8 @@ import Foundation
 /// log never changes, so a hash read or folded once can serve every later proof; when full, it starts over.
 /// Share one per store; never use one for verification, which must read everything from the store.
 public final class SubtreeHashCache: @unchecked Sendable {
-    struct Key: Hashable {
-        let level: Int
-        let index: UInt64
-    }
-
     private let lock = NSLock()
-    private var hashes: [Key: [UInt8]] = [:]
+    private var hashes: [SubtreeID: [UInt8]] = [:]
     /// Most hashes kept (about 100 bytes each).
     public let capacity: Int
 
@@ -22,7 +17,7 @@ public final class SubtreeHashCache: @unchecked Sendable {
     public func hash(level: Int, index: UInt64) -> [UInt8]? {
         lock.lock()
         defer { lock.unlock() }
-        return hashes[Key(level: level, index: index)]
+        return hashes[SubtreeID(level: level, index: index)]
     }
 
     /// Remembers the hash of the complete subtree (level, index).
@@ -30,7 +25,7 @@ public final class SubtreeHashCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if hashes.count >= capacity { hashes.removeAll(keepingCapacity: true) }
-        hashes[Key(level: level, index: index)] = hash
+        hashes[SubtreeID(level: level, index: index)] = hash
     }
 
     /// Number of cached hashes.

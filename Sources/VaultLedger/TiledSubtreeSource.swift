@@ -1,63 +1,65 @@
-/// A `SubtreeHashSource` over a store that keeps only leaf hashes (level 0) and subtrees at levels that are
-/// multiples of the tile height (4). Hashes are read a tile at a time (16 stored hashes of one level, one
-/// range read) and any subtree between stored levels is folded from at most 8 of them. Remembers the
-/// tiles it read, for the life of one proof or append.
+/// A `SubtreeHashSource` over a store that keeps leaf hashes and every complete subtree of level 4 or more:
+/// those are read directly (and kept in the store's cache), levels 1-3 are folded from the 16 leaf hashes
+/// of one leaf tile (one range read). `prefetch` loads everything a proof needs in two reads.
 public final class TiledSubtreeSource<Reader: StoredHashReader>: SubtreeHashSource {
-    struct TileKey: Hashable {
-        let level: Int
-        let index: UInt64
-    }
-
-    static var tileWidth: Int { 1 << LedgerLabels.tileHeight }
-
     let reader: Reader
     let cache: SubtreeHashCache?
-    var tiles: [TileKey: [[UInt8]]] = [:]
+    var leafTiles: [UInt64: [[UInt8]]] = [:]
+    var stored: [SubtreeID: [UInt8]] = [:]
 
-    /// Reads through `reader`; with a `cache`, complete subtree hashes (level >= 4) are looked up there first
-    /// and remembered there after.
+    /// Reads through `reader`; with a `cache`, stored subtree hashes are looked up there first and kept there.
     public init(reader: Reader, cache: SubtreeHashCache? = nil) {
         self.reader = reader
         self.cache = cache
     }
 
     public func subtreeHash(level: Int, index: UInt64) throws -> [UInt8] {
-        // Only levels >= the tile height are cached: the lower ones are many and cheap to fold again.
-        guard level >= LedgerLabels.tileHeight, let cache else { return try read(level: level, index: index) }
-        if let hit = cache.hash(level: level, index: index) { return hit }
-        let hash = try read(level: level, index: index)
-        cache.store(level: level, index: index, hash: hash)
-        return hash
-    }
-
-    func read(level: Int, index: UInt64) throws -> [UInt8] {
-        let base = level - level % LedgerLabels.tileHeight
-        let shift = UInt64(level - base)
-        let first = index << shift
-        let width = 1 << Int(shift)
-        // Stored subtrees above the leaves may already be in the cache (see `SQLiteLedgerStore.prefillCache`).
-        if base > 0, width > 1, let cache {
-            var hashes: [[UInt8]] = []
-            hashes.reserveCapacity(width)
-            for i in 0..<UInt64(width) {
-                guard let h = cache.hash(level: base, index: first + i) else { break }
-                hashes.append(h)
+        if level >= LedgerLabels.firstStoredLevel {
+            let id = SubtreeID(level: level, index: index)
+            if let hit = stored[id] ?? cache?.hash(level: level, index: index) { return hit }
+            guard let hash = try reader.storedHashes(level: level, from: index, count: 1).first else {
+                throw LedgerError.subtreeMissing(level: level, index: index)
             }
-            if hashes.count == width { return Self.fold(hashes) }
+            remember(id, hash)
+            return hash
         }
-        let key = TileKey(level: base, index: first >> UInt64(LedgerLabels.tileHeight))
-        let offset = Int(first & UInt64(Self.tileWidth - 1))
-        var tile = tiles[key]
-        if tile == nil || tile!.count < offset + width {
-            let loaded = try reader.storedHashes(level: base, from: key.index << UInt64(LedgerLabels.tileHeight), count: Self.tileWidth)
-            tiles[key] = loaded
-            tile = loaded
-        }
-        guard let tile, tile.count >= offset + width else {
-            throw LedgerError.subtreeMissing(level: base, index: first + UInt64(max(0, (tile?.count ?? 0) - offset)))
+        let first = index << UInt64(level)
+        let width = 1 << level
+        let tileIndex = first / UInt64(LedgerLabels.leafTileWidth)
+        let offset = Int(first % UInt64(LedgerLabels.leafTileWidth))
+        if (leafTiles[tileIndex]?.count ?? 0) < offset + width { try loadLeafTile(tileIndex) }
+        guard let tile = leafTiles[tileIndex], tile.count >= offset + width else {
+            throw LedgerError.subtreeMissing(level: 0, index: first + UInt64(max(0, (leafTiles[tileIndex]?.count ?? 0) - offset)))
         }
         if width == 1 { return tile[offset] }
         return Self.fold(Array(tile[offset..<(offset + width)]))
+    }
+
+    /// Loads the hashes behind `subtrees` in at most one read of stored subtrees plus one range read per
+    /// leaf tile, so a following proof generation reads nothing more.
+    public func prefetch(_ subtrees: [SubtreeID]) throws {
+        var wanted: [SubtreeID] = []
+        var tiles: Set<UInt64> = []
+        for id in subtrees {
+            if id.level >= LedgerLabels.firstStoredLevel {
+                if stored[id] == nil, cache?.hash(level: id.level, index: id.index) == nil { wanted.append(id) }
+            } else {
+                tiles.insert((id.index << UInt64(id.level)) / UInt64(LedgerLabels.leafTileWidth))
+            }
+        }
+        if !wanted.isEmpty {
+            for (id, hash) in try reader.storedHashes(wanted) { remember(id, hash) }
+        }
+        for t in tiles where leafTiles[t] == nil { try loadLeafTile(t) }
+    }
+
+    func remember(_ id: SubtreeID, _ hash: [UInt8]) {
+        stored[id] = hash
+        cache?.store(level: id.level, index: id.index, hash: hash)
+    }
+
+    func loadLeafTile(_ tile: UInt64) throws {
+        leafTiles[tile] = try reader.storedHashes(level: 0, from: tile * UInt64(LedgerLabels.leafTileWidth), count: LedgerLabels.leafTileWidth)
     }
 
     /// The root of a perfect subtree given its 2^k bottom hashes, left to right.
@@ -71,8 +73,39 @@ public final class TiledSubtreeSource<Reader: StoredHashReader>: SubtreeHashSour
     }
 }
 
-/// Reads stored hashes: leaf hashes at level 0, subtree hashes at positive multiples of the tile height.
+/// Reads stored hashes: leaf hashes at level 0, subtree hashes at levels 4 and up.
 public protocol StoredHashReader {
     /// The hashes at `level` for indices `from ..< from + count`, in order, stopping at the first absent one.
     func storedHashes(level: Int, from: UInt64, count: Int) throws -> [[UInt8]]
+    /// The stored hashes of `ids` (levels 4 and up) that exist.
+    func storedHashes(_ ids: [SubtreeID]) throws -> [SubtreeID: [UInt8]]
+}
+
+extension StoredHashReader {
+    /// One read per id; stores that can do better override it.
+    public func storedHashes(_ ids: [SubtreeID]) throws -> [SubtreeID: [UInt8]] {
+        var out: [SubtreeID: [UInt8]] = [:]
+        for id in ids {
+            if let h = try storedHashes(level: id.level, from: id.index, count: 1).first { out[id] = h }
+        }
+        return out
+    }
+}
+
+extension InclusionProof {
+    /// The subtrees whose hashes PATH(m, D[0:n]) needs.
+    public static func subtreesNeeded(leafIndex m: UInt64, treeSize n: UInt64) throws -> [SubtreeID] {
+        let recorder = SubtreeRequestRecorder()
+        _ = try generate(leafIndex: m, treeSize: n, from: recorder)
+        return recorder.requested
+    }
+}
+
+extension ConsistencyProof {
+    /// The subtrees whose hashes SUBPROOF(m, D[0:n], true) needs.
+    public static func subtreesNeeded(oldSize m: UInt64, treeSize n: UInt64) throws -> [SubtreeID] {
+        let recorder = SubtreeRequestRecorder()
+        _ = try generate(oldSize: m, treeSize: n, from: recorder)
+        return recorder.requested
+    }
 }

@@ -40,6 +40,26 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
         return out
     }
 
+    public func storedHashes(_ ids: [SubtreeID]) throws -> [SubtreeID: [UInt8]] {
+        var out: [SubtreeID: [UInt8]] = [:]
+        // One statement per chunk of up to 64 (level, idx) pairs, looked up by primary key.
+        for start in stride(from: 0, to: ids.count, by: 64) {
+            let chunk = ids[start..<min(start + 64, ids.count)]
+            // OR of primary-key equalities: SQLite searches the key once per term (a row-value IN over
+            // VALUES would scan the table).
+            let terms = Array(repeating: "(level = ? AND idx = ?)", count: chunk.count).joined(separator: " OR ")
+            let statement = try db.cachedStatement(sql: "SELECT level, idx, hash FROM ledger_node WHERE \(terms)")
+            var arguments: [any DatabaseValueConvertible] = []
+            arguments.reserveCapacity(2 * chunk.count)
+            for id in chunk { arguments.append(id.level); arguments.append(Int64(id.index)) }
+            let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+            while let row = try rows.next() {
+                out[SubtreeID(level: row[0], index: UInt64(row[1] as Int64))] = try Self.bytes(row, 2)
+            }
+        }
+        return out
+    }
+
     /// The blob in column `index` of `row`, copied once (a NULL reads as no bytes).
     static func bytes(_ row: Row, _ index: Int) throws -> [UInt8] {
         try row.withUnsafeData(atIndex: index) { data in data.map { $0.withUnsafeBytes { [UInt8]($0) } } } ?? []
@@ -81,18 +101,24 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
     public func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof {
         let size = try tip().treeSize
         guard treeSize <= size else { throw LedgerError.sizeBeyondLog(size: treeSize, treeSize: size) }
-        return try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: subtrees)
+        let source = subtrees
+        try source.prefetch(try InclusionProof.subtreesNeeded(leafIndex: index, treeSize: treeSize))
+        return try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: source)
     }
 
     /// A consistency proof from the stored tiles (O(log n) reads).
     public func consistencyProof(oldSize: UInt64, treeSize: UInt64) throws -> ConsistencyProof {
         let size = try tip().treeSize
         guard treeSize <= size else { throw LedgerError.sizeBeyondLog(size: treeSize, treeSize: size) }
-        return try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: subtrees)
+        let source = subtrees
+        try source.prefetch(try ConsistencyProof.subtreesNeeded(oldSize: oldSize, treeSize: treeSize))
+        return try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: source)
     }
 
     /// The root of the tree of `treeSize` entries.
     public func root(treeSize: UInt64) throws -> [UInt8] {
-        try subtrees.root(size: treeSize)
+        let source = subtrees
+        try source.prefetch(MerkleMath.decompose(begin: 0, end: treeSize).map { SubtreeID(level: $0.level, index: $0.index) })
+        return try source.root(size: treeSize)
     }
 }

@@ -37,7 +37,9 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
     public func append(_ entries: [LedgerEntry], in db: Database) throws -> AppendReceipt {
         let reader = SQLiteLedgerReader(db, cache: cache)
         let tip = try reader.tip()
-        let frontier = try CompactRange(size: tip.treeSize, source: reader.subtrees)
+        let source = reader.subtrees
+        try source.prefetch(MerkleMath.decompose(begin: 0, end: tip.treeSize).map { SubtreeID(level: $0.level, index: $0.index) })
+        let frontier = try CompactRange(size: tip.treeSize, source: source)
         let batch = try LedgerAppender.seal(entries, after: tip, frontier: frontier, signer: signer, timestampMs: clock())
         let insertEntry = try db.cachedStatement(sql: "INSERT INTO ledger_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)")
         for row in batch.entries {
@@ -74,7 +76,7 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
         try writer.read { db in try body(SQLiteLedgerReader(db, cache: cache)) }
     }
 
-    /// Loads every stored subtree hash (levels 4, 8, ...: about n/15 hashes, 32 bytes each) into the cache, so
+    /// Loads every stored subtree hash (levels 4 and up: about n/8 hashes, 32 bytes each) into the cache, so
     /// proofs then read only the leaf tile of the entry. Returns how many were loaded (bounded by the cache).
     @discardableResult
     public func prefillCache() throws -> Int {

@@ -8,7 +8,7 @@ final class CountingReader: StoredHashReader {
     var missing: Set<UInt64> = []
     init(_ tree: MerkleTree) { self.tree = tree }
     func storedHashes(level: Int, from: UInt64, count: Int) throws -> [[UInt8]] {
-        precondition(level % LedgerLabels.tileHeight == 0)
+        precondition(level == 0 || level >= LedgerLabels.firstStoredLevel)
         reads += 1
         var out: [[UInt8]] = []
         for i in from..<(from + UInt64(count)) {
@@ -36,6 +36,7 @@ final class CountingReader: StoredHashReader {
         // Cached hashes are served again, without reads.
         let reader = CountingReader(tree)
         _ = try TiledSubtreeSource(reader: reader, cache: cache).subtreeHash(level: 6, index: 5)
+        _ = try TiledSubtreeSource(reader: reader, cache: cache).subtreeHash(level: 5, index: 3)
         #expect(reader.reads == 0)
     }
 
@@ -43,7 +44,18 @@ final class CountingReader: StoredHashReader {
         let reader = CountingReader(tree)
         let proof = try InclusionProof.generate(leafIndex: 377, treeSize: 1000, from: TiledSubtreeSource(reader: reader))
         #expect(proof == (try InclusionProof.generate(leafIndex: 377, treeSize: 1000, from: tree)))
-        #expect(reader.reads <= 8)  // one tile per stored level, plus the right edge
+        // With a prefetch: one batched read of stored subtrees (counted once per id here) and the leaf tiles.
+        for (m, n) in [(UInt64(377), UInt64(1000)), (0, 1000), (999, 1000), (500, 777), (3, 5)] {
+            let prefetching = CountingReader(tree)
+            let source = TiledSubtreeSource(reader: prefetching)
+            try source.prefetch(try InclusionProof.subtreesNeeded(leafIndex: m, treeSize: n))
+            let before = prefetching.reads
+            #expect(try InclusionProof.generate(leafIndex: m, treeSize: n, from: source) == (try InclusionProof.generate(leafIndex: m, treeSize: n, from: tree)))
+            #expect(prefetching.reads == before)  // nothing read after the prefetch
+            let consistency = TiledSubtreeSource(reader: CountingReader(tree))
+            try consistency.prefetch(try ConsistencyProof.subtreesNeeded(oldSize: m + 1, treeSize: n))
+            #expect(try ConsistencyProof.generate(oldSize: m + 1, treeSize: n, from: consistency) == (try ConsistencyProof.generate(oldSize: m + 1, treeSize: n, from: tree)))
+        }
     }
 
     @Test func aMissingHashIsATypedError() {

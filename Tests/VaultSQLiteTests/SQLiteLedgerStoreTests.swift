@@ -67,7 +67,7 @@ import VaultLedger
         }
         // And from a cache prefilled with every stored subtree.
         let fresh = try SQLiteLedgerStore.open(path: scratch.path, signer: Self.signer)
-        #expect(try fresh.prefillCache() == 32 + 2)  // 32 subtrees at level 4, 2 at level 8
+        #expect(try fresh.prefillCache() == 32 + 16 + 8 + 4 + 2 + 1)  // levels 4 to 9 of 520 entries
         for m in [UInt64(0), 255, 256, 300, 519] {
             for size in [m + 1, 257, 520] where size > m {
                 #expect(try fresh.inclusionProof(index: m, treeSize: size) == (try InclusionProof.generate(leafIndex: m, treeSize: size, from: tree)))
