@@ -14,6 +14,8 @@ public struct SubtreeID: Hashable, Sendable {
 public protocol SubtreeHashSource {
     /// The hash of the complete subtree (level, index); throws when it is not available.
     func subtreeHash(level: Int, index: UInt64) throws -> [UInt8]
+    /// MTH(D[begin:end]) (see the default implementation).
+    func rangeHash(begin: UInt64, end: UInt64) throws -> [UInt8]
 }
 
 extension SubtreeHashSource {
@@ -40,6 +42,14 @@ public final class SubtreeRequestRecorder: SubtreeHashSource {
     public func subtreeHash(level: Int, index: UInt64) throws -> [UInt8] {
         let id = SubtreeID(level: level, index: index)
         if seen.insert(id).inserted { requested.append(id) }
-        return [UInt8](repeating: 0, count: LedgerLabels.hashByteCount)
+        return Self.zero
     }
+
+    /// Records the subtrees of the range without hashing anything.
+    public func rangeHash(begin: UInt64, end: UInt64) throws -> [UInt8] {
+        for part in MerkleMath.decompose(begin: begin, end: end) { _ = try subtreeHash(level: part.level, index: part.index) }
+        return Self.zero
+    }
+
+    static let zero = [UInt8](repeating: 0, count: LedgerLabels.hashByteCount)
 }
