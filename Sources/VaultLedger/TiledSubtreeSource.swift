@@ -93,19 +93,44 @@ extension StoredHashReader {
 }
 
 extension InclusionProof {
-    /// The subtrees whose hashes PATH(m, D[0:n]) needs.
+    /// The subtrees whose hashes PATH(m, D[0:n]) needs (the same walk as `generate`, without hashing).
     public static func subtreesNeeded(leafIndex m: UInt64, treeSize n: UInt64) throws -> [SubtreeID] {
-        let recorder = SubtreeRequestRecorder()
-        _ = try generate(leafIndex: m, treeSize: n, from: recorder)
-        return recorder.requested
+        guard m < n else { throw LedgerError.indexOutOfRange(index: m, treeSize: n) }
+        var ids: [SubtreeID] = []
+        var lo: UInt64 = 0, hi = n
+        while hi - lo > 1 {
+            let k = MerkleMath.split(hi - lo)
+            if m - lo < k {
+                ids += MerkleMath.decompose(begin: lo + k, end: hi).map { SubtreeID(level: $0.level, index: $0.index) }
+                hi = lo + k
+            } else {
+                ids.append(SubtreeID(level: 63 - (k.leadingZeroBitCount), index: lo / k))
+                lo += k
+            }
+        }
+        return ids
     }
 }
 
 extension ConsistencyProof {
-    /// The subtrees whose hashes SUBPROOF(m, D[0:n], true) needs.
+    /// The subtrees whose hashes SUBPROOF(m, D[0:n], true) needs (the same walk as `generate`, without hashing).
     public static func subtreesNeeded(oldSize m: UInt64, treeSize n: UInt64) throws -> [SubtreeID] {
-        let recorder = SubtreeRequestRecorder()
-        _ = try generate(oldSize: m, treeSize: n, from: recorder)
-        return recorder.requested
+        guard m <= n else { throw LedgerError.invalidTreeSizes(old: m, new: n) }
+        guard m > 0, m < n else { return [] }
+        var ids: [SubtreeID] = []
+        var lo: UInt64 = 0, hi = n, complete = true
+        while m - lo != hi - lo {
+            let k = MerkleMath.split(hi - lo)
+            if m - lo <= k {
+                ids += MerkleMath.decompose(begin: lo + k, end: hi).map { SubtreeID(level: $0.level, index: $0.index) }
+                hi = lo + k
+            } else {
+                ids.append(SubtreeID(level: 63 - (k.leadingZeroBitCount), index: lo / k))
+                lo += k
+                complete = false
+            }
+        }
+        if !complete { ids += MerkleMath.decompose(begin: lo, end: hi).map { SubtreeID(level: $0.level, index: $0.index) } }
+        return ids
     }
 }

@@ -40,18 +40,25 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
         return out
     }
 
+    /// Lookups per batched statement; short batches repeat their first id, so there is one statement shape.
+    static let batch = 32
+    /// `SELECT ... WHERE (level = ? AND idx = ?) OR ...`: SQLite searches the primary key once per term (a
+    /// row-value IN over VALUES would scan the table).
+    static let batchSQL = "SELECT level, idx, hash FROM ledger_node WHERE "
+        + Array(repeating: "(level = ? AND idx = ?)", count: batch).joined(separator: " OR ")
+
     public func storedHashes(_ ids: [SubtreeID]) throws -> [SubtreeID: [UInt8]] {
         var out: [SubtreeID: [UInt8]] = [:]
-        // One statement per chunk of up to 64 (level, idx) pairs, looked up by primary key.
-        for start in stride(from: 0, to: ids.count, by: 64) {
-            let chunk = ids[start..<min(start + 64, ids.count)]
-            // OR of primary-key equalities: SQLite searches the key once per term (a row-value IN over
-            // VALUES would scan the table).
-            let terms = Array(repeating: "(level = ? AND idx = ?)", count: chunk.count).joined(separator: " OR ")
-            let statement = try db.cachedStatement(sql: "SELECT level, idx, hash FROM ledger_node WHERE \(terms)")
+        let statement = try db.cachedStatement(sql: Self.batchSQL)
+        for start in stride(from: 0, to: ids.count, by: Self.batch) {
+            let chunk = ids[start..<min(start + Self.batch, ids.count)]
             var arguments: [any DatabaseValueConvertible] = []
-            arguments.reserveCapacity(2 * chunk.count)
-            for id in chunk { arguments.append(id.level); arguments.append(Int64(id.index)) }
+            arguments.reserveCapacity(2 * Self.batch)
+            for i in 0..<Self.batch {
+                let id = i < chunk.count ? chunk[chunk.startIndex + i] : chunk[chunk.startIndex]
+                arguments.append(id.level)
+                arguments.append(Int64(id.index))
+            }
             let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
             while let row = try rows.next() {
                 out[SubtreeID(level: row[0], index: UInt64(row[1] as Int64))] = try Self.bytes(row, 2)

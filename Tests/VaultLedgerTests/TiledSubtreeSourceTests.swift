@@ -58,6 +58,19 @@ final class CountingReader: StoredHashReader {
         }
     }
 
+    @Test func subtreesNeededIsExactlyWhatGenerationAsks() throws {
+        for n in UInt64(1)...140 {
+            for m in 0..<n {
+                let recorder = SubtreeRequestRecorder()
+                _ = try InclusionProof.generate(leafIndex: m, treeSize: n, from: recorder)
+                #expect(Set(try InclusionProof.subtreesNeeded(leafIndex: m, treeSize: n)) == Set(recorder.requested))
+                let consistency = SubtreeRequestRecorder()
+                _ = try ConsistencyProof.generate(oldSize: m + 1, treeSize: n, from: consistency)
+                #expect(Set(try ConsistencyProof.subtreesNeeded(oldSize: m + 1, treeSize: n)) == Set(consistency.requested))
+            }
+        }
+    }
+
     @Test func aMissingHashIsATypedError() {
         let reader = CountingReader(tree)
         reader.missing = [42]
