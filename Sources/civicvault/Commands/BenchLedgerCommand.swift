@@ -68,8 +68,9 @@ struct BenchLedgerCommand: AsyncParsableCommand {
         print("bench ledger: \(entries) entries (~\(avgBytes) bytes each), batches of \(batch), WAL + synchronous=FULL, \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
         // Raw SQLite: the same rows (index, leaf hash, entry bytes), prepared statement, same batches, and the
-        // same database settings (SQLiteDatabase.open: WAL, synchronous=FULL).
+        // same database settings (SQLiteDatabase.open: WAL, synchronous=FULL; the ledger's page cache size).
         let raw = try SQLiteDatabase.open(path: rawPath)
+        try SQLiteLedgerStore.useLargePageCache(raw)  // the same page cache as the ledger's connection
         try raw.write { db in try db.execute(sql: "CREATE TABLE raw_entry (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL, entry BLOB NOT NULL)") }
         let store = try SQLiteLedgerStore.open(path: ledgerPath, signer: signer)
         // Batches alternate between raw SQLite and the ledger, so both see the same background load.
