@@ -6,20 +6,31 @@ public enum EntryCodec {
 
     /// The canonical bytes of `entry`.
     public static func encode(_ entry: LedgerEntry) -> [UInt8] {
-        var out: [UInt8] = [LedgerLabels.entryVersion]
-        out.reserveCapacity(64 + entry.attributes.count * 48)
-        out += LedgerLabels.entry
+        var capacity = 1 + LedgerLabels.entry.count + 2 + entry.type.utf8.count + 8 + 2 + entry.actor.utf8.count + 2
+        for (key, value) in entry.attributes {
+            capacity += 2 + key.utf8.count + 1
+            switch value {
+            case let .bytes(b): capacity += 4 + b.count
+            case let .string(s): capacity += 4 + s.utf8.count
+            case .u64: capacity += 8
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(capacity)
+        out.append(LedgerLabels.entryVersion)
+        out.append(contentsOf: LedgerLabels.entry)
         putShortString(entry.type, into: &out)
         putU64(entry.timestampMs, into: &out)
         putShortString(entry.actor, into: &out)
         putU16(UInt16(entry.attributes.count), into: &out)
-        for key in entry.sortedKeys {
+        // Keys are ASCII identifiers, so String order is bytewise UTF-8 order.
+        for (key, value) in entry.attributes.sorted(by: { $0.key < $1.key }) {
             putShortString(key, into: &out)
-            switch entry.attributes[key]! {
+            switch value {
             case let .bytes(b):
-                out.append(tagBytes); putU32(UInt32(b.count), into: &out); out += b
+                out.append(tagBytes); putU32(UInt32(b.count), into: &out); out.append(contentsOf: b)
             case let .string(s):
-                out.append(tagString); putU32(UInt32(s.utf8.count), into: &out); out += Array(s.utf8)
+                out.append(tagString); putU32(UInt32(s.utf8.count), into: &out); out.append(contentsOf: s.utf8)
             case let .u64(v):
                 out.append(tagU64); putU64(v, into: &out)
             }
@@ -72,13 +83,12 @@ public enum EntryCodec {
         }
     }
 
-    static func putU16(_ v: UInt16, into out: inout [UInt8]) { out += [UInt8(v >> 8), UInt8(v & 0xff)] }
-    static func putU32(_ v: UInt32, into out: inout [UInt8]) { for s in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
-    static func putU64(_ v: UInt64, into out: inout [UInt8]) { for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
+    static func putU16(_ v: UInt16, into out: inout [UInt8]) { withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) } }
+    static func putU32(_ v: UInt32, into out: inout [UInt8]) { withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) } }
+    static func putU64(_ v: UInt64, into out: inout [UInt8]) { withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) } }
     static func putShortString(_ s: String, into out: inout [UInt8]) {
-        let b = Array(s.utf8)
-        putU16(UInt16(b.count), into: &out)
-        out += b
+        putU16(UInt16(s.utf8.count), into: &out)
+        out.append(contentsOf: s.utf8)
     }
 
     /// A bounds-checked big-endian reader over entry bytes.

@@ -19,8 +19,8 @@ public struct LedgerTip: Equatable, Sendable {
     }
 }
 
-/// Everything one append writes: the entry rows, the completed subtree hashes at stored levels (positive
-/// multiples of the tile height), the signed block and the signed checkpoint of the new tree size.
+/// Everything one append writes: the entry rows, the completed subtree hashes at stored levels (4 and up),
+/// the signed block and the signed checkpoint of the new tree size.
 public struct AppendBatch: Sendable {
     public let entries: [StoredEntry]
     public let subtrees: [(level: Int, index: UInt64, hash: [UInt8])]
@@ -49,7 +49,7 @@ public enum LedgerAppender {
             let leaf = MerkleMath.leafHash(bytes)
             rows.append(StoredEntry(index: range.size, bytes: bytes, leafHash: leaf))
             range.append(leafHash: leaf) { level, index, hash in
-                if level > 0 && level % LedgerLabels.tileHeight == 0 { subtrees.append((level, index, hash)) }
+                if level >= LedgerLabels.firstStoredLevel { subtrees.append((level, index, hash)) }
             }
         }
         let header = BlockHeader(

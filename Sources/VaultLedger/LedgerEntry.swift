@@ -47,7 +47,7 @@ public struct LedgerEntry: Equatable, Hashable, Sendable {
     }
 
     /// Attribute keys in encoding order (bytewise ascending UTF-8).
-    public var sortedKeys: [String] { attributes.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+    public var sortedKeys: [String] { attributes.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
 
     /// True for 1-64 characters of [a-z0-9._-] (types and attribute keys).
     public static func isValidIdentifier(_ text: String) -> Bool {

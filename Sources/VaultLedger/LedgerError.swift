@@ -20,6 +20,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     case indexOutOfRange(index: UInt64, treeSize: UInt64)
     /// Tree sizes that cannot go together (old size larger than the new one, zero sizes...).
     case invalidTreeSizes(old: UInt64, new: UInt64)
+    /// A tree size larger than the log was asked for.
+    case sizeBeyondLog(size: UInt64, treeSize: UInt64)
     /// A proof has the wrong number of hashes.
     case wrongProofSize(expected: Int, actual: Int)
     /// A hash is not 32 bytes.
@@ -71,6 +73,7 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .malformedEntryJSON(reason): return "malformed entry JSON: \(reason)"
         case let .indexOutOfRange(index, size): return "index \(index) is outside a tree of size \(size)"
         case let .invalidTreeSizes(old, new): return "tree sizes \(old) and \(new) do not go together"
+        case let .sizeBeyondLog(size, treeSize): return "tree size \(size) is beyond the log's \(treeSize) entries"
         case let .wrongProofSize(expected, actual): return "wrong proof size \(actual), want \(expected)"
         case let .invalidHashLength(count): return "a hash has \(count) bytes, want 32"
         case .rootMismatch: return "the recomputed root does not match"

@@ -15,8 +15,11 @@ public enum LedgerLabels {
     public static let nodePrefix: UInt8 = 0x01
     /// Length of every hash in the ledger (SHA-256).
     public static let hashByteCount = 32
-    /// Stored subtree levels are the multiples of this (tiles of height 4); level 0 is stored with each entry.
-    public static let tileHeight = 4
+    /// Every complete subtree at this level or above is stored; levels 1-3 are folded from the 16 leaf
+    /// hashes of one leaf tile (level 0 is stored with each entry).
+    public static let firstStoredLevel = 4
+    /// Leaf hashes per leaf tile: 2^firstStoredLevel.
+    public static let leafTileWidth = 1 << firstStoredLevel
     /// Largest encoded entry accepted (bytes).
     public static let maxEntryByteCount = 1 << 20
     /// Most attributes one entry may carry.

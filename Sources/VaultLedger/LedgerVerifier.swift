@@ -21,7 +21,7 @@ public struct LedgerVerifier: Sendable {
         self.verifierKey = verifierKey
     }
 
-    /// Verifies `snapshot`; calls `progress(entriesChecked)` after every page of entries.
+    /// Verifies `snapshot`; calls `progress(entriesChecked)` after every entry (keep it cheap).
     public func verify(_ snapshot: some LedgerSnapshot, progress: (UInt64) -> Void = { _ in }) throws -> Summary {
         var range = CompactRange()
         var entryPage: [StoredEntry] = [], entryAt = 0
@@ -35,7 +35,6 @@ public struct LedgerVerifier: Sendable {
                     entryPage = try snapshot.entries(from: range.size, limit: pageSize)
                     entryAt = 0
                     guard !entryPage.isEmpty else { throw LedgerError.entryMissing(index: range.size) }
-                    if range.size > 0 { progress(range.size) }
                 }
                 let e = entryPage[entryAt]
                 entryAt += 1
@@ -43,12 +42,13 @@ public struct LedgerVerifier: Sendable {
                 let leaf = MerkleMath.leafHash(e.bytes)
                 guard leaf == e.leafHash else { throw LedgerError.leafHashMismatch(index: e.index) }
                 try range.append(leafHash: leaf) { level, index, hash in
-                    guard level > 0, level % LedgerLabels.tileHeight == 0 else { return }
+                    guard level >= LedgerLabels.firstStoredLevel else { return }
                     guard let stored = try snapshot.storedSubtreeHash(level: level, index: index) else {
                         throw LedgerError.subtreeMissing(level: level, index: index)
                     }
                     guard stored == hash else { throw LedgerError.subtreeHashMismatch(level: level, index: index) }
                 }
+                progress(range.size)
             }
         }
 

@@ -48,12 +48,12 @@ public final class MemoryLedgerStore: LedgerStore, LedgerSnapshot, StoredHashRea
     public func latestCheckpoint() throws -> String? { checkpointText }
 
     public func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof {
-        guard treeSize <= (try tip.treeSize) else { throw LedgerError.indexOutOfRange(index: treeSize, treeSize: try tip.treeSize) }
+        guard treeSize <= (try tip.treeSize) else { throw LedgerError.sizeBeyondLog(size: treeSize, treeSize: try tip.treeSize) }
         return try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: TiledSubtreeSource(reader: self))
     }
 
     public func consistencyProof(oldSize: UInt64, treeSize: UInt64) throws -> ConsistencyProof {
-        guard treeSize <= (try tip.treeSize) else { throw LedgerError.indexOutOfRange(index: treeSize, treeSize: try tip.treeSize) }
+        guard treeSize <= (try tip.treeSize) else { throw LedgerError.sizeBeyondLog(size: treeSize, treeSize: try tip.treeSize) }
         return try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: TiledSubtreeSource(reader: self))
     }
 

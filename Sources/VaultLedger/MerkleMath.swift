@@ -4,12 +4,15 @@ import VaultCrypto
 public enum MerkleMath {
     /// Leaf hash: SHA-256(0x00 || entry bytes).
     public static func leafHash(_ entry: [UInt8]) -> [UInt8] {
-        SHA256.hash([LedgerLabels.leafPrefix], entry)
+        SHA256.hash(leafPrefixBytes, entry)
     }
+
+    private static let leafPrefixBytes = [LedgerLabels.leafPrefix]
+    private static let nodePrefixBytes = [LedgerLabels.nodePrefix]
 
     /// Interior node hash: SHA-256(0x01 || left || right).
     public static func nodeHash(_ left: [UInt8], _ right: [UInt8]) -> [UInt8] {
-        SHA256.hash([LedgerLabels.nodePrefix], left, right)
+        SHA256.hash(nodePrefixBytes, left, right)
     }
 
     /// Root of the empty tree: SHA-256 of the empty string.

@@ -73,7 +73,7 @@ public final class LedgerMirror: PublicLedger, Sendable {
                 guard entry.index == local + UInt64(offset) else { throw Refusal.gap(expected: local + UInt64(offset), got: entry.index) }
                 guard ConstantTime.equals(MerkleMath.leafHash(entry.bytes), entry.leafHash) else { throw Refusal.leafMismatch(index: entry.index) }
                 range.append(leafHash: entry.leafHash) { level, index, hash in
-                    if level > 0 && level % LedgerLabels.tileHeight == 0 { nodes.append((level, index, hash)) }
+                    if level >= LedgerLabels.firstStoredLevel { nodes.append((level, index, hash)) }  // as LedgerAppender stores them
                 }
             }
             guard ConstantTime.equals(range.root, checkpoint.root) else { throw Refusal.rootMismatch(size: checkpoint.treeSize) }

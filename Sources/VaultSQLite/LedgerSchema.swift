@@ -14,7 +14,7 @@ public enum LedgerSchema {
                     entry BLOB NOT NULL
                 )
                 """)
-            // Hashes of complete subtrees at levels 4, 8, 12, ... (tiles of height 4; level 0 is ledger_entry).
+            // Hashes of every complete subtree of level 4 or more (levels 1-3 are folded from ledger_entry).
             try db.execute(sql: """
                 CREATE TABLE ledger_node (
                     level INTEGER NOT NULL CHECK (level > 0),

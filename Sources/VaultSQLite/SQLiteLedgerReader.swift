@@ -6,15 +6,22 @@ import VaultLedger
 /// is consistent). Used for proofs, roots, the right edge before an append, and by `LedgerVerifier`.
 public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
     let db: Database
+    let cache: SubtreeHashCache?
 
-    public init(_ db: Database) {
+    /// A reader over `db`; proofs and roots use `cache` for complete subtrees when given (verification never does).
+    public init(_ db: Database, cache: SubtreeHashCache? = nil) {
         self.db = db
+        self.cache = cache
     }
+
+    /// Hashes of any complete subtree, from the stored tiles (and the cache).
+    public var subtrees: TiledSubtreeSource<SQLiteLedgerReader> { TiledSubtreeSource(reader: self, cache: cache) }
 
     /// The tip: tree size, next height and last block hash (the empty tip before the first append).
     public func tip() throws -> LedgerTip {
-        guard let data = try Data.fetchOne(db, sql: "SELECT header FROM ledger_block ORDER BY height DESC LIMIT 1") else { return .empty }
-        return LedgerTip(after: try BlockHeader(decoding: [UInt8](data)))
+        let statement = try db.cachedStatement(sql: "SELECT header FROM ledger_block ORDER BY height DESC LIMIT 1")
+        guard let row = try Row.fetchOne(statement) else { return .empty }
+        return LedgerTip(after: try BlockHeader(decoding: try Self.bytes(row, 0)))
     }
 
     public func storedHashes(level: Int, from: UInt64, count: Int) throws -> [[UInt8]] {
@@ -27,16 +34,52 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
         var expected = Int64(from)
         while let row = try rows.next() {
             guard row[0] as Int64 == expected else { break }
-            out.append([UInt8](row[1] as Data))
+            out.append(try Self.bytes(row, 1))
             expected += 1
         }
         return out
     }
 
-    public func entries(from: UInt64, limit: Int) throws -> [StoredEntry] {
-        try Row.fetchAll(db, sql: "SELECT idx, entry, leaf_hash FROM ledger_entry WHERE idx >= ? ORDER BY idx LIMIT ?", arguments: [Int64(from), limit]).map { row in
-            StoredEntry(index: UInt64(row[0] as Int64), bytes: [UInt8](row[1] as Data), leafHash: [UInt8](row[2] as Data))
+    /// Lookups per batched statement; short batches repeat their first id, so there is one statement shape.
+    static let batch = 32
+    /// `SELECT ... WHERE (level = ? AND idx = ?) OR ...`: SQLite searches the primary key once per term (a
+    /// row-value IN over VALUES would scan the table).
+    static let batchSQL = "SELECT level, idx, hash FROM ledger_node WHERE "
+        + Array(repeating: "(level = ? AND idx = ?)", count: batch).joined(separator: " OR ")
+
+    public func storedHashes(_ ids: [SubtreeID]) throws -> [SubtreeID: [UInt8]] {
+        var out: [SubtreeID: [UInt8]] = [:]
+        let statement = try db.cachedStatement(sql: Self.batchSQL)
+        for start in stride(from: 0, to: ids.count, by: Self.batch) {
+            let chunk = ids[start..<min(start + Self.batch, ids.count)]
+            var arguments: [any DatabaseValueConvertible] = []
+            arguments.reserveCapacity(2 * Self.batch)
+            for i in 0..<Self.batch {
+                let id = i < chunk.count ? chunk[chunk.startIndex + i] : chunk[chunk.startIndex]
+                arguments.append(id.level)
+                arguments.append(Int64(id.index))
+            }
+            let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+            while let row = try rows.next() {
+                out[SubtreeID(level: row[0], index: UInt64(row[1] as Int64))] = try Self.bytes(row, 2)
+            }
         }
+        return out
+    }
+
+    /// The blob in column `index` of `row`, copied once (a NULL reads as no bytes).
+    static func bytes(_ row: Row, _ index: Int) throws -> [UInt8] {
+        try row.withUnsafeData(atIndex: index) { data in data.map { $0.withUnsafeBytes { [UInt8]($0) } } } ?? []
+    }
+
+    public func entries(from: UInt64, limit: Int) throws -> [StoredEntry] {
+        let statement = try db.cachedStatement(sql: "SELECT idx, entry, leaf_hash FROM ledger_entry WHERE idx >= ? ORDER BY idx LIMIT ?")
+        let rows = try Row.fetchCursor(statement, arguments: [Int64(from), limit])
+        var out: [StoredEntry] = []
+        while let row = try rows.next() {
+            out.append(StoredEntry(index: UInt64(row[0] as Int64), bytes: try Self.bytes(row, 1), leafHash: try Self.bytes(row, 2)))
+        }
+        return out
     }
 
     /// The stored entry at `index`.
@@ -46,13 +89,15 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
     }
 
     public func blocks(from: UInt64, limit: Int) throws -> [StoredBlock] {
-        try Row.fetchAll(db, sql: "SELECT height, header, signature FROM ledger_block WHERE height >= ? ORDER BY height LIMIT ?", arguments: [Int64(from), limit]).map { row in
-            StoredBlock(height: UInt64(row[0] as Int64), header: [UInt8](row[1] as Data), signature: [UInt8](row[2] as Data))
+        let statement = try db.cachedStatement(sql: "SELECT height, header, signature FROM ledger_block WHERE height >= ? ORDER BY height LIMIT ?")
+        return try Row.fetchAll(statement, arguments: [Int64(from), limit]).map { row in
+            StoredBlock(height: UInt64(row[0] as Int64), header: try Self.bytes(row, 1), signature: try Self.bytes(row, 2))
         }
     }
 
     public func storedSubtreeHash(level: Int, index: UInt64) throws -> [UInt8]? {
-        try Data.fetchOne(db, sql: "SELECT hash FROM ledger_node WHERE level = ? AND idx = ?", arguments: [level, Int64(index)]).map { [UInt8]($0) }
+        let statement = try db.cachedStatement(sql: "SELECT hash FROM ledger_node WHERE level = ? AND idx = ?")
+        return try Row.fetchOne(statement, arguments: [level, Int64(index)]).map { try Self.bytes($0, 0) }
     }
 
     public func checkpointNote() throws -> String? {
@@ -62,19 +107,25 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
     /// An inclusion proof from the stored tiles (O(log n) reads).
     public func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof {
         let size = try tip().treeSize
-        guard treeSize <= size else { throw LedgerError.invalidTreeSizes(old: treeSize, new: size) }
-        return try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: TiledSubtreeSource(reader: self))
+        guard treeSize <= size else { throw LedgerError.sizeBeyondLog(size: treeSize, treeSize: size) }
+        let source = subtrees
+        try source.prefetch(try InclusionProof.subtreesNeeded(leafIndex: index, treeSize: treeSize))
+        return try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: source)
     }
 
     /// A consistency proof from the stored tiles (O(log n) reads).
     public func consistencyProof(oldSize: UInt64, treeSize: UInt64) throws -> ConsistencyProof {
         let size = try tip().treeSize
-        guard treeSize <= size else { throw LedgerError.invalidTreeSizes(old: treeSize, new: size) }
-        return try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: TiledSubtreeSource(reader: self))
+        guard treeSize <= size else { throw LedgerError.sizeBeyondLog(size: treeSize, treeSize: size) }
+        let source = subtrees
+        try source.prefetch(try ConsistencyProof.subtreesNeeded(oldSize: oldSize, treeSize: treeSize))
+        return try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: source)
     }
 
     /// The root of the tree of `treeSize` entries.
     public func root(treeSize: UInt64) throws -> [UInt8] {
-        try TiledSubtreeSource(reader: self).root(size: treeSize)
+        let source = subtrees
+        try source.prefetch(MerkleMath.decompose(begin: 0, end: treeSize).map { SubtreeID(level: $0.level, index: $0.index) })
+        return try source.root(size: treeSize)
     }
 }

@@ -13,6 +13,8 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
     public let signer: LedgerSigner
     /// The clock for block timestamps, ms since the Unix epoch.
     let clock: @Sendable () -> UInt64
+    /// Complete subtree hashes already read, shared by appends and proofs of this store.
+    public let cache = SubtreeHashCache()
 
     /// Uses `writer`, whose schema must already include `LedgerSchema` (see `open(path:signer:)`).
     public init(writer: any DatabaseWriter, signer: LedgerSigner, clock: @escaping @Sendable () -> UInt64 = SQLiteLedgerStore.now) {
@@ -26,7 +28,17 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
         // The node has one database: apply every migration (ledger and vault), so the ledger CLI and the
         // vault can open the same file in any order.
         let queue = try NodeDatabase.open(path: path)
+        try useLargePageCache(queue)
         return SQLiteLedgerStore(writer: queue, signer: signer)
+    }
+
+    /// SQLite page cache of the connection, in KiB: enough to keep the stored subtrees of a log of several
+    /// million entries (n/8 rows of ~45 bytes) in memory, so a cold proof reads little more than its leaf tile.
+    public static let pageCacheKiB = 65_536
+
+    /// Sets the connection's page cache to `pageCacheKiB` (memory only; durability is unchanged).
+    public static func useLargePageCache(_ writer: any DatabaseWriter) throws {
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)") }
     }
 
     /// Milliseconds since the Unix epoch.
@@ -34,9 +46,11 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
 
     /// Appends `entries` inside the caller's write transaction `db`; nothing is written unless it commits.
     public func append(_ entries: [LedgerEntry], in db: Database) throws -> AppendReceipt {
-        let reader = SQLiteLedgerReader(db)
+        let reader = SQLiteLedgerReader(db, cache: cache)
         let tip = try reader.tip()
-        let frontier = try CompactRange(size: tip.treeSize, source: TiledSubtreeSource(reader: reader))
+        let source = reader.subtrees
+        try source.prefetch(MerkleMath.decompose(begin: 0, end: tip.treeSize).map { SubtreeID(level: $0.level, index: $0.index) })
+        let frontier = try CompactRange(size: tip.treeSize, source: source)
         let batch = try LedgerAppender.seal(entries, after: tip, frontier: frontier, signer: signer, timestampMs: clock())
         let insertEntry = try db.cachedStatement(sql: "INSERT INTO ledger_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)")
         for row in batch.entries {
@@ -68,8 +82,29 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
         try writer.write { db in try append(entries, in: db) }
     }
 
-    /// Runs `body` with a reader over one consistent snapshot.
+    /// Runs `body` with a reader over one consistent snapshot (using this store's subtree cache).
     public func read<T>(_ body: (SQLiteLedgerReader) throws -> T) throws -> T {
+        try writer.read { db in try body(SQLiteLedgerReader(db, cache: cache)) }
+    }
+
+    /// Loads every stored subtree hash (levels 4 and up: about n/8 hashes, 32 bytes each) into the cache, so
+    /// proofs then read only the leaf tile of the entry. Returns how many were loaded (bounded by the cache).
+    @discardableResult
+    public func prefillCache() throws -> Int {
+        try writer.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT level, idx, hash FROM ledger_node ORDER BY level DESC, idx")
+            var loaded = 0
+            while let row = try rows.next(), loaded < cache.capacity - 1 {
+                cache.store(level: row[0], index: UInt64(row[1] as Int64), hash: try SQLiteLedgerReader.bytes(row, 2))
+                loaded += 1
+            }
+            return loaded
+        }
+    }
+
+    /// Runs `body` with a reader that reads everything from the database (no cache): for verification and
+    /// for measuring cold proofs.
+    public func readUncached<T>(_ body: (SQLiteLedgerReader) throws -> T) throws -> T {
         try writer.read { db in try body(SQLiteLedgerReader(db)) }
     }
 
@@ -93,6 +128,7 @@ extension SQLiteLedgerStore {
     /// ledger, without any signing key: for proofs, entries, checkpoints and verification.
     public static func read<T>(path: String, _ body: (SQLiteLedgerReader) throws -> T) throws -> T {
         let queue = try NodeDatabase.open(path: path)
+        try useLargePageCache(queue)
         return try queue.read { db in try body(SQLiteLedgerReader(db)) }
     }
 }

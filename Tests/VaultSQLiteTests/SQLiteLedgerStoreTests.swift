@@ -40,7 +40,7 @@ import VaultLedger
     func verify(_ store: SQLiteLedgerStore) throws -> LedgerVerifier.Summary {
         var verifier = LedgerVerifier(verifierKey: Self.signer.verifierKey)
         verifier.pageSize = 50
-        return try store.read { try verifier.verify($0) }
+        return try store.readUncached { try verifier.verify($0) }
     }
 
     @Test func rootsAndProofsMatchTheInMemoryTree() throws {
@@ -60,6 +60,20 @@ import VaultLedger
             }
         }
         #expect(throws: LedgerError.self) { try store.inclusionProof(index: 0, treeSize: 521) }
+        // Proofs from the cache (now warm) equal proofs read entirely from the database.
+        #expect(store.cache.count > 0)
+        for m in [UInt64(0), 100, 519] {
+            #expect(try store.inclusionProof(index: m, treeSize: 520) == (try store.readUncached { try $0.inclusionProof(index: m, treeSize: 520) }))
+        }
+        // And from a cache prefilled with every stored subtree.
+        let fresh = try SQLiteLedgerStore.open(path: scratch.path, signer: Self.signer)
+        #expect(try fresh.prefillCache() == 32 + 16 + 8 + 4 + 2 + 1)  // levels 4 to 9 of 520 entries
+        for m in [UInt64(0), 255, 256, 300, 519] {
+            for size in [m + 1, 257, 520] where size > m {
+                #expect(try fresh.inclusionProof(index: m, treeSize: size) == (try InclusionProof.generate(leafIndex: m, treeSize: size, from: tree)))
+                #expect(try fresh.consistencyProof(oldSize: m + 1, treeSize: size) == (try ConsistencyProof.generate(oldSize: m + 1, treeSize: size, from: tree)))
+            }
+        }
         let summary = try verify(store)
         #expect(summary.treeSize == 520 && summary.blockCount == 7 && summary.root == tree.root)
         let (checkpoint, _) = try Checkpoint.open(try store.latestCheckpoint()!, keys: [Self.signer.verifierKey], origin: Self.signer.name)
@@ -113,6 +127,11 @@ import VaultLedger
         // One byte of a stored entry changed (the last byte: part of an attribute value).
         try expectFailure([10, 30], .leafHashMismatch(index: 17),
             "UPDATE ledger_entry SET entry = substr(entry, 1, length(entry) - 1) || X'00' WHERE idx = 17")
+        // Any one byte changed: first (version), label, type, middle, last.
+        for position in [1, 5, 30, 45, 100, 150] {
+            try expectFailure([10, 30], .leafHashMismatch(index: 23),
+                "UPDATE ledger_entry SET entry = substr(entry, 1, \(position - 1)) || X'7E' || substr(entry, \(position + 1)) WHERE idx = 23")
+        }
         // A row deleted.
         try expectFailure([10, 30], .entryMissing(index: 5), "DELETE FROM ledger_entry WHERE idx = 5")
         // Two rows swapped, bytes and leaf hashes together.

@@ -79,9 +79,35 @@ import VaultLedger
         let entryJSON = try JSONSerialization.data(withJSONObject: entry["entry"]!, options: [.sortedKeys, .withoutEscapingSlashes])
         #expect(try EntryJSON.decode(String(decoding: entryJSON, as: UTF8.self)) == EntryJSON.decode(Self.line(29)))
 
-        let verify = try node.ledger(["verify"])
+        let verify = try node.ledger(["verify", "--progress-every", "10"])
         #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(verify.stderr.contains("verified 10 entries...\n"))
         #expect(verify.stdout.hasPrefix("ok: 30 entries, 4 blocks, checkpoint 30, root \(Base64.encode(cp.root))"))
+    }
+
+    @Test func verifyChecksEarlierCheckpointsAgainstTheLog() throws {
+        let node = try Node()
+        #expect(try node.ledger(["append"], stdin: Self.lines(0..<7)).status == 0)
+        let old = node.dir.appendingPathComponent("cp7")
+        try Data(try node.ledger(["checkpoint"]).stdout.utf8).write(to: old)
+        #expect(try node.ledger(["append"], stdin: Self.lines(7..<20)).status == 0)
+        let ok = try node.ledger(["verify", "--checkpoint", old.path])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.hasPrefix("ok: consistent with 1 earlier checkpoint(s)\nok: 20 entries"))
+        // A checkpoint of another history (same key, other entries) is caught.
+        let other = try Node()
+        try FileManager.default.removeItem(atPath: other.keys)
+        try FileManager.default.copyItem(atPath: node.keys, toPath: other.keys)
+        #expect(try other.ledger(["append"], stdin: Self.lines(100..<107)).status == 0)
+        let forked = node.dir.appendingPathComponent("fork7")
+        try Data(try other.ledger(["checkpoint"]).stdout.utf8).write(to: forked)
+        let bad = try node.ledger(["verify", "--checkpoint", forked.path])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.hasPrefix("error: checkpoint \(forked.path): the log's root at size 7 differs\nhint: "))
+        // A tampered checkpoint file is refused.
+        try Data(try String(contentsOf: old, encoding: .utf8).replacingOccurrences(of: "\n7\n", with: "\n6\n").utf8).write(to: old)
+        let tampered = try node.ledger(["verify", "--checkpoint", old.path])
+        #expect(tampered.status == 1 && tampered.stderr.contains("signature of test.node/ledger does not verify"))
     }
 
     @Test func badInputAndBadRequestsGiveOneLineErrorsWithHints() throws {
@@ -95,7 +121,7 @@ import VaultLedger
         let outside = try node.ledger(["proof", "inclusion", "--index", "1"])
         #expect(outside.stderr.hasPrefix("error: index 1 is outside a tree of size 1\nhint: "))
         let tooBig = try node.ledger(["proof", "consistency", "--old", "1", "--size", "5"])
-        #expect(tooBig.status == 1 && tooBig.stderr.hasPrefix("error: "))
+        #expect(tooBig.status == 1 && tooBig.stderr.hasPrefix("error: tree size 5 is beyond the log's 1 entries\nhint: "))
         let empty = try node.ledger(["append"], stdin: "\n")
         #expect(empty.status == 1 && empty.stderr.hasPrefix("error: no entries on standard input"))
     }

@@ -90,6 +90,7 @@ import VaultSQLite
         try SQLiteLedgerStore.read(path: node.database) { reader in
             let size = try reader.tip().treeSize
             #expect(size >= highest)
+            #expect(size < UInt64(sent))  // the kill did land in the middle of the stream
             for range in ranges {
                 for i in range {
                     let stored = try reader.entry(at: i)

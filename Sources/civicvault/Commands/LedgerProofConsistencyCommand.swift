@@ -13,6 +13,11 @@ struct LedgerProofConsistencyCommand: AsyncParsableCommand {
     @Option(help: "The older tree size.") var old: UInt64
     @Option(help: "The newer tree size (default: the current size).") var size: UInt64?
 
+    func validate() throws {
+        guard old >= 1 else { throw ValidationError("--old must be at least 1: every tree is consistent with the empty one") }
+        if let size, size < old { throw ValidationError("--size must be at least --old") }
+    }
+
     func run() async throws {
         let output = try dataOptions.readLedger { reader -> String in
             let n = try size ?? reader.tip().treeSize

@@ -14,6 +14,8 @@ struct LedgerVerifyCommand: AsyncParsableCommand {
     @OptionGroup var keyOptions: KeyOptions
     @Option(help: "Verifier key string <name>+<id>+<key> (default: node.pub in --keys).") var verifierKey: String?
     @Option(help: "Print progress to stderr every this many entries.") var progressEvery: UInt64 = 100_000
+    @Option(name: .customLong("checkpoint"), help: "A signed checkpoint seen earlier (file); the log must still contain it (repeatable).")
+    var earlierCheckpoints: [String] = []
 
     func run() async throws {
         let key: NoteVerifierKey
@@ -25,14 +27,39 @@ struct LedgerVerifyCommand: AsyncParsableCommand {
         }
         let every = max(progressEvery, 1)
         var nextReport = every
+        var earlier: [(path: String, checkpoint: Checkpoint)] = []
+        for path in earlierCheckpoints {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CLIFailure("cannot read the checkpoint file \(path)", hint: "check the path")
+            }
+            do {
+                earlier.append((path, try Checkpoint.open(String(decoding: data, as: UTF8.self), keys: [key], origin: key.name).0))
+            } catch {
+                throw CLIFailure("checkpoint \(path): \(CLIFailure.from(error).message)", hint: "it must be a checkpoint note signed by this node's key")
+            }
+        }
         let summary = try dataOptions.readLedger { reader in
-            try LedgerVerifier(verifierKey: key).verify(reader) { done in
+            let summary = try LedgerVerifier(verifierKey: key).verify(reader) { done in
                 if done >= nextReport {
                     FileHandle.standardError.write(Data("verified \(done) entries...\n".utf8))
                     while nextReport <= done { nextReport += every }
                 }
             }
+            // Every verified row now backs the tree, so an earlier checkpoint is consistent with the log
+            // exactly when the tree of its size has its root.
+            for (path, checkpoint) in earlier {
+                guard checkpoint.treeSize <= summary.treeSize else {
+                    throw CLIFailure("checkpoint \(path): size \(checkpoint.treeSize) is beyond the log's \(summary.treeSize) entries",
+                                     hint: "the log lost entries it had signed: restore it from a backup")
+                }
+                guard try reader.root(treeSize: checkpoint.treeSize) == checkpoint.root else {
+                    throw CLIFailure("checkpoint \(path): the log's root at size \(checkpoint.treeSize) differs",
+                                     hint: "the log was rewritten after that checkpoint was signed")
+                }
+            }
+            return summary
         }
+        if !earlier.isEmpty { print("ok: consistent with \(earlier.count) earlier checkpoint(s)") }
         print("ok: \(summary.treeSize) entries, \(summary.blockCount) blocks, checkpoint \(summary.checkpointSize.map(String.init) ?? "none"), root \(Base64.encode(summary.root))")
     }
 }

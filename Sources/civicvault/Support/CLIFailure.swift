@@ -59,7 +59,7 @@ struct CLIFailure: Error {
     /// What to do about a ledger error.
     static func hint(for error: LedgerError) -> String {
         switch error {
-        case .indexOutOfRange, .invalidTreeSizes: return "check the index and sizes against `civicvault ledger checkpoint`"
+        case .indexOutOfRange, .invalidTreeSizes, .sizeBeyondLog: return "check the index and sizes against `civicvault ledger checkpoint`"
         case .malformedEntryJSON, .invalidEntry, .malformedEntry:
             return #"each line is {"type":..,"timestamp_ms":..,"actor":..,"attributes":{"k":{"string"|"bytes"|"u64":..}}} (docs/FORMAT.md 3.2)"#
         case .entryMissing, .unexpectedEntry, .leafHashMismatch, .subtreeHashMismatch, .subtreeMissing, .blockMissing, .blockInvalid,
