@@ -1,4 +1,5 @@
 import Foundation
+import VaultProofs
 
 /// A typed field value of a record. Its canonical bytes (type tag || payload) are what gets encrypted.
 public enum FieldValue: Equatable, Sendable {
@@ -54,51 +55,20 @@ public enum FieldValue: Equatable, Sendable {
         return (0..<8).map { UInt8(truncatingIfNeeded: bits >> (56 - 8 * UInt64($0))) }
     }
 
-    /// Parses an ISO date `YYYY-MM-DD` (proleptic Gregorian, UTC) into days since 1970-01-01.
+    /// Parses an ISO date `YYYY-MM-DD` (proleptic Gregorian, years 1...9999) into days since 1970-01-01.
     public static func days(fromISODate text: String) -> Int64? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]),
-            (1...12).contains(m), d >= 1, d <= daysInMonth(year: y, month: m)
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+            let date = try? CivilDate(year: y, month: m, day: d)
         else { return nil }
-        return daysFromCivil(year: y, month: m, day: d)
+        return date.daysSinceEpoch
     }
 
-    /// Formats days since 1970-01-01 as `YYYY-MM-DD`.
+    /// Formats days since 1970-01-01 as `YYYY-MM-DD` (days outside years 1...9999 are not produced by `days(fromISODate:)`).
     public static func isoDate(fromDays days: Int64) -> String {
-        let (y, m, d) = civilFromDays(days)
-        return String(format: "%04lld-%02lld-%02lld", y, m, d)
-    }
-
-    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    // Howard Hinnant's days_from_civil / civil_from_days.
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        (try? CivilDate(daysSinceEpoch: days))?.description ?? "day \(days)"
     }
 }
 

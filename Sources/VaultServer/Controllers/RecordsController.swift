@@ -50,7 +50,7 @@ struct RecordsController {
             do {
                 let view = try state.vault.readRecord(id: id, purpose: purpose, by: caller)
                 state.metrics.recordReads.increment()
-                return try JSONResponse.make(RecordJSON(view))
+                return try JSONResponse.make(RecordViewJSON(view))
             } catch {
                 state.metrics.refusals.increment()
                 throw error
@@ -68,24 +68,5 @@ struct RecordsController {
             let index = try state.vault.shred(id: try context.parameters.require("id"), by: caller)
             return try JSONResponse.make(["shredded": .bool(true), "ledger_index": .integer(Int64(index))] as [String: JSONValue])
         }
-    }
-}
-
-/// A read record as JSON.
-struct RecordJSON: Encodable {
-    let record: String
-    let type: String
-    let version: Int
-    let fields: [String: JSONValue]
-    let withheld: [String]
-    let ledger_index: UInt64
-
-    init(_ view: RecordView) {
-        record = view.recordID
-        type = view.type
-        version = view.version
-        fields = view.fields.mapValues(\.json)
-        withheld = view.withheld
-        ledger_index = view.ledgerIndex
     }
 }

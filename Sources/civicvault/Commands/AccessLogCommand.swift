@@ -15,28 +15,3 @@ struct AccessLogCommand: AsyncParsableCommand {
         } catch { throw CLIFailure.from(error) }
     }
 }
-
-/// The JSON shape of an access-log event (also served over HTTP).
-struct AccessEventJSON: Encodable {
-    let ledger_index: UInt64
-    let type: String
-    let actor: String
-    let timestamp_ms: UInt64
-    let record: String?
-    let purpose: String?
-    let fields: [String]?
-    let refused: [String]?
-    let requester: String?
-
-    init(_ e: AccessEvent) {
-        ledger_index = e.ledgerIndex
-        type = e.type
-        actor = e.actor
-        timestamp_ms = e.timestampMs
-        record = e.record
-        purpose = e.purpose
-        fields = e.fields.isEmpty ? nil : e.fields
-        refused = e.refused.isEmpty ? nil : e.refused
-        requester = e.requester
-    }
-}

@@ -86,22 +86,3 @@ struct RecordShredCommand: AsyncParsableCommand {
         } catch { throw CLIFailure.from(error) }
     }
 }
-
-/// The JSON shape of a read record.
-struct RecordViewJSON: Encodable {
-    let record: String
-    let type: String
-    let version: Int
-    let fields: [String: JSONValue]
-    let withheld: [String]
-    let ledger_index: UInt64
-
-    init(_ view: RecordView) {
-        record = view.recordID
-        type = view.type
-        version = view.version
-        fields = view.fields.mapValues(\.json)
-        withheld = view.withheld
-        ledger_index = view.ledgerIndex
-    }
-}
