@@ -17,26 +17,17 @@ public struct CosignerKey: Hashable, Sendable, CustomStringConvertible {
         guard NoteVerifierKey.isValidName(name) else { throw LedgerError.invalidKeyName(name) }
         self.name = name
         self.publicKey = publicKey
-        let digest = SHA256.hash(Array(name.utf8), [0x0a, Self.algorithm], publicKey.bytes)
-        keyID = digest[0..<4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        keyID = VerifierKeyText.keyID(name: name, algorithm: Self.algorithm, publicKey: publicKey)
     }
 
     /// Parses a cosigner verifier key string strictly (algorithm 0x04, matching key id).
     public init(parsing text: String) throws {
-        // Names never contain '+', the key id is 8 hex digits, and base64 may contain '+'.
-        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw LedgerError.invalidVerifierKey(text) }
-        let name = String(parts[0]), id = String(parts[1]), b64 = String(parts[2])
-        guard id.count == 8, let idBytes = Hex.decode(id), let keyBytes = Base64.decode(b64), keyBytes.count == 33,
-              keyBytes[0] == Self.algorithm
-        else { throw LedgerError.invalidVerifierKey(text) }
-        let key = try CosignerKey(name: name, publicKey: Ed25519PublicKey(bytes: Array(keyBytes[1...])))
-        guard idBytes.reduce(UInt32(0), { $0 << 8 | UInt32($1) }) == key.keyID else { throw LedgerError.invalidVerifierKey(text) }
-        self = key
+        let (name, publicKey) = try VerifierKeyText.parse(text, algorithm: Self.algorithm)
+        try self.init(name: name, publicKey: publicKey)
     }
 
     /// The key id as 4 big-endian bytes.
-    public var keyIDBytes: [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: keyID >> (24 - 8 * UInt32($0))) } }
+    public var keyIDBytes: [UInt8] { VerifierKeyText.bytes(of: keyID) }
 
-    public var description: String { "\(name)+\(Hex.encode(keyIDBytes))+\(Base64.encode([Self.algorithm] + publicKey.bytes))" }
+    public var description: String { VerifierKeyText.format(name: name, keyID: keyID, algorithm: Self.algorithm, publicKey: publicKey) }
 }

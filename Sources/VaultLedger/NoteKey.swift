@@ -21,8 +21,7 @@ public struct NoteVerifierKey: Hashable, Sendable, CustomStringConvertible {
         guard Self.isValidName(name) else { throw LedgerError.invalidKeyName(name) }
         self.name = name
         self.publicKey = publicKey
-        let digest = SHA256.hash(Array(name.utf8), [0x0a, Self.ed25519Algorithm], publicKey.bytes)
-        self.keyID = digest[0..<4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        self.keyID = VerifierKeyText.keyID(name: name, algorithm: Self.ed25519Algorithm, publicKey: publicKey)
     }
 
     /// A key with a given id, unchecked: only for tests of impostor keys (same name and id, other key).
@@ -34,24 +33,16 @@ public struct NoteVerifierKey: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a verifier key string, strictly: the key id must match the name and key.
     public init(parsing text: String) throws {
-        // Split at the first two "+" only: the base64 key may contain "+" itself.
-        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[1].count == 8, let idBytes = Hex.decode(String(parts[1])),
-            let keyBytes = Base64.decode(String(parts[2])), keyBytes.count == 33,
-            keyBytes[0] == Self.ed25519Algorithm
-        else { throw LedgerError.invalidVerifierKey(text) }
-        let key = try NoteVerifierKey(name: String(parts[0]), publicKey: Ed25519PublicKey(bytes: Array(keyBytes[1...])))
-        let claimed = idBytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        guard claimed == key.keyID else { throw LedgerError.invalidVerifierKey(text) }
-        self = key
+        let (name, publicKey) = try VerifierKeyText.parse(text, algorithm: Self.ed25519Algorithm)
+        try self.init(name: name, publicKey: publicKey)
     }
 
     /// The key id as 4 big-endian bytes, as it prefixes a note signature.
-    public var keyIDBytes: [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: keyID >> (24 - 8 * UInt32($0))) } }
+    public var keyIDBytes: [UInt8] { VerifierKeyText.bytes(of: keyID) }
 
     /// The verifier key string.
     public var description: String {
-        "\(name)+\(Hex.encode(keyIDBytes))+\(Base64.encode([Self.ed25519Algorithm] + publicKey.bytes))"
+        VerifierKeyText.format(name: name, keyID: keyID, algorithm: Self.ed25519Algorithm, publicKey: publicKey)
     }
 
     /// A note key name is non-empty UTF-8 without Unicode spaces or '+'.
