@@ -36,7 +36,9 @@ let package = Package(
         // The embedded SQLite store (GRDB) behind the storage protocols.
         .target(
             name: "VaultSQLite",
-            dependencies: ["VaultLedger", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VaultLedger", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
