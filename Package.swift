@@ -42,7 +42,10 @@ let package = Package(
         // The embedded SQLite store (GRDB) behind the storage protocols.
         .target(
             name: "VaultSQLite",
-            dependencies: ["VaultLedger", "VaultCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VaultLedger", "VaultCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         // The HTTP service (Hummingbird 2): routes, bearer-token auth, JSON errors, metrics.

@@ -26,15 +26,15 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
 
     public func storedHashes(level: Int, from: UInt64, count: Int) throws -> [[UInt8]] {
         let statement = level == 0
-            ? try db.cachedStatement(sql: "SELECT idx, leaf_hash FROM ledger_entry WHERE idx >= ? AND idx < ? ORDER BY idx")
-            : try db.cachedStatement(sql: "SELECT idx, hash FROM ledger_node WHERE level = \(level) AND idx >= ? AND idx < ? ORDER BY idx")
-        let rows = try Row.fetchCursor(statement, arguments: [Int64(from), Int64(from) + Int64(count)])
+            ? try db.cachedStatement(sql: "SELECT idx, leaf_hash FROM ledger_entry WHERE idx >= ?1 AND idx < ?2 ORDER BY idx")
+            : try db.cachedStatement(sql: "SELECT idx, hash FROM ledger_node WHERE level = ?3 AND idx >= ?1 AND idx < ?2 ORDER BY idx")
         var out: [[UInt8]] = []
         out.reserveCapacity(count)
-        var expected = Int64(from)
-        while let row = try rows.next() {
-            guard row[0] as Int64 == expected else { break }
-            out.append(try Self.bytes(row, 1))
+        var expected = Int64(from), gap = false
+        let arguments = level == 0 ? [Int64(from), Int64(from) + Int64(count)] : [Int64(from), Int64(from) + Int64(count), Int64(level)]
+        try StatementStepper(statement: statement).run(arguments) { raw in
+            guard !gap, StatementStepper.int(raw, 0) == expected else { gap = true; return }
+            out.append(StatementStepper.bytes(raw, 1))
             expected += 1
         }
         return out
@@ -49,19 +49,17 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
 
     public func storedHashes(_ ids: [SubtreeID]) throws -> [SubtreeID: [UInt8]] {
         var out: [SubtreeID: [UInt8]] = [:]
-        let statement = try db.cachedStatement(sql: Self.batchSQL)
+        let stepper = StatementStepper(statement: try db.cachedStatement(sql: Self.batchSQL))
+        var arguments = [Int64](repeating: 0, count: 2 * Self.batch)
         for start in stride(from: 0, to: ids.count, by: Self.batch) {
             let chunk = ids[start..<min(start + Self.batch, ids.count)]
-            var arguments: [any DatabaseValueConvertible] = []
-            arguments.reserveCapacity(2 * Self.batch)
             for i in 0..<Self.batch {
                 let id = i < chunk.count ? chunk[chunk.startIndex + i] : chunk[chunk.startIndex]
-                arguments.append(id.level)
-                arguments.append(Int64(id.index))
+                arguments[2 * i] = Int64(id.level)
+                arguments[2 * i + 1] = Int64(id.index)
             }
-            let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
-            while let row = try rows.next() {
-                out[SubtreeID(level: row[0], index: UInt64(row[1] as Int64))] = try Self.bytes(row, 2)
+            try stepper.run(arguments) { raw in
+                out[SubtreeID(level: Int(StatementStepper.int(raw, 0)), index: UInt64(StatementStepper.int(raw, 1)))] = StatementStepper.bytes(raw, 2)
             }
         }
         return out
