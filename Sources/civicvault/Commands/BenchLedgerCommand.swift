@@ -15,6 +15,7 @@ struct BenchLedgerCommand: AsyncParsableCommand {
     @Option(help: "Inclusion proofs to time.") var proofs: Int = 10_000
     @Option(help: "Scratch directory (default: a fresh temporary directory, removed afterwards).") var scratch: String?
     @Flag(help: "Also time `ledger verify` over the whole log.") var verify = false
+    @Option(help: "Also write the results as JSON to this file (for scripts/bench/run.py).") var json: String?
 
     func validate() throws {
         guard entries >= 1, batch >= 1, proofs >= 1 else { throw ValidationError("--entries, --batch and --proofs must be at least 1") }
@@ -82,6 +83,12 @@ struct BenchLedgerCommand: AsyncParsableCommand {
             }
         }
         let rawRate = Double(entries) / rawSeconds, ledgerRate = Double(entries) / ledgerSeconds
+        var results = BenchResults(bench: "ledger")
+        results.set("entries", entries)
+        results.set("batch", batch)
+        results.set("entry_bytes", avgBytes)
+        results.set("ledger_entries_per_s", ledgerRate)
+        results.set("raw_rows_per_s", rawRate)
         print(String(format: "append:   ledger %.0f entries/s (%.2f s)   raw SQLite %.0f rows/s (%.2f s)   ledger/raw = %.2f",
                      ledgerRate, ledgerSeconds, rawRate, rawSeconds, ledgerRate / rawRate))
 
@@ -115,12 +122,19 @@ struct BenchLedgerCommand: AsyncParsableCommand {
                      n, perProof, ownTxSeconds / Double(min(1000, proofs)) * 1e6, generated.first?.hashes.count ?? 0))
         print(String(format: "          raw SQLite primary-key lookup %.1f us each; proof/lookup = %.1f; proof verification %.1f us each",
                      perLookup, perProof / perLookup, verifySeconds / Double(proofs) * 1e6))
+        results.set("proof_us", perProof)
+        results.set("proof_own_tx_us", ownTxSeconds / Double(min(1000, proofs)) * 1e6)
+        results.set("lookup_us", perLookup)
+        results.set("proof_verify_us", verifySeconds / Double(proofs) * 1e6)
+        results.set("proof_hashes", generated.first?.hashes.count ?? 0)
         if verify {
             var summary: LedgerVerifier.Summary? = nil
             verifyTime = try Self.seconds { summary = try store.read { try LedgerVerifier(verifierKey: signer.verifierKey).verify($0) } }
+            results.set("verify_entries_per_s", Double(entries) / verifyTime)
             print(String(format: "verify:   %llu entries, %llu blocks in %.2f s (%.0f entries/s)", summary!.treeSize, summary!.blockCount, verifyTime, Double(entries) / verifyTime))
         }
         let fileSize = { (p: String) in ((try? FileManager.default.attributesOfItem(atPath: p)[.size] as? Int) ?? 0) ?? 0 }
+        try results.write(to: json)
         print("size:     ledger \(fileSize(ledgerPath) / 1_000_000) MB, raw \(fileSize(rawPath) / 1_000_000) MB (before WAL checkpoint: -wal files not counted)")
     }
 }
