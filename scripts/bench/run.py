@@ -109,6 +109,14 @@ def ensure_venv():
 
 # ---------------------------------------------------------------- the machine
 
+def wrk_version():
+    if not shutil.which("wrk"):
+        return "not installed"
+    r = subprocess.run(["wrk", "-v"], capture_output=True, text=True)  # prints its version and exits 1
+    lines = (r.stdout + r.stderr).strip().splitlines()
+    return lines[0].strip() if lines else "unknown"
+
+
 def fsync_latency_ms(directory, n=100):
     path = os.path.join(directory, "fsync-probe")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
@@ -143,7 +151,7 @@ def machine(scratch):
         "sqlite": try_sh(["pkg-config", "--modversion", "sqlite3"]) or "unknown",
         "swift": next((l for l in swift if "Swift version" in l), swift[0] if swift else "unknown").strip(),
         "python": platform.python_version(),
-        "wrk": (try_sh(["wrk", "-v"]) or "").splitlines()[0] if shutil.which("wrk") else "not installed",
+        "wrk": wrk_version(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "load_start": "%.2f %.2f %.2f" % os.getloadavg(),
         "fsync_ms": fsync_latency_ms(scratch),
@@ -306,7 +314,7 @@ def main():
         results["service"] = {"unavailable": "failed: %s" % e}
 
     m["load_end"] = "%.2f %.2f %.2f" % os.getloadavg()
-    m["wrk"] = (try_sh(["wrk", "-v"]) or "").splitlines()[0] if shutil.which("wrk") else "not installed"
+    m["wrk"] = wrk_version()
     results["elapsed_s"] = time.time() - started
     with open(os.path.join(args.work, "results.json"), "w") as f:
         json.dump(results, f, indent=2, sort_keys=True)
