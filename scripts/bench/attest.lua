@@ -1,6 +1,7 @@
--- wrk script for POST /v1/attestations: "income >= 18000" about the seeded records, round robin, each request with
--- a fresh random 24-byte nonce. Arguments (after --): the requester's bearer token, the record ids comma-separated.
-local token, ids, n = nil, {}, 0
+-- wrk script for POST /v1/attestations: one predicate about the seeded records, round robin, each request with a
+-- fresh random 24-byte nonce. Arguments (after --): the requester's bearer token, the record ids comma-separated,
+-- the predicate as JSON (e.g. {"field":"income","at_least":18000}).
+local token, ids, predicate, n = nil, {}, nil, 0
 local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 -- base64 of `count` random bytes (count a multiple of 3, so no padding).
@@ -17,7 +18,7 @@ local function nonce(count)
 end
 
 init = function(args)
-  token = args[1]
+  token, predicate = args[1], args[3]
   for id in string.gmatch(args[2], "[^,]+") do ids[#ids + 1] = id end
   math.randomseed(os.time() + math.floor(os.clock() * 1e6))
 end
@@ -25,8 +26,8 @@ end
 request = function()
   n = n + 1
   local body = string.format(
-    '{"record":"%s","predicates":[{"field":"income","at_least":18000}],"nonce":"%s","purpose":"loan-application"}',
-    ids[(n % #ids) + 1], nonce(24))
+    '{"record":"%s","predicates":[%s],"nonce":"%s","purpose":"loan-application"}',
+    ids[(n % #ids) + 1], predicate, nonce(24))
   return wrk.format("POST", "/v1/attestations", {
     ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
 end

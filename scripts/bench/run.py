@@ -39,6 +39,11 @@ PEER_PACKAGES = {
     "pynacl": ["pynacl==1.6.2"],
 }
 PEER_IMPORTS = {"anoncreds": "anoncreds", "zksk": "zksk", "pynacl": "nacl"}
+# What the HTTP benchmark asks for: the README's "over 18" (16-bit) and the peers' "income >= 18000" (32-bit).
+ATTEST_PREDICATES = [
+    ("attest_age", '{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}'),
+    ("attest_income", '{"field":"income","at_least":18000}'),
+]
 
 
 def log(msg):
@@ -239,13 +244,15 @@ def service_bench(binary, work, quick):
                 "values": {"national_id": "W%010d" % i, "full_name": "Bench Citizen %d" % i, "birth_date": "1980-01-%02d" % (1 + i % 28),
                            "district": "north", "income": 20000 + 100 * i, "email": "c%d@example.org" % i}})
             ids.append(made["record"])
-        duration, connections = (5, 8) if quick else (20, 8)
+        duration, connections = (4, 8) if quick else (15, 8)
         result = {"duration_s": duration, "connections": connections, "threads": 1, "records_seeded": len(ids)}
         log("wrk: GET /health (HTTP floor), %d s" % max(3, duration // 2))
         result["health"] = wrk(url + "/health", os.path.join(HERE, "health.lua"), max(3, duration // 2), connections, [])
-        log("wrk: POST /v1/attestations (income >= 18000), %d s" % duration)
-        wrk(url, os.path.join(HERE, "attest.lua"), 2, connections, [bank, ",".join(ids)])  # warm-up
-        result["attest"] = wrk(url, os.path.join(HERE, "attest.lua"), duration, connections, [bank, ",".join(ids)])
+        attest = os.path.join(HERE, "attest.lua")
+        for key, predicate in ATTEST_PREDICATES:
+            log("wrk: POST /v1/attestations %s, %d s" % (predicate, duration))
+            wrk(url, attest, 2, connections, [bank, ",".join(ids), predicate])  # warm-up
+            result[key] = wrk(url, attest, duration, connections, [bank, ",".join(ids), predicate])
         log("wrk: POST /v1/records, %d s" % duration)
         result["records"] = wrk(url, os.path.join(HERE, "records.lua"), duration, connections, [dept])
         return result
