@@ -100,7 +100,10 @@ def ensure_venv():
             status[peer] = None
             continue
         if peer == "zksk":
-            apt_install(["libssl-dev"])  # petlib-fork compiles against OpenSSL's headers
+            # petlib-fork and bplib-fork compile C extensions against OpenSSL and Python's headers.
+            apt_install(["libssl-dev", "gcc"] + ([] if os.path.exists(os.path.join(sys.base_prefix, "include")) and
+                                                  any(n.startswith("python3") for n in os.listdir(os.path.join(sys.base_prefix, "include")))
+                                                  else ["python3-dev"]))
         log("pip install " + " ".join(packages) + " into .venv-bench")
         r = subprocess.run([python, "-m", "pip", "install", "-q"] + packages, capture_output=True, text=True)
         if r.returncode == 0 and subprocess.run([python, "-c", "import " + PEER_IMPORTS[peer]], capture_output=True).returncode == 0:
