@@ -179,14 +179,16 @@ def service_rows(t, s):
         return w["requests"] / secs, w["p50_us"] / 1e3, w["p99_us"] / 1e3, w["errors"] + w["non_2xx"]
 
     hr, hp50, hp99, herr = summary(s["health"])
-    base = "%s GET /health (p50 %s, p99 %s)" % (rate(hr), ms(hp50), ms(hp99))
+    base = "%s GET /health (p50 %s, p99 %s; %.2f cores busy)" % (rate(hr), ms(hp50), ms(hp99), num(s["health"], "server_cores_busy") or 0)
     for key, label, target in (("attest_age", "HTTP POST /v1/attestations, age >= 18 (16-bit)", ">= 500/s"),
                                ("attest_income", "HTTP POST /v1/attestations, income >= 18000 (32-bit)", ">= 500/s"),
                                ("records", "HTTP POST /v1/records (6 fields, durable)", "—")):
         if key not in s:
             continue
         r, p50, p99, err = summary(s[key])
-        ours = "%s (p50 %s, p99 %s%s)" % (rate(r), ms(p50), ms(p99), ", %d errors/non-2xx" % err if err else "")
+        ours = "%s (p50 %s, p99 %s%s; server %s CPU per request, %.2f cores busy)" % (
+            rate(r), ms(p50), ms(p99), ", %d errors/non-2xx" % err if err else "",
+            ms(num(s[key], "server_cpu_ms_per_request")), num(s[key], "server_cores_busy") or 0)
         ok = None if target == "—" else (r >= 500 and err == 0)
         t.row("%s, wrk %d connections, %d s, loopback" % (label, s["connections"], s["duration_s"]), ours, base,
               x(r / hr if hr else None) + " of /health", target, ok)

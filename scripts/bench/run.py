@@ -205,13 +205,26 @@ def http(method, url, token=None, body=None):
         return json.loads(text) if text.startswith("{") else text
 
 
-def wrk(url, script, duration, connections, args):
+def cpu_seconds(pid):
+    """User + system CPU seconds used so far by process `pid` (all its threads)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url, script, duration, connections, args, server_pid):
     cmd = ["wrk", "-t", "1", "-c", str(connections), "-d", "%ds" % duration, "--latency", "-s", script, url, "--"] + args
+    before = cpu_seconds(server_pid)
     out = sh(cmd)
+    used = cpu_seconds(server_pid) - before
     line = next((l for l in out.splitlines() if l.startswith("WRKJSON ")), None)
     if line is None:
         raise RuntimeError("wrk printed no result: " + out[-500:])
-    return json.loads(line[len("WRKJSON "):])
+    result = json.loads(line[len("WRKJSON "):])
+    # How busy the server was: CPU seconds per request and cores kept busy on average.
+    result["server_cpu_ms_per_request"] = used * 1e3 / max(1, result["requests"])
+    result["server_cores_busy"] = used / (result["duration_us"] / 1e6)
+    return result
 
 
 def service_bench(binary, work, quick):
@@ -250,14 +263,14 @@ def service_bench(binary, work, quick):
         duration, connections = (4, 8) if quick else (15, 8)
         result = {"duration_s": duration, "connections": connections, "threads": 1, "records_seeded": len(ids)}
         log("wrk: GET /health (HTTP floor), %d s" % max(3, duration // 2))
-        result["health"] = wrk(url + "/health", os.path.join(HERE, "health.lua"), max(3, duration // 2), connections, [])
+        result["health"] = wrk(url + "/health", os.path.join(HERE, "health.lua"), max(3, duration // 2), connections, [], server.pid)
         attest = os.path.join(HERE, "attest.lua")
         for key, predicate in ATTEST_PREDICATES:
             log("wrk: POST /v1/attestations %s, %d s" % (predicate, duration))
-            wrk(url, attest, 2, connections, [bank, ",".join(ids), predicate])  # warm-up
-            result[key] = wrk(url, attest, duration, connections, [bank, ",".join(ids), predicate])
+            wrk(url, attest, 2, connections, [bank, ",".join(ids), predicate], server.pid)  # warm-up
+            result[key] = wrk(url, attest, duration, connections, [bank, ",".join(ids), predicate], server.pid)
         log("wrk: POST /v1/records, %d s" % duration)
-        result["records"] = wrk(url, os.path.join(HERE, "records.lua"), duration, connections, [dept])
+        result["records"] = wrk(url, os.path.join(HERE, "records.lua"), duration, connections, [dept], server.pid)
         return result
     finally:
         server.send_signal(signal.SIGTERM)
