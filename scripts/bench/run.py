@@ -290,6 +290,8 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "civicvault"))
     ap.add_argument("--out", help="the Markdown report (default docs/BENCHMARKS.md, or .build/bench/BENCHMARKS.md with --quick)")
     ap.add_argument("--work", default=os.path.join(ROOT, ".build", "bench"), help="scratch and raw results")
+    ap.add_argument("--render-only", action="store_true",
+                    help="only re-render the report from the last run's results.json (after editing NOTES.md or report.py)")
     args = ap.parse_args()
     if args.out:
         out = os.path.abspath(args.out)
@@ -297,6 +299,13 @@ def main():
         out = os.path.join(ROOT, ".build", "bench", "BENCHMARKS.md")
     else:
         out = os.path.join(ROOT, "docs", "BENCHMARKS.md")
+    if args.render_only:
+        with open(os.path.join(args.work, "results.json")) as f:
+            results = json.load(f)
+        if not args.out and results.get("quick"):
+            out = os.path.join(ROOT, ".build", "bench", "BENCHMARKS.md")
+        write_report(results, out)
+        return
     if not os.path.exists(args.bin):
         sys.exit("bench: %s is missing: build it with `swift build -c release --product civicvault`" % args.bin)
     os.makedirs(args.work, exist_ok=True)
@@ -341,12 +350,17 @@ def main():
     results["elapsed_s"] = time.time() - started
     with open(os.path.join(args.work, "results.json"), "w") as f:
         json.dump(results, f, indent=2, sort_keys=True)
+    write_report(results, out)
+    log("done in %.0f s (raw results: %s)" % (results["elapsed_s"], os.path.relpath(os.path.join(args.work, "results.json"), ROOT)))
+
+
+def write_report(results, out):
     sys.path.insert(0, HERE)
     import report
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as f:
         f.write(report.render(results))
-    log("wrote %s in %.0f s (raw results: %s)" % (os.path.relpath(out, ROOT), results["elapsed_s"], os.path.relpath(os.path.join(args.work, "results.json"), ROOT)))
+    log("wrote " + os.path.relpath(out, ROOT))
 
 
 if __name__ == "__main__":
