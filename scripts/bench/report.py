@@ -102,8 +102,12 @@ def ledger_rows(t, l):
         return
     ours, raw = num(l, "ledger_entries_per_s"), num(l, "raw_rows_per_s")
     ratio = ours / raw if ours and raw else None
-    t.row("ledger append, %s entries of ~%s B in %s-entry transactions" % (l.get("entries"), l.get("entry_bytes"), l.get("batch")),
-          rate(ours, " entries/s"), "%s raw SQLite, same rows and durability" % rate(raw, " rows/s"), x(ratio) + " of raw",
+    lc, rc = num(l, "ledger_cpu_us_per_entry"), num(l, "raw_cpu_us_per_entry")
+    t.row("ledger append, %s entries of ~%s B in %s-entry transactions, each batch timed right after raw's" % (
+              l.get("entries"), l.get("entry_bytes"), l.get("batch")),
+          "%s (%s CPU each)" % (rate(ours, " entries/s"), us(lc)),
+          "%s raw SQLite, same rows and durability (%s CPU each)" % (rate(raw, " rows/s"), us(rc)),
+          "%s of raw (CPU: %s)" % (x(ratio), x(rc / lc if rc and lc else None)),
           ">= 50k entries/s and >= 0.5x raw", None if ratio is None else (ours >= 50000 and ratio >= 0.5))
     t.row("inclusion proof at size %s (%s hashes)" % (l.get("entries"), l.get("proof_hashes")), us(num(l, "proof_us")),
           "%s raw SQLite primary-key lookup" % us(num(l, "lookup_us")),
