@@ -13,13 +13,13 @@ public enum EntryCodec {
         putU64(entry.timestampMs, into: &out)
         putShortString(entry.actor, into: &out)
         putU16(UInt16(entry.attributes.count), into: &out)
-        for key in entry.sortedKeys {
+        for (key, value) in entry.sortedAttributes {
             putShortString(key, into: &out)
-            switch entry.attributes[key]! {
+            switch value {
             case let .bytes(b):
                 out.append(tagBytes); putU32(UInt32(b.count), into: &out); out += b
             case let .string(s):
-                out.append(tagString); putU32(UInt32(s.utf8.count), into: &out); out += Array(s.utf8)
+                out.append(tagString); putU32(UInt32(s.utf8.count), into: &out); out.append(contentsOf: s.utf8)
             case let .u64(v):
                 out.append(tagU64); putU64(v, into: &out)
             }
@@ -72,13 +72,12 @@ public enum EntryCodec {
         }
     }
 
-    static func putU16(_ v: UInt16, into out: inout [UInt8]) { out += [UInt8(v >> 8), UInt8(v & 0xff)] }
+    static func putU16(_ v: UInt16, into out: inout [UInt8]) { out.append(UInt8(v >> 8)); out.append(UInt8(v & 0xff)) }
     static func putU32(_ v: UInt32, into out: inout [UInt8]) { for s in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
     static func putU64(_ v: UInt64, into out: inout [UInt8]) { for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
     static func putShortString(_ s: String, into out: inout [UInt8]) {
-        let b = Array(s.utf8)
-        putU16(UInt16(b.count), into: &out)
-        out += b
+        putU16(UInt16(s.utf8.count), into: &out)
+        out.append(contentsOf: s.utf8)
     }
 
     /// A bounds-checked big-endian reader over entry bytes.

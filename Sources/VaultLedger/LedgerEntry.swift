@@ -47,7 +47,10 @@ public struct LedgerEntry: Equatable, Hashable, Sendable {
     }
 
     /// Attribute keys in encoding order (bytewise ascending UTF-8).
-    public var sortedKeys: [String] { attributes.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+    public var sortedKeys: [String] { sortedAttributes.map(\.key) }
+
+    /// The attributes ordered by their keys' UTF-8 bytes (the canonical order), compared without copying them.
+    public var sortedAttributes: [(key: String, value: Value)] { attributes.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } }
 
     /// True for 1-64 characters of [a-z0-9._-] (types and attribute keys).
     public static func isValidIdentifier(_ text: String) -> Bool {
