@@ -1,4 +1,4 @@
-# CivicVault: `make run` starts the service, `make test` runs every test.
+# CivicVault: `make run` starts the service, `make test` runs every test, `make bench` measures.
 SWIFT ?= swift
 CONFIG ?= debug
 KEYS ?= .civicvault/keys
@@ -32,6 +32,12 @@ run: build
 ## Walk the whole story against the node started by `make run` (in another shell).
 demo: build
 	$(BIN) demo --keys $(KEYS) --data $(DATA) --url http://127.0.0.1:8080
+
+## Every benchmark beside its baseline, measured in one run (scripts/bench/run.py): writes docs/BENCHMARKS.md.
+## QUICK=1: fewer iterations, written to .build/bench/BENCHMARKS.md. Installs wrk and the peers' venv when missing.
+bench: deps
+	$(SWIFT) build -c release --product civicvault
+	python3 scripts/bench/run.py --bin .build/release/civicvault $(if $(QUICK),--quick)
 
 clean:
 	rm -rf .build

@@ -15,6 +15,7 @@ struct BenchLedgerCommand: AsyncParsableCommand {
     @Option(help: "Inclusion proofs to time.") var proofs: Int = 10_000
     @Option(help: "Scratch directory (default: a fresh temporary directory, removed afterwards).") var scratch: String?
     @Flag(help: "Also time `ledger verify` over the whole log.") var verify = false
+    @Option(help: "Also write the results as JSON to this file (for scripts/bench/run.py).") var json: String?
 
     func validate() throws {
         guard entries >= 1, batch >= 1, proofs >= 1 else { throw ValidationError("--entries, --batch and --proofs must be at least 1") }
@@ -30,13 +31,6 @@ struct BenchLedgerCommand: AsyncParsableCommand {
         attributes["commitment.district"] = .bytes(SHA256.hash([b, 2]))
         attributes["ciphertext_hash"] = .bytes(SHA256.hash([b, 3]))
         return try LedgerEntry(type: "record.created", timestampMs: 1_767_225_600_000 + UInt64(i), actor: "dept-health/clerk-\(i % 50)", attributes: attributes)
-    }
-
-    /// CPU time of this thread, in seconds (unlike wall time, not inflated by other processes' load).
-    static func threadCPU() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     static func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -67,17 +61,16 @@ struct BenchLedgerCommand: AsyncParsableCommand {
         let avgBytes = encoded.reduce(0) { $0 + $1.count } / max(1, encoded.count)
         print("bench ledger: \(entries) entries (~\(avgBytes) bytes each), batches of \(batch), WAL + synchronous=FULL, \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
-        // Raw SQLite: the same rows (index, leaf hash, entry bytes), prepared statement, same batches, and the
-        // same database settings (SQLiteDatabase.open: WAL, synchronous=FULL; the ledger's page cache size).
+        // Raw SQLite: the same rows (index, leaf hash, entry bytes), prepared statement, same batches.
         let raw = try SQLiteDatabase.open(path: rawPath)
-        try SQLiteLedgerStore.useLargePageCache(raw)  // the same page cache as the ledger's connection
         try raw.write { db in try db.execute(sql: "CREATE TABLE raw_entry (idx INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL, entry BLOB NOT NULL)") }
+        // The ledger: encode, hash, tree, subtree rows, one signed block and checkpoint per batch. Each ledger batch is
+        // timed right after the raw batch of the same rows, so a burst of load from other processes hits both.
         let store = try SQLiteLedgerStore.open(path: ledgerPath, signer: signer)
-        // Batches alternate between raw SQLite and the ledger, so both see the same background load.
-        var rawSeconds = 0.0, ledgerSeconds = 0.0
+        var rawSeconds = 0.0, ledgerSeconds = 0.0, rawCPU = 0.0, ledgerCPU = 0.0
         for start in stride(from: 0, to: entries, by: batch) {
             let end = min(start + batch, entries)
-            rawSeconds += try Self.seconds {
+            let r = try BenchClock.measure {
                 try raw.write { db in
                     let insert = try db.cachedStatement(sql: "INSERT INTO raw_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)")
                     for i in start..<end {
@@ -86,25 +79,21 @@ struct BenchLedgerCommand: AsyncParsableCommand {
                     }
                 }
             }
-            // The ledger: encode, hash, tree, subtree rows, one signed block and checkpoint per batch.
-            let slice = Array(all[start..<end])
-            ledgerSeconds += try Self.seconds { _ = try store.append(slice) }
+            let l = try BenchClock.measure { _ = try store.append(Array(all[start..<end])) }
+            rawSeconds += r.wall
+            rawCPU += r.cpu
+            ledgerSeconds += l.wall
+            ledgerCPU += l.cpu
         }
-        // Where the ledger's time goes, without the database: encoding, leaf hashing, and all of sealing.
-        let sample = Array(all.prefix(min(entries, 100_000)))
-        var sink = 0
-        let encodeSeconds = Self.seconds { for e in sample { sink &+= EntryCodec.encode(e).count } }
-        let hashSeconds = Self.seconds { for b in encoded.prefix(sample.count) { sink &+= Int(MerkleMath.leafHash(b)[0]) } }
-        let sealSeconds = try Self.seconds {
-            for start in stride(from: 0, to: sample.count, by: batch) {
-                sink &+= try LedgerAppender.seal(Array(sample[start..<min(start + batch, sample.count)]), after: .empty, frontier: CompactRange(),
-                                                signer: signer, timestampMs: 0).entries.count
-            }
-        }
-        let us = { (t: Double) in t / Double(sample.count) * 1e6 }
-        print(String(format: "cpu:      per entry: encode %.2f us, leaf hash %.2f us, whole seal (encode, hash, tree, sign) %.2f us; raw insert %.2f us, ledger append %.2f us (%d)",
-                     us(encodeSeconds), us(hashSeconds), us(sealSeconds), rawSeconds / Double(entries) * 1e6, ledgerSeconds / Double(entries) * 1e6, sink & 1))
         let rawRate = Double(entries) / rawSeconds, ledgerRate = Double(entries) / ledgerSeconds
+        var results = BenchResults(bench: "ledger")
+        results.set("entries", entries)
+        results.set("batch", batch)
+        results.set("entry_bytes", avgBytes)
+        results.set("ledger_entries_per_s", ledgerRate)
+        results.set("ledger_cpu_us_per_entry", ledgerCPU / Double(entries) * 1e6)
+        results.set("raw_cpu_us_per_entry", rawCPU / Double(entries) * 1e6)
+        results.set("raw_rows_per_s", rawRate)
         print(String(format: "append:   ledger %.0f entries/s (%.2f s)   raw SQLite %.0f rows/s (%.2f s)   ledger/raw = %.2f",
                      ledgerRate, ledgerSeconds, rawRate, rawSeconds, ledgerRate / rawRate))
 
@@ -114,60 +103,43 @@ struct BenchLedgerCommand: AsyncParsableCommand {
         let indices = (0..<proofs).map { _ in UInt64.random(in: 0..<n, using: &rng) }
         var generated: [InclusionProof] = []
         generated.reserveCapacity(proofs)
-        // Cold: every hash read from the database (tiles remembered only within one proof).
-        var coldCPU = Self.threadCPU()
-        let coldSeconds = try Self.seconds {
-            try store.readUncached { reader in
+        let proofSeconds = try Self.seconds {
+            try store.read { reader in
                 for i in indices { generated.append(try reader.inclusionProof(index: i, treeSize: n)) }
             }
         }
-        coldCPU = Self.threadCPU() - coldCPU
-        let root = try store.readUncached { try $0.root(treeSize: n) }
+        let root = try store.read { try $0.root(treeSize: n) }
         for (i, p) in zip(indices, generated) { try p.verify(leafHash: leaves[Int(i)], root: root) }
-        // Warm: the store's cache of complete subtrees, prefilled with the stored subtrees (as a server does
-        // at start) and warmed by as many other random proofs.
-        var prefilled = 0
-        let prefillSeconds = try Self.seconds { prefilled = try store.prefillCache() }
-        try store.read { reader in
-            for _ in 0..<proofs { _ = try reader.inclusionProof(index: UInt64.random(in: 0..<n, using: &rng), treeSize: n) }
-        }
-        var warm: [InclusionProof] = []
-        warm.reserveCapacity(proofs)
-        var warmCPU = Self.threadCPU()
-        let warmSeconds = try Self.seconds {
-            try store.read { reader in
-                for i in indices { warm.append(try reader.inclusionProof(index: i, treeSize: n)) }
-            }
-        }
-        warmCPU = Self.threadCPU() - warmCPU
-        guard warm == generated else { throw CLIFailure("cached proofs differ from uncached ones") }
         let ownTxSeconds = try Self.seconds {
             for i in indices.prefix(1000) { _ = try store.inclusionProof(index: i, treeSize: n) }
         }
-        // Raw SQLite point reads of the same rows (one primary-key lookup each), in one read transaction.
+        // Raw SQLite point reads of the same rows (one primary-key lookup each), same snapshot style.
         let lookupSeconds = try Self.seconds {
             try raw.read { db in
                 let select = try db.cachedStatement(sql: "SELECT leaf_hash FROM raw_entry WHERE idx = ?")
                 for i in indices { _ = try Data.fetchOne(select, arguments: [Int64(i)]) }
             }
         }
-        let verifySeconds = Self.seconds { for (i, p) in zip(indices, generated) { _ = try? p.verify(leafHash: leaves[Int(i)], root: root) } }
-        let cold = coldSeconds / Double(proofs) * 1e6, hot = warmSeconds / Double(proofs) * 1e6
-        let perLookup = lookupSeconds / Double(proofs) * 1e6
-        print(String(format: "proof:    inclusion at size %llu (%d hashes): cold %.1f us, warm cache %.1f us, own transaction (warm) %.1f us",
-                     n, generated.first?.hashes.count ?? 0, cold, hot, ownTxSeconds / Double(min(1000, proofs)) * 1e6))
-        print(String(format: "          CPU time of the calling thread per proof: cold %.1f us, warm %.1f us (wall time above includes waiting for a core)",
-                     coldCPU / Double(proofs) * 1e6, warmCPU / Double(proofs) * 1e6))
-        print(String(format: "          cache prefilled with %d stored subtrees in %.2f s; %d cached after the warm-up", prefilled, prefillSeconds, store.cache.count))
-        print(String(format: "          raw SQLite primary-key lookup %.1f us; cold/lookup = %.1f, warm/lookup = %.1f; verifying a proof %.1f us",
-                     perLookup, cold / perLookup, hot / perLookup, verifySeconds / Double(proofs) * 1e6))
         var verifyTime = 0.0
+        let verifySeconds = Self.seconds { for (i, p) in zip(indices, generated) { _ = try? p.verify(leafHash: leaves[Int(i)], root: root) } }
+        let perProof = proofSeconds / Double(proofs) * 1e6, perLookup = lookupSeconds / Double(proofs) * 1e6
+        print(String(format: "proof:    inclusion at size %llu: %.1f us each (one read transaction), %.1f us each (own transaction); %d hashes",
+                     n, perProof, ownTxSeconds / Double(min(1000, proofs)) * 1e6, generated.first?.hashes.count ?? 0))
+        print(String(format: "          raw SQLite primary-key lookup %.1f us each; proof/lookup = %.1f; proof verification %.1f us each",
+                     perLookup, perProof / perLookup, verifySeconds / Double(proofs) * 1e6))
+        results.set("proof_us", perProof)
+        results.set("proof_own_tx_us", ownTxSeconds / Double(min(1000, proofs)) * 1e6)
+        results.set("lookup_us", perLookup)
+        results.set("proof_verify_us", verifySeconds / Double(proofs) * 1e6)
+        results.set("proof_hashes", generated.first?.hashes.count ?? 0)
         if verify {
             var summary: LedgerVerifier.Summary? = nil
-            verifyTime = try Self.seconds { summary = try store.readUncached { try LedgerVerifier(verifierKey: signer.verifierKey).verify($0) } }
+            verifyTime = try Self.seconds { summary = try store.read { try LedgerVerifier(verifierKey: signer.verifierKey).verify($0) } }
+            results.set("verify_entries_per_s", Double(entries) / verifyTime)
             print(String(format: "verify:   %llu entries, %llu blocks in %.2f s (%.0f entries/s)", summary!.treeSize, summary!.blockCount, verifyTime, Double(entries) / verifyTime))
         }
         let fileSize = { (p: String) in ((try? FileManager.default.attributesOfItem(atPath: p)[.size] as? Int) ?? 0) ?? 0 }
+        try results.write(to: json)
         print("size:     ledger \(fileSize(ledgerPath) / 1_000_000) MB, raw \(fileSize(rawPath) / 1_000_000) MB (before WAL checkpoint: -wal files not counted)")
     }
 }

@@ -13,6 +13,9 @@ struct BenchProofsCommand: AsyncParsableCommand {
     @Option(help: "Runs per measurement; the median is reported.")
     var runs: Int = 101
 
+    @Option(help: "Also write the results as JSON to this file (for scripts/bench/run.py).")
+    var json: String?
+
     func validate() throws {
         guard runs >= 1, runs <= 100_000 else { throw ValidationError("--runs must be 1...100000") }
     }
@@ -32,6 +35,11 @@ struct BenchProofsCommand: AsyncParsableCommand {
         print("libsodium \(Sodium.version), \(ProcessInfo.processInfo.activeProcessorCount) cores; median of \(runs) runs")
         print(String(format: "unit costs (us): var-base %.1f, base %.1f, add %.1f, decode %.1f, sha512/KiB %.1f",
                      unit.variableBase, unit.fixedBase, unit.addition, unit.validation, unit.hashPerKiB))
+        var results = BenchResults(bench: "proofs")
+        results.set("runs", runs)
+        results.set("unit_variable_base_us", unit.variableBase)
+        results.set("unit_fixed_base_us", unit.fixedBase)
+        results.set("unit_addition_us", unit.addition)
         print(Self.row(["predicate", "bytes", "prove ms", "floor ms", "ratio", "verify ms", "floor ms", "ratio", "prove ops | verify ops"]))
         for c in cases {
             let proveOps = ProofCost.prove(c.statement), verifyOps = ProofCost.verify(c.statement)
@@ -39,16 +47,41 @@ struct BenchProofsCommand: AsyncParsableCommand {
             var proof = try Prover.prove(c.statement, openings: c.openings, context: context)
             try Verifier.verify(proof.encoded, for: c.statement, context: context, now: 0)
             var prove: [Double] = [], verify: [Double] = [], proveFloor: [Double] = [], verifyFloor: [Double] = []
+            var proveCPU: [Double] = [], verifyCPU: [Double] = [], proveFloorCPU: [Double] = [], verifyFloorCPU: [Double] = []
             for _ in 0..<runs {
-                prove.append(try Self.time { proof = try Prover.prove(c.statement, openings: c.openings, context: context) })
-                verify.append(try Self.time { try Verifier.verify(proof.encoded, for: c.statement, context: context, now: 0) })
-                proveFloor.append(Self.time { Self.floor(proveOps, hashBytes: hashBytes) })
-                verifyFloor.append(Self.time { Self.floor(verifyOps, hashBytes: hashBytes) })
+                let p = try BenchClock.measure { proof = try Prover.prove(c.statement, openings: c.openings, context: context) }
+                let v = try BenchClock.measure { try Verifier.verify(proof.encoded, for: c.statement, context: context, now: 0) }
+                prove.append(p.wall)
+                proveCPU.append(p.cpu)
+                verify.append(v.wall)
+                verifyCPU.append(v.cpu)
+                let pf = BenchClock.measure { Self.floor(proveOps, hashBytes: hashBytes) }
+                let vf = BenchClock.measure { Self.floor(verifyOps, hashBytes: hashBytes) }
+                proveFloor.append(pf.wall)
+                proveFloorCPU.append(pf.cpu)
+                verifyFloor.append(vf.wall)
+                verifyFloorCPU.append(vf.cpu)
             }
             // Each ratio is the median of the per-run ratios: a run's proof and its floor are timed back to back,
             // so a burst of load from other processes hits both.
             let proveRatio = Self.median(zip(prove, proveFloor).map { $0 / $1 })
             let verifyRatio = Self.median(zip(verify, verifyFloor).map { $0 / $1 })
+            let key = Self.key(c.name)
+            results.set("\(key)_label", c.name)
+            results.set("\(key)_bytes", proof.encoded.count)
+            results.set("\(key)_prove_ms", Self.median(prove) * 1e3)
+            results.set("\(key)_prove_cpu_ms", Self.median(proveCPU) * 1e3)
+            results.set("\(key)_prove_floor_ms", Self.median(proveFloor) * 1e3)
+            results.set("\(key)_prove_ratio", proveRatio)
+            results.set("\(key)_prove_floor_cpu_ms", Self.median(proveFloorCPU) * 1e3)
+            results.set("\(key)_prove_cpu_ratio", Self.median(zip(proveCPU, proveFloorCPU).map { $0 / $1 }))
+            results.set("\(key)_verify_floor_cpu_ms", Self.median(verifyFloorCPU) * 1e3)
+            results.set("\(key)_verify_cpu_ratio", Self.median(zip(verifyCPU, verifyFloorCPU).map { $0 / $1 }))
+            results.set("\(key)_verify_ms", Self.median(verify) * 1e3)
+            results.set("\(key)_verify_cpu_ms", Self.median(verifyCPU) * 1e3)
+            results.set("\(key)_verify_floor_ms", Self.median(verifyFloor) * 1e3)
+            results.set("\(key)_verify_ratio", verifyRatio)
+            results.set("\(key)_ops", "\(Self.short(proveOps)) | \(Self.short(verifyOps))")
             print(Self.row([
                 c.name, "\(proof.encoded.count)", Self.ms(Self.median(prove)), Self.ms(Self.median(proveFloor)),
                 String(format: "%.2fx", proveRatio), Self.ms(Self.median(verify)), Self.ms(Self.median(verifyFloor)),
@@ -58,6 +91,8 @@ struct BenchProofsCommand: AsyncParsableCommand {
         print("ratio: median over runs of (time / floor of the same run)")
         print("ops: v = var-base mults, b = base (G) mults, a = adds/subs, d = point decodes, h = SHA-512 of the transcript")
         print("peers on this machine kind (DESIGN.md §5): zksk 32-bit range 15 / 13 ms, AnonCreds >= 54 / 52 ms (prove / verify)")
+        results.set("cases", cases.map { Self.key($0.name) }.joined(separator: ","))
+        try results.write(to: json)
     }
 
     /// The benchmark cases: the five predicates of the issue, plus the derived age predicate and an AND.
@@ -134,6 +169,16 @@ struct BenchProofsCommand: AsyncParsableCommand {
     private static func median(_ xs: [Double]) -> Double {
         let s = xs.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// The JSON key of a case: its name in lowercase with runs of other characters as one underscore.
+    static func key(_ name: String) -> String {
+        var out = ""
+        for ch in name.lowercased() {
+            if ch.isLetter || ch.isNumber { out.append(ch) } else if !out.isEmpty && !out.hasSuffix("_") { out.append("_") }
+        }
+        while out.hasSuffix("_") { out.removeLast() }
+        return out
     }
 
     private static func ms(_ seconds: Double) -> String { String(format: "%.3f", seconds * 1e3) }
