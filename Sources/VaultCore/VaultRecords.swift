@@ -110,7 +110,7 @@ extension Vault {
             var refusal: VaultError?
             do { try authorize(caller, [.department, .officer], tx, action: "read records") } catch let error as VaultError { refusal = error }
             let allowed = refusal == nil
-            let clearanceRank = caller.clearance.flatMap { tierStates[$0]?.rank } ?? (caller.role == .officer && caller.clearance == nil ? Int.max : -1)
+            let clearanceRank = try clearanceRank(caller, tierStates, tx)
             let keys = Dictionary(uniqueKeysWithValues: try tx.dataKeys(recordID: id).map { ($0.tier, $0) })
             var values: [String: FieldValue] = [:]
             var withheld: [String] = []
