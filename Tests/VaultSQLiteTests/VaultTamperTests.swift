@@ -332,7 +332,7 @@ import VaultSQLite
         Case(table: "vault_data_key", change: "change the tier key version a DEK names", expect: .detected, why: "AAD binds the version") { db, p in
             try db.execute(sql: "UPDATE vault_data_key SET tier_key_version = 1 WHERE record_id = ? AND tier = 'confidential'", arguments: [p.attestable])
         },
-        Case(table: "vault_data_key", change: "delete a record's confidential DEK", expect: .notDetected, why: "reads show the tier's fields as withheld, as if the clearance were too low; attestation refuses (keys missing)") { db, p in
+        Case(table: "vault_data_key", change: "delete a record's confidential DEK", expect: .detected, why: "data key missing (reads used to show the tier's fields as withheld, as if the clearance were too low)") { db, p in
             try db.execute(sql: "DELETE FROM vault_data_key WHERE record_id = ? AND tier = 'confidential'", arguments: [p.attestable])
         },
         // vault_opening
