@@ -41,12 +41,13 @@ struct Mutator {
     mutating func byte() -> UInt8 { UInt8.random(in: 0...255, using: &rng) }
     mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in byte() } }
 
-    /// One to three stacked mutations of a random seed; never returns the seed itself unchanged.
+    /// One to three stacked mutations of a random seed; never returns any seed unchanged (a splice can rebuild
+    /// another seed exactly).
     mutating func next() -> [UInt8] {
         let original = seeds[int(0..<seeds.count)]
         var out = original
         for _ in 0..<int(1..<4) { out = mutate(out) }
-        if out == original { out = original + [byte()] }
+        while seeds.contains(out) { out.append(byte()) }
         return out
     }
 

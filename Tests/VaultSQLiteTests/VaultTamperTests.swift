@@ -97,10 +97,15 @@ import VaultSQLite
 
     /// What the reopened node showed: named errors (detections), silent wrong answers, or nothing different.
     struct Observation {
+        /// Named errors: the change was caught.
         var detected: [String] = []
+        /// Answers that differ and are not errors: a value that changed, more access than granted.
         var wrong: [String] = []
+        /// Answers with less in them and no error: fields silently missing, a token with less clearance.
+        var missing: [String] = []
         var summary: String {
             if !wrong.isEmpty { return "NOT DETECTED: " + wrong.joined(separator: "; ") }
+            if !missing.isEmpty { return "NOT DETECTED (less returned): " + missing.joined(separator: "; ") }
             return detected.isEmpty ? "no observable change" : detected.joined(separator: "; ")
         }
     }
@@ -144,10 +149,10 @@ import VaultSQLite
         for (id, values) in p.expected.sorted(by: { $0.key < $1.key }) {
             do {
                 let view = try vault.readRecord(id: id, purpose: "audit", by: officer)
-                if view.fields != values {
-                    let bad = values.keys.filter { view.fields[$0] != values[$0] }.sorted()
-                    o.wrong.append("read \(id) returned other values for \(bad.joined(separator: ","))")
-                }
+                let changed = values.keys.filter { view.fields[$0] != nil && view.fields[$0] != values[$0] }.sorted()
+                let absent = values.keys.filter { view.fields[$0] == nil }.sorted()
+                if !changed.isEmpty { o.wrong.append("read \(id) returned other values for \(changed.joined(separator: ","))") }
+                if !absent.isEmpty { o.missing.append("read \(id) returned no \(absent.joined(separator: ","))") }
             } catch { o.detected.append("read \(id): \(named(error))") }
         }
         do {
@@ -168,7 +173,13 @@ import VaultSQLite
         for (token, grant) in p.tokens.sorted(by: { $0.key < $1.key }) {
             do {
                 let now = try registry.resolve(token)
-                if now != grant { o.wrong.append("token of \(grant.actor) now resolves to \(now.role.rawValue)/\(now.actor)/\(now.clearance ?? "-")") }
+                let rank = ["public": 0, "internal": 1, "confidential": 2, "restricted": 3]
+                if now != grant {
+                    let text = "token of \(grant.actor) now resolves to \(now.role.rawValue)/\(now.actor)/\(now.clearance ?? "-")"
+                    let less = now.role == grant.role && now.actor == grant.actor && now.citizen == grant.citizen
+                        && (now.clearance.flatMap { rank[$0] } ?? -1) < (grant.clearance.flatMap { rank[$0] } ?? -1)
+                    if less { o.missing.append(text) } else { o.wrong.append(text) }
+                }
             } catch { o.detected.append("token of \(grant.actor): \(named(error))") }
         }
         do {
@@ -346,7 +357,7 @@ import VaultSQLite
         Case(table: "vault_member", change: "un-revoke a revoked member", expect: .notDetected, why: "membership is trusted state; grant.revoked is on the ledger, and every later read by the member would be too") { db, _ in
             try db.execute(sql: "UPDATE vault_member SET revoked = 0 WHERE id = 'gone-1'")
         },
-        Case(table: "vault_member", change: "raise a member's clearance column", expect: .harmless, why: "reads use the clearance bound to the token, not this column") { db, _ in try db.execute(sql: "UPDATE vault_member SET clearance = 'restricted' WHERE id = 'clerk-1'") },
+        Case(table: "vault_member", change: "raise a member's clearance column", expect: .harmless, why: "reads use the lower of the token's clearance and this column, so raising it grants nothing") { db, _ in try db.execute(sql: "UPDATE vault_member SET clearance = 'restricted' WHERE id = 'clerk-1'") },
         Case(table: "vault_token", change: "raise a token's clearance", expect: .notDetected, why: "token rows are trusted state (hash, role, clearance); not on the ledger") { db, _ in try db.execute(sql: "UPDATE vault_token SET clearance = 'restricted' WHERE actor = 'clerk-1'") },
         Case(table: "vault_token", change: "revoke every token", expect: .detected, why: "401 token_revoked") { db, _ in try db.execute(sql: "UPDATE vault_token SET revoked = 1") },
         Case(table: "vault_policy", change: "replace the policy JSON with garbage", expect: .detected, why: "stored policy corrupt") { db, _ in try db.execute(sql: "UPDATE vault_policy SET json = x'5b5d'") },
@@ -369,8 +380,8 @@ import VaultSQLite
             let o = try Self.evaluate(p) { db in try c.sql(db, p) }
             tables.insert(c.table)
             switch c.expect {
-            case .detected: #expect(!o.detected.isEmpty && o.wrong.isEmpty, "\(c.table): \(c.change): \(o.summary)")
-            case .harmless: #expect(o.detected.isEmpty && o.wrong.isEmpty, "\(c.table): \(c.change): \(o.summary)")
+            case .detected: #expect(!o.detected.isEmpty && o.wrong.isEmpty && o.missing.isEmpty, "\(c.table): \(c.change): \(o.summary)")
+            case .harmless: #expect(o.detected.isEmpty && o.wrong.isEmpty && o.missing.isEmpty, "\(c.table): \(c.change): \(o.summary)")
             case .notDetected: break  // documented gaps: whatever happens is printed below
             }
             lines.append("| \(c.table) | \(c.change) | \(c.expect) | \(o.summary.prefix(220)) | \(c.why) |")
@@ -389,7 +400,7 @@ import VaultSQLite
         let size = try FileManager.default.attributesOfItem(atPath: p.file)[.size] as! Int
         let flips = ProcessInfo.processInfo.environment["CIVICVAULT_TAMPER_FLIPS"].flatMap(Int.init) ?? 40
         var rng = SplitMix(state: ProcessInfo.processInfo.environment["CIVICVAULT_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x7A_3BE5)
-        var detected = 0, unchanged = 0
+        var detected = 0, unchanged = 0, less = 0, wrong = 0
         for _ in 0..<flips {
             let offset = Int.random(in: 0..<size, using: &rng), mask = UInt8(1 << Int.random(in: 0..<8, using: &rng))
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cv-flip-\(UUID().uuidString)")
@@ -401,9 +412,10 @@ import VaultSQLite
             try Data(bytes).write(to: URL(fileURLWithPath: file))
             let o = Self.observe(p, file: file, dataDirectory: dir.path)
             #expect(o.wrong.isEmpty, "byte \(offset) ^ \(mask): \(o.summary)")
-            if o.detected.isEmpty { unchanged += 1 } else { detected += 1 }
+            if !o.wrong.isEmpty { wrong += 1 } else if !o.missing.isEmpty { less += 1; print("tamper flip \(offset) ^ \(mask): \(o.summary)") }
+            else if o.detected.isEmpty { unchanged += 1 } else { detected += 1 }
         }
-        print("tamper: \(flips) random byte flips in a \(size)-byte database: \(detected) detected, \(unchanged) without observable effect, 0 wrong answers")
+        print("tamper: \(flips) random byte flips in a \(size)-byte database: \(detected) detected, \(unchanged) without observable effect, \(less) returned less without an error, \(wrong) wrong answers")
     }
 }
 
