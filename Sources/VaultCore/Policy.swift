@@ -37,6 +37,7 @@ public struct Policy: Codable, Equatable, Sendable {
         do { policy = try JSONDecoder().decode(Policy.self, from: data) } catch {
             throw VaultError.invalidSchema("policy is not valid JSON of the documented shape")
         }
+        guard policy.version >= 0 else { throw VaultError.invalidSchema("policy version must not be negative") }
         var ids = Set<String>()
         for rule in policy.rules {
             guard !rule.id.isEmpty, ids.insert(rule.id).inserted else { throw VaultError.invalidSchema("policy rule ids must be unique and non-empty") }

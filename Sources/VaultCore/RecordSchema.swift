@@ -58,6 +58,7 @@ public struct RecordSchema: Sendable, Equatable, Codable {
         guard !type.isEmpty, type.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
             throw VaultError.invalidSchema("record type must be a non-empty identifier")
         }
+        guard version >= 0 else { throw VaultError.invalidSchema("schema version must not be negative") }
         var seen = Set<String>()
         for field in fields {
             guard Self.isIdentifier(field.name), seen.insert(field.name).inserted else {

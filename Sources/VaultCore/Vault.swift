@@ -62,12 +62,25 @@ public final class Vault: Sendable {
         return try keyring.open(wrapped)
     }
 
-    /// Refuses callers whose member record is revoked or whose role is not in `roles`.
+    /// Refuses callers whose role is not in `roles`, and members who are revoked or whose role an officer has
+    /// changed since their token was made (the member record, not the token, is current).
     func authorize(_ caller: Caller, _ roles: Set<Role>, _ tx: any VaultReading, action: String) throws {
         guard roles.contains(caller.role) else { throw VaultError.forbidden("role \(caller.role.rawValue) may not \(action)") }
-        if let member = try tx.member(id: caller.id), member.revoked {
-            throw VaultError.forbidden("member \(caller.id) is revoked")
+        if let member = try tx.member(id: caller.id) {
+            guard !member.revoked else { throw VaultError.forbidden("member \(caller.id) is revoked") }
+            guard member.role == caller.role else { throw VaultError.forbidden("member \(caller.id) is now a \(member.role.rawValue)") }
         }
+    }
+
+    /// The rank up to which `caller` may read: its own clearance, lowered to its member record's when an officer
+    /// has since granted it less. Officers without a clearance read everything; others without one read nothing.
+    func clearanceRank(_ caller: Caller, _ tiers: [String: TierState], _ tx: any VaultReading) throws -> Int {
+        func rank(_ clearance: String?, _ role: Role) -> Int {
+            clearance.flatMap { tiers[$0]?.rank } ?? (role == .officer && clearance == nil ? Int.max : -1)
+        }
+        let own = rank(caller.clearance, caller.role)
+        guard let member = try tx.member(id: caller.id) else { return own }
+        return min(own, rank(member.clearance, member.role))
     }
 
     /// Purposes are codes (they are written to the public ledger), never free text.

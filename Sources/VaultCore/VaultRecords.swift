@@ -110,15 +110,17 @@ extension Vault {
             var refusal: VaultError?
             do { try authorize(caller, [.department, .officer], tx, action: "read records") } catch let error as VaultError { refusal = error }
             let allowed = refusal == nil
-            let clearanceRank = caller.clearance.flatMap { tierStates[$0]?.rank } ?? (caller.role == .officer && caller.clearance == nil ? Int.max : -1)
+            let clearanceRank = try clearanceRank(caller, tierStates, tx)
             let keys = Dictionary(uniqueKeysWithValues: try tx.dataKeys(recordID: id).map { ($0.tier, $0) })
             var values: [String: FieldValue] = [:]
             var withheld: [String] = []
             for row in try tx.fields(recordID: id) {
-                guard allowed, let tier = tierStates[row.tier], tier.rank <= clearanceRank, let wrapped = keys[row.tier] else {
+                guard allowed, let tier = tierStates[row.tier], tier.rank <= clearanceRank else {
                     withheld.append(row.field)
                     continue
                 }
+                // A field the caller may read whose data key is gone is damage, not a clearance matter.
+                guard let wrapped = keys[row.tier] else { throw VaultError.corrupt("data key of record \(id) tier \(row.tier) is missing") }
                 let dek = try wrapped.unwrap(tierKey: try tierKey(tx, tier: tier, version: wrapped.tierKeyVersion))
                 values[row.field] = try FieldCipher.open(
                     row.ciphertext, recordID: id, field: row.field, tier: row.tier, recordVersion: record.version, dek: dek)

@@ -16,6 +16,7 @@ extension Vault {
         try store.write { tx in
             try authorize(caller, [.officer], tx, action: "create tiers")
             guard LedgerEntry.isValidIdentifier(name) else { throw VaultError.invalidSchema("tier name must be a-z 0-9 . _ -") }
+            guard rank >= 0 else { throw VaultError.invalidSchema("tier rank must not be negative") }
             let existing = try tx.tiers()
             guard !existing.contains(where: { $0.name == name }) else { throw VaultError.tierExists(name) }
             guard !existing.contains(where: { $0.rank == rank }) else { throw VaultError.invalidSchema("rank \(rank) is taken") }

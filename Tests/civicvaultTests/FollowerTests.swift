@@ -19,30 +19,30 @@ import VaultLedger
         for i in 0..<5 {
             #expect(try CLI.run(["record", "put"] + node + ["--national-id", "N\(i)"], stdin: #"{"national_id":"N\#(i)","full_name":"P","birth_date":"1990-01-01"}"#).status == 0)
         }
-        var log = try ServedNode(arguments: node + witnessing, log: dir.appendingPathComponent("log.out"))
+        var log = try ServiceProcess(arguments: node + witnessing, log: dir.appendingPathComponent("log.out"))
         #expect(try CLI.run(["witness", "--keys", path("w1"), "--log", log.url, "--log-key", path("log/node.pub"), "--once"]).status == 0)
-        let follower = try ServedNode(
+        let follower = try ServiceProcess(
             arguments: ["--log", log.url, "--log-key", path("log/node.pub"), "--data", path("follower"), "--interval", "1"],
             log: dir.appendingPathComponent("follower.out"), command: "follow")
         defer { follower.stop() }
         #expect(Self.waitFor(size: 10, at: follower.url))  // 4 tiers + schema + 5 records
 
         log.stop()
-        let (status, note) = try ServedNode.get(follower.url + "/v1/ledger/checkpoint")
+        let (status, note) = try ServiceProcess.get(follower.url + "/v1/ledger/checkpoint")
         #expect(status == 200)
         let key = try NoteVerifierKey(parsing: try String(contentsOfFile: path("log/node.pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
         let (checkpoint, _) = try Checkpoint.open(note, keys: [key], origin: key.name)
         // An inclusion proof from the follower verifies against the log's signed root.
-        let (_, proofText) = try ServedNode.get(follower.url + "/v1/ledger/proofs/inclusion?index=7&size=\(checkpoint.treeSize)")
+        let (_, proofText) = try ServiceProcess.get(follower.url + "/v1/ledger/proofs/inclusion?index=7&size=\(checkpoint.treeSize)")
         let proof = try #require(try JSONSerialization.jsonObject(with: Data(proofText.utf8)) as? [String: Any])
         let hashes = (proof["hashes"] as! [String]).compactMap(Base64.decode)
         try InclusionProof(leafIndex: 7, treeSize: checkpoint.treeSize, hashes: hashes)
             .verify(leafHash: Base64.decode(proof["leaf_hash"] as! String)!, root: checkpoint.root)
-        #expect(try ServedNode.get(follower.url + "/v1/ledger/entries?from=0&to=10").0 == 200)
+        #expect(try ServiceProcess.get(follower.url + "/v1/ledger/entries?from=0&to=10").0 == 200)
 
         // The log restarts and continues; the follower catches up; the witness accepts the new checkpoint.
         #expect(try CLI.run(["record", "put"] + node + ["--national-id", "N9"], stdin: #"{"national_id":"N9","full_name":"P","birth_date":"1990-01-01"}"#).status == 0)
-        log = try ServedNode(arguments: node + witnessing, log: dir.appendingPathComponent("log2.out"))
+        log = try ServiceProcess(arguments: node + witnessing, log: dir.appendingPathComponent("log2.out"))
         defer { log.stop() }
         // The follower was told the old port; point a second follower run (same mirror) at the new one.
         follower.stop()
@@ -53,7 +53,7 @@ import VaultLedger
 
     static func waitFor(size: Int, at url: String) -> Bool {
         for _ in 0..<100 {
-            if let (_, text) = try? ServedNode.get(url + "/health"), text.contains("\"tree_size\":\(size)") { return true }
+            if let (_, text) = try? ServiceProcess.get(url + "/health"), text.contains("\"tree_size\":\(size)") { return true }
             usleep(100_000)
         }
         return false

@@ -3,72 +3,124 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// A `civicvault serve` subprocess on a free loopback port, for tests; stopped (SIGKILL) by `stop()`.
+/// A node in a temporary directory served by the real `civicvault serve` binary on a free loopback port, with a
+/// token per role, for tests that need the process: crash (SIGKILL) and restart, and the HTTP service end to end.
+/// Everything talks to 127.0.0.1 only.
 final class ServedNode: @unchecked Sendable {
-    let process = Process()
-    let port: Int
-    var url: String { "http://127.0.0.1:\(port)" }
+    let directory: URL
+    let keys: String
+    let data: String
+    private(set) var port: Int = 0
+    private(set) var process: Process?
+    private(set) var starts = 0
+    var tokens: [String: String] = [:]
 
-    init(arguments: [String], log: URL, command: String = "serve") throws {
-        var lastError: (any Error)?
-        for _ in 0..<5 {
-            let port = Int.random(in: 20_000...60_000)
-            let process = Process()
-            process.executableURL = CLI.binary
-            process.arguments = [command, "--port", "\(port)"] + arguments
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            if Self.waitForHealth(port: port) {
-                self.port = port
-                self.processRef = process
-                return
-            }
-            process.terminate()
-            lastError = CocoaError(.fileReadUnknown)
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    init() throws {
+        directory = try CLI.temporaryDirectory()
+        keys = directory.appendingPathComponent("keys").path
+        data = directory.appendingPathComponent("data").path
+        let initialized = try CLI.run(["init", "--keys", keys, "--dev", "--name", "crash.test/node"])
+        guard initialized.status == 0 else { throw Failure("init failed: \(initialized.stderr)") }
+        for (name, args) in [
+            ("department", ["--role", "department", "--for", "dept-clerk-1", "--clearance", "confidential"]),
+            ("officer", ["--role", "officer", "--for", "officer-1", "--clearance", "restricted"]),
+            ("requester", ["--role", "requester", "--for", "bank-1"]),
+            ("auditor", ["--role", "auditor", "--for", "auditor-1"]),
+        ] {
+            let made = try CLI.run(["token", "create", "--keys", keys, "--data", data] + args)
+            guard made.status == 0 else { throw Failure("token create failed: \(made.stderr)") }
+            tokens[name] = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        throw lastError!
     }
 
-    private var processRef: Process?
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
 
-    func stop() {
-        guard let p = processRef, p.isRunning else { return }
+    var database: String { data + "/civicvault.sqlite" }
+    var base: String { "http://127.0.0.1:\(port)" }
+    var stdoutPath: String { directory.appendingPathComponent("serve-\(starts).out").path }
+    var stderrPath: String { directory.appendingPathComponent("serve-\(starts).err").path }
+
+    /// A port that was free a moment ago (bound to 127.0.0.1:0, then closed).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Starts `civicvault serve` (schema and example policy installed at start) and waits until /health answers.
+    func start() async throws {
+        starts += 1
+        port = Self.freePort()
+        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = [
+            "serve", "--keys", keys, "--data", data, "--host", "127.0.0.1", "--port", "\(port)",
+            "--schema", Self.repo.appendingPathComponent("schemas/citizen.json").path,
+            "--policy", Self.repo.appendingPathComponent("Keys/policy.example.json").path,
+        ]
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "CIVICVAULT_PASSPHRASE")
+        p.environment = env
+        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+        try p.run()
+        process = p
+        let deadline = Date().addingTimeInterval(90)
+        while Date() < deadline {
+            if !p.isRunning { throw Failure("serve exited: \((try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")") }
+            if let (status, _) = try? await request("GET", "/health", timeout: 2), status == 200 { return }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        throw Failure("serve did not answer /health within 90 s")
+    }
+
+    /// SIGKILL: no shutdown code runs.
+    func kill9() {
+        guard let p = process else { return }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
+        process = nil
     }
 
-    deinit { stop() }
-
-    static func waitForHealth(port: Int) -> Bool {
-        for _ in 0..<100 {
-            if let (status, _) = try? get("http://127.0.0.1:\(port)/health"), status == 200 { return true }
-            usleep(100_000)
-        }
-        return false
+    /// SIGTERM and wait (a clean stop).
+    func stop() {
+        guard let p = process else { return }
+        p.terminate()
+        p.waitUntilExit()
+        process = nil
     }
 
-    /// A blocking HTTP request (tests only).
-    static func request(_ method: String, _ url: String, token: String? = nil, body: String? = nil) throws -> (Int, String) {
-        var request = URLRequest(url: URL(string: url)!)
+    func cleanUp() {
+        kill9()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// One HTTP request to the node; throws when the connection fails (e.g. the server was killed).
+    func request(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, timeout: TimeInterval = 30) async throws -> (Int, [String: Any]) {
+        var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
+        request.timeoutInterval = timeout
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        request.httpBody = body.map { Data($0.utf8) }
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: (Int, String)?
-        nonisolated(unsafe) var failure: (any Error)?
-        URLSession.shared.dataTask(with: request) { data, response, error in
-            if let error { failure = error } else {
-                result = ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data ?? Data(), as: UTF8.self))
-            }
-            done.signal()
-        }.resume()
-        done.wait()
-        if let failure { throw failure }
-        return result!
+        if let json {
+            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
     }
-
-    static func get(_ url: String, token: String? = nil) throws -> (Int, String) { try request("GET", url, token: token) }
 }

@@ -22,30 +22,30 @@ import Testing
         let policy = AttestCommandTests.repo.appendingPathComponent("Keys/policy.example.json").path
         let bank = try CLI.run(["token", "create"] + honest + ["--role", "requester", "--for", "bank-1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let clerk = try CLI.run(["token", "create"] + honest + ["--role", "department", "--for", "clerk-1", "--clearance", "restricted"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let node = try ServedNode(
+        let node = try ServiceProcess(
             arguments: honest + ["--schema", schema, "--policy", policy, "--witness-threshold", "2"] + cosigners.flatMap { ["--witness-key", $0] },
             log: dir.appendingPathComponent("log.out"))
         defer { node.stop() }
 
-        let (created, body) = try ServedNode.request("POST", node.url + "/v1/records", token: clerk, body: #"{"type":"citizen","national_id":"1","values":{"national_id":"1","full_name":"A","birth_date":"1990-01-01","income":100}}"#)
+        let (created, body) = try ServiceProcess.request("POST", node.url + "/v1/records", token: clerk, body: #"{"type":"citizen","national_id":"1","values":{"national_id":"1","full_name":"A","birth_date":"1990-01-01","income":100}}"#)
         #expect(created == 201)
         let record = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])["record"] as! String
         let nonce = Data((0..<32).map { UInt8($0) }).base64EncodedString()
         let ask = #"{"record":"\#(record)","predicates":[{"field":"income","below":1000}],"nonce":"\#(nonce)","purpose":"loan-application"}"#
         // Before any witness cosigned, nothing is final and attestations wait.
-        #expect(try ServedNode.get(node.url + "/v1/ledger/checkpoint/cosigned").0 == 404)
-        #expect(try ServedNode.request("POST", node.url + "/v1/attestations", token: bank, body: ask).0 == 503)
+        #expect(try ServiceProcess.get(node.url + "/v1/ledger/checkpoint/cosigned").0 == 404)
+        #expect(try ServiceProcess.request("POST", node.url + "/v1/attestations", token: bank, body: ask).0 == 503)
 
         func witness(_ w: Int, _ url: String) throws -> CLI.Result {
             try CLI.run(["witness", "--keys", path("w\(w)"), "--log", url, "--log-key", path("log/node.pub"), "--once"])
         }
         #expect(try witness(1, node.url).stdout.contains("final: false"))
         #expect(try witness(2, node.url).stdout.contains("final: true"))
-        let (status, final) = try ServedNode.get(node.url + "/v1/ledger/checkpoint/cosigned")
+        let (status, final) = try ServiceProcess.get(node.url + "/v1/ledger/checkpoint/cosigned")
         #expect(status == 200)
         #expect(final.contains("— witness.dept-1.example ") && final.contains("— witness.dept-2.example "))
 
-        let (issued, answer) = try ServedNode.request("POST", node.url + "/v1/attestations", token: bank, body: ask)
+        let (issued, answer) = try ServiceProcess.request("POST", node.url + "/v1/attestations", token: bank, body: ask)
         #expect(issued == 201)
         let bundle = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any])["bundle"]
         try JSONSerialization.data(withJSONObject: bundle as Any).write(to: URL(fileURLWithPath: path("bundle.json")))
@@ -61,7 +61,7 @@ import Testing
         for i in 0..<6 {
             #expect(try CLI.run(["record", "put"] + forked + ["--national-id", "F\(i)"], stdin: #"{"national_id":"F\#(i)","full_name":"Forged","birth_date":"1990-01-01"}"#).status == 0)
         }
-        let fork = try ServedNode(arguments: forked, log: dir.appendingPathComponent("fork.out"))
+        let fork = try ServiceProcess(arguments: forked, log: dir.appendingPathComponent("fork.out"))
         defer { fork.stop() }
         for w in 1...3 {
             let refused = try witness(w, fork.url)
