@@ -10,6 +10,7 @@ public final class SQLiteVaultStore: VaultStore, Sendable {
     public let writer: any DatabaseWriter
     /// The ledger in the same database.
     public let ledger: SQLiteLedgerStore
+    let schemaCache = SchemaCache()
 
     /// A store over a migrated database (see `NodeDatabase.open`) and the ledger that signs with the node key.
     public init(writer: any DatabaseWriter, ledger: SQLiteLedgerStore) {
@@ -18,10 +19,28 @@ public final class SQLiteVaultStore: VaultStore, Sendable {
     }
 
     public func read<T>(_ body: (any VaultReading) throws -> T) throws -> T {
-        try writer.read { db in try body(SQLiteVaultTransaction(db: db, ledger: ledger)) }
+        try writer.read { db in try body(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
     }
 
     public func write<T>(_ body: (any VaultWriting) throws -> T) throws -> T {
-        try writer.write { db in try body(SQLiteVaultTransaction(db: db, ledger: ledger)) }
+        try writer.write { db in try body(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+    }
+}
+
+/// Decoded schemas keyed by their stored JSON bytes: a schema is decoded once, not on every record write, and a
+/// changed row (other bytes) is decoded afresh, so the cache can never serve stale content.
+final class SchemaCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var decoded: [Data: RecordSchema] = [:]
+
+    func schema(decoding json: Data) throws -> RecordSchema {
+        if let hit = lock.withLock({ decoded[json] }) { return hit }
+        let schema: RecordSchema
+        do { schema = try JSONDecoder().decode(RecordSchema.self, from: json) } catch { throw VaultError.corrupt("stored schema") }
+        lock.withLock {
+            if decoded.count > 256 { decoded.removeAll() }
+            decoded[json] = schema
+        }
+        return schema
     }
 }

@@ -7,20 +7,19 @@ import VaultLedger
 struct SQLiteVaultTransaction: VaultWriting {
     let db: Database
     let ledger: SQLiteLedgerStore
+    let schemaCache: SchemaCache
 
     // MARK: reading
 
     func tiers() throws -> [TierState] {
-        try Row.fetchAll(db, sql: "SELECT * FROM vault_tier ORDER BY rank").map {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM vault_tier ORDER BY rank")).map {
             TierState(name: $0["name"], rank: $0["rank"], currentVersion: $0["current_version"],
                       minDecryptionVersion: $0["min_decryption_version"], rotating: $0["rotating"])
         }
     }
 
     func schemas() throws -> [RecordSchema] {
-        try Data.fetchAll(db, sql: "SELECT json FROM vault_schema ORDER BY type").map {
-            do { return try JSONDecoder().decode(RecordSchema.self, from: $0) } catch { throw VaultError.corrupt("stored schema") }
-        }
+        try Data.fetchAll(db.cachedStatement(sql: "SELECT json FROM vault_schema ORDER BY type")).map { try schemaCache.schema(decoding: $0) }
     }
 
     func tierKey(tier: String, version: Int) throws -> WrappedTierKey? {
@@ -29,7 +28,7 @@ struct SQLiteVaultTransaction: VaultWriting {
     }
 
     func record(id: String) throws -> RecordRow? {
-        try Row.fetchOne(db, sql: "SELECT * FROM vault_record WHERE id = ?", arguments: [id]).map(Self.record)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM vault_record WHERE id = ?"), arguments: [id]).map(Self.record)
     }
 
     func records(citizen: Pseudonym) throws -> [RecordRow] {
@@ -51,7 +50,7 @@ struct SQLiteVaultTransaction: VaultWriting {
     }
 
     func dataKeys(recordID: String) throws -> [WrappedDataKey] {
-        try Row.fetchAll(db, sql: "SELECT * FROM vault_data_key WHERE record_id = ? ORDER BY tier", arguments: [recordID]).map(Self.dataKey)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM vault_data_key WHERE record_id = ? ORDER BY tier"), arguments: [recordID]).map(Self.dataKey)
     }
 
     func dataKeys(tier: String, wrappedBelow version: Int, after recordID: String?, limit: Int) throws -> [WrappedDataKey] {
@@ -78,7 +77,7 @@ struct SQLiteVaultTransaction: VaultWriting {
     }
 
     func member(id: String) throws -> Member? {
-        try Row.fetchOne(db, sql: "SELECT * FROM vault_member WHERE id = ?", arguments: [id]).map(Self.member)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM vault_member WHERE id = ?"), arguments: [id]).map(Self.member)
     }
 
     func members() throws -> [Member] {
@@ -162,33 +161,33 @@ struct SQLiteVaultTransaction: VaultWriting {
     }
 
     func saveRecord(_ record: RecordRow) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO vault_record (id, type, schema_version, version, citizen, created_at_ms, shredded) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET version = excluded.version, shredded = excluded.shredded
-                """,
+                """
+        ).execute(
             arguments: [record.id, record.type, record.schemaVersion, record.version, Data(record.citizen.bytes), Int64(record.createdAtMs), record.shredded])
     }
 
     func replaceFields(recordID: String, with fields: [FieldRow]) throws {
-        try db.execute(sql: "DELETE FROM vault_field WHERE record_id = ?", arguments: [recordID])
+        try db.cachedStatement(sql: "DELETE FROM vault_field WHERE record_id = ?").execute(arguments: [recordID])
         let insert = try db.cachedStatement(sql: "INSERT INTO vault_field (record_id, field, tier, ciphertext) VALUES (?, ?, ?, ?)")
         for f in fields { try insert.execute(arguments: [recordID, f.field, f.tier, Data(f.ciphertext)]) }
     }
 
     func replaceDataKeys(recordID: String, with keys: [WrappedDataKey]) throws {
-        try db.execute(sql: "DELETE FROM vault_data_key WHERE record_id = ?", arguments: [recordID])
+        try db.cachedStatement(sql: "DELETE FROM vault_data_key WHERE record_id = ?").execute(arguments: [recordID])
         for k in keys { try updateDataKey(k) }
     }
 
     func updateDataKey(_ key: WrappedDataKey) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO vault_data_key (record_id, tier, tier_key_version, wrapped) VALUES (?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO vault_data_key (record_id, tier, tier_key_version, wrapped) VALUES (?, ?, ?, ?)").execute(
             arguments: [key.recordID, key.tier, key.tierKeyVersion, Data(key.wrapped)])
     }
 
     func replaceOpenings(recordID: String, with openings: [OpeningRow]) throws {
-        try db.execute(sql: "DELETE FROM vault_opening WHERE record_id = ?", arguments: [recordID])
+        try db.cachedStatement(sql: "DELETE FROM vault_opening WHERE record_id = ?").execute(arguments: [recordID])
         let insert = try db.cachedStatement(sql: "INSERT INTO vault_opening (record_id, field, tier, commitment, ciphertext) VALUES (?, ?, ?, ?, ?)")
         for o in openings { try insert.execute(arguments: [recordID, o.field, o.tier, Data(o.commitment), Data(o.ciphertext)]) }
     }
@@ -217,8 +216,7 @@ struct SQLiteVaultTransaction: VaultWriting {
         let receipt = try ledger.append(entries, in: db)
         for (offset, citizen) in citizens.enumerated() {
             guard let citizen else { continue }
-            try db.execute(
-                sql: "INSERT INTO vault_citizen_event (citizen, ledger_idx) VALUES (?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO vault_citizen_event (citizen, ledger_idx) VALUES (?, ?)").execute(
                 arguments: [Data(citizen.bytes), Int64(receipt.firstIndex) + Int64(offset)])
         }
         return receipt
