@@ -9,8 +9,9 @@ public protocol VaultReading {
     func records(citizen: Pseudonym) throws -> [RecordRow]
     func fields(recordID: String) throws -> [FieldRow]
     func dataKeys(recordID: String) throws -> [WrappedDataKey]
-    /// Up to `limit` DEKs of `tier` wrapped under a version below `version`, with record id > `after`, by record id.
-    func dataKeys(tier: String, wrappedBelow version: Int, after recordID: String?, limit: Int) throws -> [WrappedDataKey]
+    /// Up to `limit` DEKs of `tier` wrapped under a version below `version`, by record id. Rewrapped keys leave
+    /// this set, so repeating the call walks a rotation to its end without a cursor.
+    func dataKeys(tier: String, wrappedBelow version: Int, limit: Int) throws -> [WrappedDataKey]
     /// The number of DEKs of `tier` wrapped under a version below `version`.
     func countDataKeys(tier: String, wrappedBelow version: Int) throws -> Int
     func openings(recordID: String) throws -> [OpeningRow]

@@ -78,7 +78,7 @@ extension Vault {
         while true {
             let (done, remaining, version) = try store.write { tx -> (Int, Int, Int) in
                 guard var tier = try tx.tiers().first(where: { $0.name == name }) else { throw VaultError.unknownTier(name) }
-                let batch = try tx.dataKeys(tier: name, wrappedBelow: tier.currentVersion, after: nil, limit: batchSize)
+                let batch = try tx.dataKeys(tier: name, wrappedBelow: tier.currentVersion, limit: batchSize)
                 if batch.isEmpty {
                     if tier.rotating {
                         tier.rotating = false

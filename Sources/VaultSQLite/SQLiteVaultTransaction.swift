@@ -53,11 +53,11 @@ struct SQLiteVaultTransaction: VaultWriting {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM vault_data_key WHERE record_id = ? ORDER BY tier"), arguments: [recordID]).map(Self.dataKey)
     }
 
-    func dataKeys(tier: String, wrappedBelow version: Int, after recordID: String?, limit: Int) throws -> [WrappedDataKey] {
+    func dataKeys(tier: String, wrappedBelow version: Int, limit: Int) throws -> [WrappedDataKey] {
         try Row.fetchAll(
             db,
-            sql: "SELECT * FROM vault_data_key WHERE tier = ? AND tier_key_version < ? AND record_id > ? ORDER BY record_id LIMIT ?",
-            arguments: [tier, version, recordID ?? "", limit]
+            sql: "SELECT * FROM vault_data_key WHERE tier = ? AND tier_key_version < ? ORDER BY record_id LIMIT ?",
+            arguments: [tier, version, limit]
         ).map(Self.dataKey)
     }
 
