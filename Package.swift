@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libsodium from the system (Debian: libsodium-dev). The only C dependency for crypto.
@@ -43,8 +44,21 @@ let package = Package(
         .target(
             name: "VaultSQLite",
             dependencies: [
-                "VaultLedger", "VaultCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "VaultLedger", "VaultCore", "VaultNode", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // What a service node needs beyond the vault, whatever the database: the public ledger it serves, bearer
+        // tokens, witness cosignatures. Storage only through protocols.
+        .target(name: "VaultNode", dependencies: ["VaultCore", "VaultLedger", "VaultCrypto"], swiftSettings: strict),
+        // The shared PostgreSQL store (postgres-nio) behind the same protocols, for several stateless nodes.
+        .target(
+            name: "VaultPostgres",
+            dependencies: [
+                "VaultNode", "VaultCore", "VaultLedger", "VaultCrypto",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -52,7 +66,7 @@ let package = Package(
         .target(
             name: "VaultServer",
             dependencies: [
-                "VaultCore", "VaultSQLite", "VaultProofs", "VaultLedger", "VaultCrypto",
+                "VaultCore", "VaultNode", "VaultSQLite", "VaultProofs", "VaultLedger", "VaultCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -63,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "civicvault",
             dependencies: [
-                "VaultCrypto", "VaultLedger", "VaultProofs", "VaultCore", "VaultSQLite", "VaultServer",
+                "VaultCrypto", "VaultLedger", "VaultProofs", "VaultCore", "VaultNode", "VaultSQLite", "VaultPostgres", "VaultServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -73,27 +87,41 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Shared by the storage tests: opens a fresh node store on SQLite or on PostgreSQL.
+        .target(
+            name: "VaultTestSupport",
+            dependencies: [
+                "VaultCore", "VaultCrypto", "VaultLedger", "VaultNode", "VaultSQLite", "VaultPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/VaultTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VaultStorageTests",
+            dependencies: ["VaultTestSupport", "VaultCore", "VaultCrypto", "VaultLedger", "VaultNode", "VaultSQLite", "VaultPostgres"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "VaultLedgerTests", dependencies: ["VaultLedger"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "VaultProofsTests", dependencies: ["VaultProofs"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(
             name: "VaultServerTests",
             dependencies: [
-                "VaultServer", "VaultCore", "VaultSQLite", "VaultLedger", "VaultCrypto",
+                "VaultServer", "VaultCore", "VaultNode", "VaultSQLite", "VaultLedger", "VaultCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "VaultCoreTests", dependencies: ["VaultCore", "VaultSQLite", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .testTarget(name: "VaultCoreTests", dependencies: ["VaultCore", "VaultNode", "VaultSQLite", "VaultTestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(
             name: "VaultSQLiteTests",
-            dependencies: ["VaultSQLite", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["VaultSQLite", "VaultNode", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "civicvaultTests",
-            dependencies: ["civicvault", "VaultCore", "VaultSQLite", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["civicvault", "VaultCore", "VaultNode", "VaultSQLite", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
     ]

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import VaultCrypto
 import VaultLedger
+import VaultNode
 
 /// A follower's copy of a log: entries mirrored from the log node, accepted only when the tree they extend
 /// has exactly the root of a checkpoint signed by the log's key, so a rewritten or forked history is refused.

@@ -3,9 +3,10 @@ import GRDB
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 
-/// Everything a node keeps in its data directory, opened together: the database, the signed ledger in it, and
-/// the vault over both.
+/// Everything a node keeps in its data directory, opened together: the SQLite database, the signed ledger in
+/// it, the vault over both and the bearer tokens. `store` is the backend-neutral view the service uses.
 public struct NodeStorage: Sendable {
     /// The migrated database.
     public let database: DatabaseQueue
@@ -13,6 +14,8 @@ public struct NodeStorage: Sendable {
     public let ledger: SQLiteLedgerStore
     /// The vault.
     public let vault: Vault
+    /// Bearer tokens in the same database.
+    public let tokens: TokenRegistry
 
     /// Opens (creating if needed) `<dataDirectory>/civicvault.sqlite` for the node with `keys`.
     public static func open(dataDirectory: String, keys: NodeKeys, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock) throws -> NodeStorage {
@@ -20,11 +23,14 @@ public struct NodeStorage: Sendable {
         let database = try NodeDatabase.open(path: NodeDatabase.path(inDataDirectory: dataDirectory))
         let ledger = SQLiteLedgerStore(writer: database, signer: try LedgerSigner(name: keys.name, key: keys.signingKey), clock: clock)
         let vault = Vault(store: SQLiteVaultStore(writer: database, ledger: ledger), keys: keys, clock: clock)
-        return NodeStorage(database: database, ledger: ledger, vault: vault)
+        return NodeStorage(database: database, ledger: ledger, vault: vault, tokens: TokenRegistry(store: SQLiteTokenStore(writer: database)))
     }
+
+    /// The backend-neutral view of this storage.
+    public var store: NodeStore { NodeStore(vault: vault, ledger: ledger, tokens: tokens) }
 
     /// Verifies the whole ledger (every leaf, subtree, block and the checkpoint) against the node's verifier key.
     public func verifyLedger(progress: (UInt64) -> Void = { _ in }) throws -> LedgerVerifier.Summary {
-        try ledger.read { reader in try LedgerVerifier(verifierKey: ledger.signer.verifierKey).verify(reader, progress: progress) }
+        try ledger.verify(progress: progress)
     }
 }

@@ -4,18 +4,15 @@ import VaultLedger
 
 /// Reads the ledger tables through one open `Database` (inside a read or write transaction, so what it sees
 /// is consistent). Used for proofs, roots, the right edge before an append, and by `LedgerVerifier`.
-public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
+public struct SQLiteLedgerReader: TiledLedgerReader {
     let db: Database
-    let cache: SubtreeHashCache?
+    public let cache: SubtreeHashCache?
 
     /// A reader over `db`; proofs and roots use `cache` for complete subtrees when given (verification never does).
     public init(_ db: Database, cache: SubtreeHashCache? = nil) {
         self.db = db
         self.cache = cache
     }
-
-    /// Hashes of any complete subtree, from the stored tiles (and the cache).
-    public var subtrees: TiledSubtreeSource<SQLiteLedgerReader> { TiledSubtreeSource(reader: self, cache: cache) }
 
     /// The tip: tree size, next height and last block hash (the empty tip before the first append).
     public func tip() throws -> LedgerTip {
@@ -80,12 +77,6 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
         return out
     }
 
-    /// The stored entry at `index`.
-    public func entry(at index: UInt64) throws -> StoredEntry {
-        guard let e = try entries(from: index, limit: 1).first, e.index == index else { throw LedgerError.entryMissing(index: index) }
-        return e
-    }
-
     public func blocks(from: UInt64, limit: Int) throws -> [StoredBlock] {
         let statement = try db.cachedStatement(sql: "SELECT height, header, signature FROM ledger_block WHERE height >= ? ORDER BY height LIMIT ?")
         return try Row.fetchAll(statement, arguments: [Int64(from), limit]).map { row in
@@ -100,30 +91,5 @@ public struct SQLiteLedgerReader: LedgerSnapshot, StoredHashReader {
 
     public func checkpointNote() throws -> String? {
         try String.fetchOne(db, sql: "SELECT note FROM ledger_checkpoint WHERE id = 1")
-    }
-
-    /// An inclusion proof from the stored tiles (O(log n) reads).
-    public func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof {
-        let size = try tip().treeSize
-        guard treeSize <= size else { throw LedgerError.sizeBeyondLog(size: treeSize, treeSize: size) }
-        let source = subtrees
-        try source.prefetch(try InclusionProof.subtreesNeeded(leafIndex: index, treeSize: treeSize))
-        return try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: source)
-    }
-
-    /// A consistency proof from the stored tiles (O(log n) reads).
-    public func consistencyProof(oldSize: UInt64, treeSize: UInt64) throws -> ConsistencyProof {
-        let size = try tip().treeSize
-        guard treeSize <= size else { throw LedgerError.sizeBeyondLog(size: treeSize, treeSize: size) }
-        let source = subtrees
-        try source.prefetch(try ConsistencyProof.subtreesNeeded(oldSize: oldSize, treeSize: treeSize))
-        return try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: source)
-    }
-
-    /// The root of the tree of `treeSize` entries.
-    public func root(treeSize: UInt64) throws -> [UInt8] {
-        let source = subtrees
-        try source.prefetch(MerkleMath.decompose(begin: 0, end: treeSize).map { SubtreeID(level: $0.level, index: $0.index) })
-        return try source.root(size: treeSize)
     }
 }

@@ -48,10 +48,7 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
     public func append(_ entries: [LedgerEntry], in db: Database) throws -> AppendReceipt {
         let reader = SQLiteLedgerReader(db, cache: cache)
         let tip = try reader.tip()
-        let source = reader.subtrees
-        try source.prefetch(MerkleMath.decompose(begin: 0, end: tip.treeSize).map { SubtreeID(level: $0.level, index: $0.index) })
-        let frontier = try CompactRange(size: tip.treeSize, source: source)
-        let batch = try LedgerAppender.seal(entries, after: tip, frontier: frontier, signer: signer, timestampMs: clock())
+        let batch = try LedgerAppender.seal(entries, after: tip, frontier: try reader.frontier(of: tip), signer: signer, timestampMs: clock())
         let insertEntry = try db.cachedStatement(sql: "INSERT INTO ledger_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)")
         for row in batch.entries {
             insertEntry.setUncheckedArguments([Int64(row.index), Data(row.leafHash), Data(row.bytes)])

@@ -6,6 +6,7 @@ import VaultCore
 import VaultCrypto
 import VaultLedger
 import VaultProofs
+import VaultNode
 import VaultSQLite
 
 /// A refusal the API returns as `{"error": code, "message": text}` with a 4xx (or, for a fault of ours, 500)

@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import VaultCore
-import VaultSQLite
+import VaultNode
 import VaultCrypto
 import VaultLedger
 import VaultSQLite

@@ -5,6 +5,7 @@ import Prometheus
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 import VaultSQLite
 
 /// Resolves `Authorization: Bearer <token>` into the request's caller; refuses with 401 when the token is

@@ -5,6 +5,7 @@ import Prometheus
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 import VaultSQLite
 
 /// Reads JSON request bodies strictly: at most the configured size, an object, only known keys, right types.

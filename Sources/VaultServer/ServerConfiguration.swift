@@ -7,6 +7,7 @@ import Prometheus
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 import VaultSQLite
 
 /// How the HTTP service runs: where it listens and how large a request body may be.

@@ -5,12 +5,13 @@ import Prometheus
 import VaultCore
 import VaultCrypto
 import VaultLedger
-import VaultSQLite
+import VaultNode
 
 /// Everything the routes share: the node's storage, its tokens, its verifier key, the metrics registry and the
 /// service limits. Immutable and thread-safe.
 public struct ServiceState: Sendable {
-    public let storage: NodeStorage
+    /// The node's storage (SQLite or PostgreSQL).
+    public let storage: NodeStore
     public let tokens: TokenRegistry
     public let verifierKey: NoteVerifierKey
     public let configuration: ServerConfiguration
@@ -21,12 +22,12 @@ public struct ServiceState: Sendable {
     public let vault: Vault
     let metrics: ServiceMetrics
 
-    public init(storage: NodeStorage, configuration: ServerConfiguration, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    public init(storage: NodeStore, configuration: ServerConfiguration, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.storage = storage
         let witnessed = WitnessedCheckpoints(ledger: storage.ledger, witnesses: configuration.witnesses, threshold: configuration.witnessThreshold)
         self.witnessed = witnessed
         self.vault = configuration.witnessThreshold > 0 ? storage.vault.provingAgainst { try witnessed.latestFinal() } : storage.vault
-        self.tokens = TokenRegistry(writer: storage.database)
+        self.tokens = storage.tokens
         self.verifierKey = storage.ledger.signer.verifierKey
         self.configuration = configuration
         self.registry = registry

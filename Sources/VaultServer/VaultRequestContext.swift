@@ -5,6 +5,7 @@ import Prometheus
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 import VaultSQLite
 
 /// Per-request context: Hummingbird's core storage plus the authenticated caller (nil on public routes).

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import VaultCrypto
 import VaultLedger
+import VaultNode
 @testable import VaultCore
-@testable import VaultSQLite
+import VaultTestSupport
 
 /// Attestations end to end: policy, proving inside the vault, the `attested` entry, and offline verification of
 /// the bundle, with every way a bundle can be wrong.
@@ -22,8 +23,8 @@ import VaultLedger
         let verifier: BundleVerifier
         let nonce = RandomBytes.generate(32)
 
-        init(born: String = "2000-01-01") throws {
-            f = try VaultFixture()
+        init(_ backend: StorageBackend = .sqlite, born: String = "2000-01-01") throws {
+            f = try VaultFixture(backend)
             try f.vault.installPolicy(try Policy.parse(Data(AttestationTests.policyJSON.utf8)), by: f.officer)
             recordID = try f.vault.createRecord(type: "citizen", nationalID: "38001010000", input: f.input("38001010000", born: born, income: 25_000), by: f.officer).recordID
             verifier = BundleVerifier(ledgerKey: try NoteVerifierKey(name: f.keys.name, publicKey: f.keys.signingKey.publicKey))
@@ -36,8 +37,8 @@ import VaultLedger
 
     static let adult = PredicateSpec(field: "birth_date", age_at_least: 18, on: "2026-11-26")
 
-    @Test func ageAttestationVerifiesOfflineAndIsLogged() throws {
-        let s = try Setup()
+    @Test(arguments: StorageBackend.available) func ageAttestationVerifiesOfflineAndIsLogged(backend: StorageBackend) throws {
+        let s = try Setup(backend)
         defer { s.f.cleanUp() }
         let made = try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester))
         let verified = try s.verifier.verify(made.bundle, now: Self.now, requester: "bank-1", nonce: s.nonce)
@@ -47,15 +48,15 @@ import VaultLedger
         #expect(try s.verifier.verify(decoded, now: Self.now) == verified)
         let log = try s.f.vault.accessLog(nationalID: "38001010000")
         #expect(log.last?.type == "attested" && log.last?.requester == "bank-1" && log.last?.ledgerIndex == made.ledgerIndex)
-        let entry = try s.f.storage.ledger.read { try EntryCodec.decode(try $0.entry(at: made.ledgerIndex).bytes) }
+        let entry = try EntryCodec.decode(try s.f.storage.ledger.entry(at: made.ledgerIndex).bytes)
         #expect(entry.attributes["rule"] == .string("banks-age"))
         // The bundle carries no plaintext.
         let text = String(decoding: try made.bundle.encoded(), as: UTF8.self)
         for secret in ["2000-01-01", "25000", "Mari", "38001010000"] { #expect(!text.contains(secret)) }
     }
 
-    @Test func falseStatementsAreRefusedAndLeaveNoTrace() throws {
-        let s = try Setup(born: "2010-06-01")  // 16 years old on 2026-11-26
+    @Test(arguments: StorageBackend.available) func falseStatementsAreRefusedAndLeaveNoTrace(backend: StorageBackend) throws {
+        let s = try Setup(backend, born: "2010-06-01")  // 16 years old on 2026-11-26
         defer { s.f.cleanUp() }
         let before = try s.f.storage.ledger.treeSize()
         #expect(throws: VaultError.predicateFalse) { try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester)) }
@@ -73,8 +74,8 @@ import VaultLedger
         #expect(try s.verifier.verify(made.bundle, now: Self.now).predicate == (try PredicateSpec.canonical(specs)))
     }
 
-    @Test func policyDecidesAndNamesTheRule() throws {
-        let s = try Setup()
+    @Test(arguments: StorageBackend.available) func policyDecidesAndNamesTheRule(backend: StorageBackend) throws {
+        let s = try Setup(backend)
         defer { s.f.cleanUp() }
         let district = PredicateSpec(field: "district", in: ["north", "south"])
         #expect(throws: VaultError.policyDenied("rule landlords-district needs an officer's approval")) {
@@ -123,8 +124,8 @@ import VaultLedger
         check("inclusion") { _ = try s.verifier.verify(otherIndex, now: Self.now) }
     }
 
-    @Test func shreddingStopsAttestationsButOldBundlesStillVerify() throws {
-        let s = try Setup()
+    @Test(arguments: StorageBackend.available) func shreddingStopsAttestationsButOldBundlesStillVerify(backend: StorageBackend) throws {
+        let s = try Setup(backend)
         defer { s.f.cleanUp() }
         let bundle = try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester)).bundle
         try s.f.vault.shred(id: s.recordID, by: s.f.officer)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaultCore
 import VaultLedger
+import VaultNode
 import VaultSQLite
 
 /// Writes 1,000 records with recognisable values and searches the SQLite file, its WAL and every ledger entry

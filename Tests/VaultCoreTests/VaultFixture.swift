@@ -1,14 +1,16 @@
 import Foundation
 import VaultCore
 import VaultCrypto
+import VaultNode
 import VaultSQLite
+import VaultTestSupport
 
-/// A real node (SQLite file, signed ledger, vault) in a temporary directory, with the standard tiers and the
-/// citizen schema registered, for tests.
+/// A real node (signed ledger and vault) on a fresh store of `backend` (a SQLite file in a temporary directory,
+/// or a PostgreSQL database of its own), with the standard tiers and the citizen schema registered, for tests.
 struct VaultFixture {
-    let directory: URL
-    let keys: NodeKeys
-    let storage: NodeStorage
+    let test: TestStore
+    var keys: NodeKeys { test.keys }
+    var storage: NodeStore { test.store }
     var vault: Vault { storage.vault }
     let officer = Caller.operatorCLI(id: "officer-1")
 
@@ -22,20 +24,18 @@ struct VaultFixture {
         ]}
         """
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-vault-\(UUID().uuidString)")
-        keys = NodeKeys.generate(name: "test.node/vault")
-        storage = try NodeStorage.open(dataDirectory: directory.path, keys: keys)
-        try storage.vault.createStandardTiersIfNeeded(by: officer)
-        try storage.vault.registerSchema(json: Data(Self.citizenSchema.utf8), by: officer)
+    init(_ backend: StorageBackend = .sqlite) throws {
+        test = try TestStore(backend, keys: NodeKeys.generate(name: "test.node/vault"))
+        try test.vault.createStandardTiersIfNeeded(by: officer)
+        try test.vault.registerSchema(json: Data(Self.citizenSchema.utf8), by: officer)
     }
 
-    /// Reopens the same data directory (as after a restart).
-    func reopened() throws -> NodeStorage { try NodeStorage.open(dataDirectory: directory.path, keys: keys) }
+    /// The SQLite data directory (SQLite fixtures only).
+    var directory: URL { URL(fileURLWithPath: test.location) }
 
     func input(_ id: String, name: String = "Mari Maasikas", born: String = "1980-01-01", income: Int64 = 21000) -> [String: JSONValue] {
         ["national_id": .string(id), "full_name": .string(name), "birth_date": .string(born), "district": .string("north"), "income": .integer(income)]
     }
 
-    func cleanUp() { try? FileManager.default.removeItem(at: directory) }
+    func cleanUp() { test.cleanUp() }
 }

@@ -1,14 +1,14 @@
 import Foundation
-import GRDB
 import Testing
 import VaultCrypto
 import VaultLedger
+import VaultNode
 @testable import VaultCore
-@testable import VaultSQLite
+import VaultTestSupport
 
 @Suite struct VaultTests {
-    @Test func clearanceDecidesWhichFieldsAreReadAndRefusalsAreLogged() throws {
-        let f = try VaultFixture()
+    @Test(arguments: StorageBackend.available) func clearanceDecidesWhichFieldsAreReadAndRefusalsAreLogged(backend: StorageBackend) throws {
+        let f = try VaultFixture(backend)
         defer { f.cleanUp() }
         try f.vault.grant(memberID: "clerk-1", role: .department, clearance: "internal", by: f.officer)
         try f.vault.grant(memberID: "analyst-1", role: .department, clearance: "confidential", by: f.officer)
@@ -33,33 +33,29 @@ import VaultLedger
         #expect(throws: VaultError.invalidPurpose) { try f.vault.readRecord(id: receipt.recordID, purpose: "Because I want to", by: analyst) }
     }
 
-    @Test func aCiphertextCopiedToAnotherRecordOrFieldDoesNotDecrypt() throws {
-        let f = try VaultFixture()
+    @Test(arguments: StorageBackend.available) func aCiphertextCopiedToAnotherRecordOrFieldDoesNotDecrypt(backend: StorageBackend) throws {
+        let f = try VaultFixture(backend)
         defer { f.cleanUp() }
         let a = try f.vault.createRecord(type: "citizen", nationalID: "1", input: f.input("1", name: "Alice"), by: f.officer)
         let b = try f.vault.createRecord(type: "citizen", nationalID: "2", input: f.input("2", name: "Bob"), by: f.officer)
         // Copy Alice's full_name ciphertext over Bob's: Bob's record must fail to read it, not show "Alice".
-        try f.storage.database.write { db in
-            try db.execute(sql: """
-                UPDATE vault_field SET ciphertext = (SELECT ciphertext FROM vault_field WHERE record_id = ? AND field = 'full_name')
-                WHERE record_id = ? AND field = 'full_name'
-                """, arguments: [a.recordID, b.recordID])
-        }
+        try f.test.execute("""
+            UPDATE vault_field SET ciphertext = (SELECT ciphertext FROM vault_field WHERE record_id = '\(a.recordID)' AND field = 'full_name')
+            WHERE record_id = '\(b.recordID)' AND field = 'full_name'
+            """)
         #expect(throws: VaultError.corrupt("field full_name of record \(b.recordID) does not decrypt")) {
             try f.vault.readRecord(id: b.recordID, purpose: "audit", by: f.officer)
         }
         // Moving a ciphertext to another field of the same record fails too.
-        try f.storage.database.write { db in
-            try db.execute(sql: """
-                UPDATE vault_field SET ciphertext = (SELECT ciphertext FROM vault_field WHERE record_id = ? AND field = 'full_name')
-                WHERE record_id = ? AND field = 'birth_date'
-                """, arguments: [a.recordID, a.recordID])
-        }
+        try f.test.execute("""
+            UPDATE vault_field SET ciphertext = (SELECT ciphertext FROM vault_field WHERE record_id = '\(a.recordID)' AND field = 'full_name')
+            WHERE record_id = '\(a.recordID)' AND field = 'birth_date'
+            """)
         #expect(throws: VaultError.self) { try f.vault.readRecord(id: a.recordID, purpose: "audit", by: f.officer) }
     }
 
-    @Test func rotationKeepsEveryRecordReadableAndOldVersionsCanBeRetired() throws {
-        let f = try VaultFixture()
+    @Test(arguments: StorageBackend.available) func rotationKeepsEveryRecordReadableAndOldVersionsCanBeRetired(backend: StorageBackend) throws {
+        let f = try VaultFixture(backend)
         defer { f.cleanUp() }
         let ids = try (0..<25).map { try f.vault.createRecord(type: "citizen", nationalID: "n\($0)", input: f.input("n\($0)", name: "Person \($0)"), by: f.officer).recordID }
         var reports: [RotationProgress] = []
@@ -80,12 +76,12 @@ import VaultLedger
             #expect(try f.vault.readRecord(id: id, purpose: "audit", by: f.officer).fields["full_name"] == .string("Person \(i)"))
         }
         #expect(try f.vault.tiers().first { $0.name == "confidential" }?.minDecryptionVersion == 2)
-        #expect(try f.storage.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM vault_tier_key WHERE tier = 'confidential'") } == 1)
+        #expect(try f.test.integers("SELECT COUNT(*) AS v FROM vault_tier_key WHERE tier = 'confidential'") == [1])
         #expect(try f.storage.verifyLedger().treeSize > 0)
     }
 
-    @Test func aRevokedMemberCanNoLongerReadAndItsTiersAreRotated() throws {
-        let f = try VaultFixture()
+    @Test(arguments: StorageBackend.available) func aRevokedMemberCanNoLongerReadAndItsTiersAreRotated(backend: StorageBackend) throws {
+        let f = try VaultFixture(backend)
         defer { f.cleanUp() }
         try f.vault.grant(memberID: "clerk-2", role: .department, clearance: "confidential", by: f.officer)
         let r = try f.vault.createRecord(type: "citizen", nationalID: "3", input: f.input("3"), by: f.officer)
@@ -99,8 +95,8 @@ import VaultLedger
         #expect(try f.vault.readRecord(id: r.recordID, purpose: "audit", by: f.officer).fields.count == 5)
     }
 
-    @Test func shreddedRecordsCannotBeReadAndTheLedgerStillVerifies() throws {
-        let f = try VaultFixture()
+    @Test(arguments: StorageBackend.available) func shreddedRecordsCannotBeReadAndTheLedgerStillVerifies(backend: StorageBackend) throws {
+        let f = try VaultFixture(backend)
         defer { f.cleanUp() }
         let r = try f.vault.createRecord(type: "citizen", nationalID: "4", input: f.input("4"), by: f.officer)
         #expect(throws: VaultError.forbidden("role department may not shred records")) {
@@ -109,34 +105,33 @@ import VaultLedger
         try f.vault.shred(id: r.recordID, by: f.officer)
         #expect(throws: VaultError.recordShredded(r.recordID)) { try f.vault.readRecord(id: r.recordID, purpose: "audit", by: f.officer) }
         #expect(throws: VaultError.recordShredded(r.recordID)) { try f.vault.updateRecord(id: r.recordID, input: f.input("4"), by: f.officer) }
-        let left = try f.storage.database.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT (SELECT COUNT(*) FROM vault_field WHERE record_id = ?1) + (SELECT COUNT(*) FROM vault_data_key WHERE record_id = ?1)
-                     + (SELECT COUNT(*) FROM vault_opening WHERE record_id = ?1)
-                """, arguments: [r.recordID])
-        }
-        #expect(left == 0)
+        let id = r.recordID
+        let left = try f.test.integers("""
+            SELECT (SELECT COUNT(*) FROM vault_field WHERE record_id = '\(id)') + (SELECT COUNT(*) FROM vault_data_key WHERE record_id = '\(id)')
+                 + (SELECT COUNT(*) FROM vault_opening WHERE record_id = '\(id)') AS v
+            """)
+        #expect(left == [0])
         let summary = try f.storage.verifyLedger()
         #expect(summary.treeSize == 7)  // 4 tiers + schema + created + shredded
         #expect(try f.vault.accessLog(nationalID: "4").map(\.type) == ["record.created", "record.shredded"])
     }
 
-    @Test func updatesDestroyTheOldVersionAndBindTheNewOne() throws {
-        let f = try VaultFixture()
+    @Test(arguments: StorageBackend.available) func updatesDestroyTheOldVersionAndBindTheNewOne(backend: StorageBackend) throws {
+        let f = try VaultFixture(backend)
         defer { f.cleanUp() }
         let r = try f.vault.createRecord(type: "citizen", nationalID: "5", input: f.input("5", income: 100), by: f.officer)
-        let oldCipher = try f.storage.database.read { try Data.fetchOne($0, sql: "SELECT ciphertext FROM vault_field WHERE record_id = ? AND field = 'income'", arguments: [r.recordID]) }
+        try f.test.execute("CREATE TABLE saved_cipher AS SELECT ciphertext FROM vault_field WHERE record_id = '\(r.recordID)' AND field = 'income'")
         let u = try f.vault.updateRecord(id: r.recordID, input: f.input("5", income: 200), by: f.officer)
         #expect(u.version == 2)
         #expect(try f.vault.readRecord(id: r.recordID, purpose: "audit", by: f.officer).fields["income"] == .integer(200))
         // The old ciphertext, if restored, no longer decrypts (new DEK, new version in the AAD).
-        try f.storage.database.write { try $0.execute(sql: "UPDATE vault_field SET ciphertext = ? WHERE record_id = ? AND field = 'income'", arguments: [oldCipher, r.recordID]) }
+        #expect(try f.test.execute("UPDATE vault_field SET ciphertext = (SELECT ciphertext FROM saved_cipher) WHERE record_id = '\(r.recordID)' AND field = 'income'") == 1)
         #expect(throws: VaultError.self) { try f.vault.readRecord(id: r.recordID, purpose: "audit", by: f.officer) }
         #expect(try f.vault.accessLog(nationalID: "5").map(\.type).prefix(2) == ["record.created", "record.updated"])
     }
 
-    @Test func badInputIsRefusedBeforeAnythingIsWritten() throws {
-        let f = try VaultFixture()
+    @Test(arguments: StorageBackend.available) func badInputIsRefusedBeforeAnythingIsWritten(backend: StorageBackend) throws {
+        let f = try VaultFixture(backend)
         defer { f.cleanUp() }
         let before = try f.storage.ledger.treeSize()
         var input = f.input("6")
@@ -147,6 +142,6 @@ import VaultLedger
             try f.vault.createRecord(type: "citizen", nationalID: "6", input: f.input("6"), by: Caller(id: "bank", role: .requester))
         }
         #expect(try f.storage.ledger.treeSize() == before)
-        #expect(try f.storage.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM vault_record") } == 0)
+        #expect(try f.test.integers("SELECT COUNT(*) AS v FROM vault_record") == [0])
     }
 }

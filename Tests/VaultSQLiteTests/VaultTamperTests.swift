@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import VaultCore
+import VaultNode
 import VaultCrypto
 import VaultLedger
 import VaultSQLite
@@ -75,7 +76,7 @@ import VaultSQLite
             by: Caller(id: "landlord-1", role: .requester))
         _ = try vault.rotate(tier: "confidential", by: officer, batchSize: 4)
         _ = try vault.revoke(memberID: "gone-1", by: officer)
-        let registry = TokenRegistry(writer: storage.database)
+        let registry = storage.tokens
         for (role, actor, clearance) in [(Role.department, "clerk-1", "confidential"), (.officer, "officer-1", "restricted"), (.requester, "bank-1", nil)] {
             let token = try registry.create(role: role, actor: actor, clearance: clearance)
             p.tokens[token] = try registry.resolve(token)
@@ -169,7 +170,7 @@ import VaultSQLite
             // The attestation just made adds one event; anything else is a change.
             if Array(log.prefix(p.accessLog.count)) != p.accessLog { o.wrong.append("citizen access log differs: \(log) vs \(p.accessLog)") }
         } catch { o.detected.append("access log: \(named(error))") }
-        let registry = TokenRegistry(writer: storage.database)
+        let registry = storage.tokens
         for (token, grant) in p.tokens.sorted(by: { $0.key < $1.key }) {
             do {
                 let now = try registry.resolve(token)

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import VaultCore
+import VaultNode
 import VaultLedger
 import VaultSQLite
 @testable import VaultServer
@@ -64,7 +65,7 @@ import VaultSQLite
         }
         #expect(checked == Self.matrix.count * 9)
         // Every refused data read is on the ledger (field.read with the refused fields).
-        let refusedReads = try f.state.storage.ledger.read { reader in
+        let refusedReads = try f.sqlite.ledger.read { reader in
             try reader.entries(from: 0, limit: 100_000).filter { String(decoding: $0.bytes, as: UTF8.self).contains("refused") }.count
         }
         #expect(refusedReads >= 3)  // requester, auditor and citizen reads of /v1/records/{id}

@@ -5,6 +5,7 @@ import Testing
 import VaultSQLite
 import VaultLedger
 import VaultCore
+import VaultNode
 @testable import VaultServer
 
 /// 8 concurrent clients writing and attesting over a real socket: no error, and the ledger verifies afterwards.

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import VaultCore
+import VaultNode
 import VaultLedger
 import VaultSQLite
 @testable import VaultServer

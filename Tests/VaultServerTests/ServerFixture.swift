@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import VaultCore
+import VaultNode
 import VaultCrypto
 import VaultSQLite
 @testable import VaultServer
@@ -11,6 +12,8 @@ import VaultSQLite
 struct ServerFixture {
     let directory: URL
     let state: ServiceState
+    /// The SQLite storage under `state`, for tests that look at the tables themselves.
+    let sqlite: NodeStorage
     var tokens: [String: String] = [:]
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -24,7 +27,8 @@ struct ServerFixture {
         try storage.vault.installPolicy(try Policy.parse(Data(contentsOf: Self.repo.appendingPathComponent("Keys/policy.example.json"))), by: officer)
         try storage.vault.grant(memberID: "clerk-1", role: .department, clearance: "confidential", by: officer)
         try storage.vault.grant(memberID: "officer-1", role: .officer, clearance: "restricted", by: officer)
-        state = ServiceState(storage: storage, configuration: ServerConfiguration(maxBodyBytes: maxBodyBytes))
+        sqlite = storage
+        state = ServiceState(storage: storage.store, configuration: ServerConfiguration(maxBodyBytes: maxBodyBytes))
         let registry = state.tokens
         tokens["department"] = try registry.create(role: .department, actor: "clerk-1", clearance: "confidential")
         tokens["officer"] = try registry.create(role: .officer, actor: "officer-1", clearance: "restricted")

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import VaultCore
+import VaultNode
 import VaultLedger
 import VaultSQLite
 @testable import VaultServer
@@ -26,7 +27,7 @@ import VaultSQLite
 
     /// The last `field.read` entry by `actor`.
     static func lastRead(_ f: ServerFixture, actor: String) throws -> LedgerEntry? {
-        try f.state.storage.ledger.read { reader in
+        try f.sqlite.ledger.read { reader in
             let size = try reader.tip().treeSize
             return try reader.entries(from: size > 50 ? size - 50 : 0, limit: 50).map { try EntryCodec.decode($0.bytes) }
                 .last { $0.type == LedgerEntry.Kind.fieldRead && $0.actor == actor }

@@ -5,6 +5,7 @@ import Prometheus
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 import VaultSQLite
 
 /// Officers' and auditors' routes: `GET|POST /v1/tiers`, `POST /v1/tiers/{name}/rotate`, `POST /v1/grants`,

@@ -5,6 +5,7 @@ import Prometheus
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 import VaultSQLite
 
 /// `GET /v1/approvals` (officers: pending requests), `POST /v1/approvals/{id}` (officers: approve or deny),

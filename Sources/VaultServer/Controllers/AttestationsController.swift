@@ -5,6 +5,7 @@ import Prometheus
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 import VaultSQLite
 
 /// `POST /v1/attestations` (requesters, officers on a requester's behalf): a bundle at once (201), or a pending

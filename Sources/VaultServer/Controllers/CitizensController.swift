@@ -5,6 +5,7 @@ import Prometheus
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 import VaultSQLite
 
 /// `GET /v1/citizens/me/access-log`: a citizen sees every create, read, refusal, attestation and shred that

@@ -5,6 +5,7 @@ import Prometheus
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 import VaultSQLite
 
 /// `GET /health` (liveness plus the ledger's size) and `GET /metrics` (Prometheus text).

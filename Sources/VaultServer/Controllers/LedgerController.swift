@@ -5,6 +5,7 @@ import Prometheus
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 import VaultSQLite
 
 /// Public ledger reads: `GET /v1/ledger/checkpoint` (the signed note, byte for byte), `entries?from&to`,

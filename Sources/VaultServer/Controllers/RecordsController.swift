@@ -5,6 +5,7 @@ import Prometheus
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 import VaultSQLite
 
 /// `POST /v1/records`, `GET|PUT|DELETE /v1/records/{id}`: departments and officers write and read records within

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VaultCore
+import VaultNode
 import VaultSQLite
 
 /// `civicvault access-log <national-id>`: everything that touched a citizen's records, one JSON line each.

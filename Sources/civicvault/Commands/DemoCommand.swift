@@ -4,6 +4,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import VaultCore
+import VaultNode
 import VaultCrypto
 import VaultLedger
 import VaultSQLite
@@ -18,7 +19,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let storage = try node.open()
-        let tokens = TokenRegistry(writer: storage.database)
+        let tokens = storage.tokens
         let suffix = Hex.encode(RandomBytes.generate(3))
         let nationalID = "DEMO\(suffix)"
         let dept = try tokens.create(role: .department, actor: "demo-clerk-\(suffix)", clearance: "confidential", lifetimeMs: 3_600_000)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VaultCore
+import VaultNode
 import VaultSQLite
 
 /// `civicvault grant add|revoke|list`: members and their clearance.
@@ -38,7 +39,7 @@ struct GrantCommand: AsyncParsableCommand {
             let vault = storage.vault
             do {
                 let rotations = try vault.revoke(memberID: member, by: node.caller)
-                let tokens = try TokenRegistry(writer: storage.database).revokeAll(actor: member)
+                let tokens = try storage.tokens.revokeAll(actor: member)
                 print("revoked \(member) and its \(tokens) tokens; rotated \(rotations.map { "\($0.tier) to v\($0.version)" }.joined(separator: ", "))")
             } catch { throw CLIFailure.from(error) }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VaultLedger
 import VaultSQLite
 
 /// `civicvault ledger checkpoint`: prints the latest signed checkpoint byte for byte as stored (a C2SP

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultCore
+import VaultNode
 import VaultSQLite
 
 /// `civicvault policy install|show`: the attestation rules.

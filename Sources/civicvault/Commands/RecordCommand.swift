@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultCore
+import VaultNode
 import VaultSQLite
 
 /// `civicvault record put|get|list|shred`: citizens' records, encrypted at rest, every operation on the ledger.

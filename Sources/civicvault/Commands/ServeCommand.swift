@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import Prometheus
 import VaultCore
+import VaultNode
 import VaultLedger
 import VaultServer
 import VaultSQLite

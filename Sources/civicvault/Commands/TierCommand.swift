@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultCore
+import VaultNode
 import VaultSQLite
 
 /// `civicvault tier create|list|rotate|retire`: the tiered key hierarchy.

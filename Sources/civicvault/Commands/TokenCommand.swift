@@ -1,5 +1,6 @@
 import ArgumentParser
 import VaultCore
+import VaultNode
 import VaultSQLite
 
 /// `civicvault token create`: makes a bearer token for the HTTP API and prints it once (only its hash is kept).
@@ -28,7 +29,7 @@ struct TokenCommand: AsyncParsableCommand {
                     }
                 }
                 let citizen = try nationalId.map { try storage.vault.pseudonym(of: $0) }
-                let token = try TokenRegistry(writer: storage.database).create(
+                let token = try storage.tokens.create(
                     role: role, actor: subject, clearance: clearance, citizen: citizen, lifetimeMs: expiresIn.map { $0 * 1000 })
                 print(token)
             } catch { throw CLIFailure.from(error) }
@@ -42,7 +43,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let storage = try node.open()
-            do { print("revoked \(try TokenRegistry(writer: storage.database).revokeAll(actor: subject)) tokens of \(subject)") } catch { throw CLIFailure.from(error) }
+            do { print("revoked \(try storage.tokens.revokeAll(actor: subject)) tokens of \(subject)") } catch { throw CLIFailure.from(error) }
         }
     }
 }

@@ -1,19 +1,35 @@
 import ArgumentParser
 import Foundation
 import VaultLedger
+import VaultPostgres
 import VaultSQLite
 
-/// `--data`, the directory of the node's SQLite database (`<data>/civicvault.sqlite`), shared by every
+/// Where the node's data is: `--data`, the directory of the embedded SQLite database (`<data>/civicvault.sqlite`),
+/// or `--database` / `CIVICVAULT_DATABASE_URL`, a PostgreSQL database several nodes share. Used by every
 /// command that opens the database.
 struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "Directory of the node's data (SQLite database civicvault.sqlite).")
     var data: String = ".civicvault/data"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "PostgreSQL database shared by several nodes, postgres://user[:password]@host[:port]/database (default: $CIVICVAULT_DATABASE_URL; without either, SQLite in --data).",
+        valueName: "url"))
+    var database: String?
+
     /// The database file.
     var databasePath: String { (data as NSString).appendingPathComponent("civicvault.sqlite") }
 
+    /// The PostgreSQL database, when one is configured (`--database`, else `CIVICVAULT_DATABASE_URL`).
+    func postgresURL() throws -> PostgresURL? {
+        guard let text = database ?? ProcessInfo.processInfo.environment["CIVICVAULT_DATABASE_URL"], !text.isEmpty else { return nil }
+        do { return try PostgresURL(text) } catch { throw CLIFailure("bad database URL: \(error)", hint: "postgres://user@host:port/database") }
+    }
+
     /// Opens the ledger for appends, creating the directory and database when missing.
-    func openLedger(signer: LedgerSigner) throws -> SQLiteLedgerStore {
+    func openLedger(signer: LedgerSigner) throws -> any LedgerStore {
+        if let url = try postgresURL() {
+            do { return try PostgresLedgerStore.open(url: url, signer: signer) } catch { throw CLIFailure.from(error) }
+        }
         do {
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             return try SQLiteLedgerStore.open(path: databasePath, signer: signer)
@@ -23,7 +39,10 @@ struct DataOptions: ParsableArguments {
     }
 
     /// Runs `body` over a snapshot of an existing ledger; refuses when there is no database yet.
-    func readLedger<T>(_ body: (SQLiteLedgerReader) throws -> T) throws -> T {
+    func readLedger<T>(_ body: (any TiledLedgerReader) throws -> T) throws -> T {
+        if let url = try postgresURL() {
+            do { return try PostgresLedgerStore.read(url: url, body) } catch { throw CLIFailure.from(error) }
+        }
         guard FileManager.default.fileExists(atPath: databasePath) else {
             throw CLIFailure("no database at \(databasePath)", hint: "check --data, or append entries first with `civicvault ledger append`")
         }

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import VaultCore
+import VaultNode
+import VaultPostgres
 import VaultSQLite
 
-/// `--keys`, `--data` and `--actor`: what every vault command needs to open the node and act as someone.
+/// `--keys`, `--data` (or `--database`) and `--actor`: what every vault command needs to open the node and act as someone.
 struct NodeOptions: ParsableArguments {
     @OptionGroup var keyOptions: KeyOptions
     @OptionGroup var dataOptions: DataOptions
@@ -14,11 +16,14 @@ struct NodeOptions: ParsableArguments {
     /// The caller: the operator at the command line, an officer with full clearance.
     var caller: Caller { .operatorCLI(id: actor) }
 
-    /// Opens the node's storage; creates the standard tiers on first use.
-    func open() throws -> NodeStorage {
+    /// Opens the node's storage (PostgreSQL when a database URL is given, else SQLite in `--data`); creates the
+    /// standard tiers on first use.
+    func open() throws -> NodeStore {
         let keys = try keyOptions.loadNodeKeys()
+        let url = try dataOptions.postgresURL()
         do {
-            let storage = try NodeStorage.open(dataDirectory: dataOptions.data, keys: keys)
+            let storage = try url.map { try PostgresNode.open(url: $0, keys: keys).store }
+                ?? NodeStorage.open(dataDirectory: dataOptions.data, keys: keys).store
             try storage.vault.createStandardTiersIfNeeded(by: caller)
             return storage
         } catch {

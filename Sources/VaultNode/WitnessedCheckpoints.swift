@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import VaultLedger
 
 /// The log node's side of witnessing: accepts cosignatures on its own checkpoints and serves the newest
@@ -18,13 +17,13 @@ public struct WitnessedCheckpoints: Sendable {
         }
     }
 
-    let ledger: SQLiteLedgerStore
+    let ledger: any NodeLedger
     /// The configured witnesses.
     public let witnesses: [CosignerKey]
     /// How many of them make a checkpoint final.
     public let threshold: Int
 
-    public init(ledger: SQLiteLedgerStore, witnesses: [CosignerKey], threshold: Int) {
+    public init(ledger: any NodeLedger, witnesses: [CosignerKey], threshold: Int) {
         self.ledger = ledger
         self.witnesses = witnesses
         self.threshold = threshold
@@ -41,28 +40,25 @@ public struct WitnessedCheckpoints: Sendable {
         guard checkpoint.origin == ledger.signer.name else { throw Refusal.notOurCheckpoint("origin \(checkpoint.origin)") }
         let valid = (try? Cosignature.verify(note, keys: witnesses, threshold: 1)) ?? []
         guard !valid.isEmpty else { throw Refusal.noKnownCosignature }
-        return try ledger.writer.write { db in
-            let size = try SQLiteLedgerReader(db).tip().treeSize
-            guard checkpoint.treeSize <= size, checkpoint.treeSize > 0,
-                  try SQLiteLedgerReader(db).root(treeSize: checkpoint.treeSize) == checkpoint.root
-            else { throw Refusal.notOurCheckpoint("size \(checkpoint.treeSize) with this root is not in the log") }
-            let stored = try String.fetchOne(db, sql: "SELECT note FROM ledger_cosigned WHERE tree_size = ?", arguments: [Int64(checkpoint.treeSize)])
-            var merged = try stored.map { try SignedNote(parsing: $0) } ?? SignedNote(text: note.text, signatures: note.signatures.filter { $0.name == ledger.signer.name })
+        let notInLog = Refusal.notOurCheckpoint("size \(checkpoint.treeSize) with this root is not in the log")
+        guard checkpoint.treeSize > 0 else { throw notInLog }
+        var names: [String] = []
+        let inLog = try ledger.updateCosignedNote(treeSize: checkpoint.treeSize, root: checkpoint.root) { stored in
+            var merged = try stored.map { try SignedNote(parsing: $0) }
+                ?? SignedNote(text: note.text, signatures: note.signatures.filter { $0.name == ledger.signer.name })
             for line in note.signatures where valid.contains(where: { $0.name == line.name && $0.keyID == line.keyID }) {
                 merged = SignedNote(text: merged.text, signatures: merged.signatures.filter { $0.name != line.name } + [line])
             }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO ledger_cosigned (tree_size, note) VALUES (?, ?)", arguments: [Int64(checkpoint.treeSize), merged.serialized])
-            let names = merged.signatures.map(\.name).filter { name in witnesses.contains { $0.name == name } }
-            return (checkpoint.treeSize, names)
+            names = merged.signatures.map(\.name).filter { name in witnesses.contains { $0.name == name } }
+            return merged.serialized
         }
+        guard inLog else { throw notInLog }
+        return (checkpoint.treeSize, names)
     }
 
     /// The newest checkpoint with at least `threshold` valid witness cosignatures, as a note, or nil.
     public func latestFinal() throws -> String? {
-        let notes = try ledger.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT note FROM ledger_cosigned ORDER BY tree_size DESC LIMIT 64")
-        }
+        let notes = try ledger.cosignedNotes(limit: 64)
         for text in notes {
             guard let note = try? SignedNote(parsing: text), (try? Cosignature.verify(note, keys: witnesses, threshold: threshold)) != nil else { continue }
             return text

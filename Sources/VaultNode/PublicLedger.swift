@@ -9,9 +9,3 @@ public protocol PublicLedger: Sendable {
     func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof
     func consistencyProof(oldSize: UInt64, treeSize: UInt64) throws -> ConsistencyProof
 }
-
-extension SQLiteLedgerStore: PublicLedger {
-    public func entries(from: UInt64, limit: Int) throws -> [StoredEntry] {
-        try read { try $0.entries(from: from, limit: limit) }
-    }
-}

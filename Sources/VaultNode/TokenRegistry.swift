@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import VaultCore
 import VaultCrypto
 
@@ -19,12 +18,12 @@ public struct TokenRegistry: Sendable {
         case malformed, unknown, revoked, expired
     }
 
-    let writer: any DatabaseWriter
+    let store: any TokenStore
     let clock: @Sendable () -> UInt64
 
-    /// A registry over the node database.
-    public init(writer: any DatabaseWriter, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock) {
-        self.writer = writer
+    /// A registry over the node database's token table.
+    public init(store: any TokenStore, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock) {
+        self.store = store
         self.clock = clock
     }
 
@@ -35,11 +34,9 @@ public struct TokenRegistry: Sendable {
         let secret = SecureBytes.random(count: 32)
         let text = Self.prefix + Self.base64url(secret.unsafeCopy())
         let now = clock()
-        try writer.write { db in
-            try db.execute(
-                sql: "INSERT INTO vault_token (hash, role, actor, clearance, citizen, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [Data(Self.hash(text)), role.rawValue, actor, clearance, citizen.map { Data($0.bytes) }, Int64(now), lifetimeMs.map { Int64(now + $0) }])
-        }
+        try store.insertToken(StoredToken(
+            hash: Self.hash(text), role: role.rawValue, actor: actor, clearance: clearance, citizen: citizen, createdAtMs: now,
+            expiresAtMs: lifetimeMs.map { now + $0 }, revoked: false))
         return text
     }
 
@@ -47,22 +44,17 @@ public struct TokenRegistry: Sendable {
     public func resolve(_ text: String) throws -> Grant {
         guard text.hasPrefix(Self.prefix), text.utf8.count == Self.prefix.utf8.count + 43 else { throw Refusal.malformed }
         let presented = Self.hash(text)
-        guard let row = try writer.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM vault_token WHERE hash = ?", arguments: [Data(presented)]) }),
-              ConstantTime.equals([UInt8](row["hash"] as Data), presented) else { throw Refusal.unknown }
-        guard !(row["revoked"] as Bool) else { throw Refusal.revoked }
-        if let expires = row["expires_at_ms"] as Int64?, UInt64(expires) < clock() { throw Refusal.expired }
-        guard let role = Role(rawValue: row["role"]) else { throw Refusal.unknown }
-        let citizen = (row["citizen"] as Data?).map { Pseudonym(bytes: [UInt8]($0)) }
-        return Grant(role: role, actor: row["actor"], clearance: row["clearance"], citizen: citizen)
+        guard let row = try store.token(hash: presented), ConstantTime.equals(row.hash, presented) else { throw Refusal.unknown }
+        guard !row.revoked else { throw Refusal.revoked }
+        if let expires = row.expiresAtMs, expires < clock() { throw Refusal.expired }
+        guard let role = Role(rawValue: row.role) else { throw Refusal.unknown }
+        return Grant(role: role, actor: row.actor, clearance: row.clearance, citizen: row.citizen)
     }
 
     /// Revokes every token of `actor`; returns how many.
     @discardableResult
     public func revokeAll(actor: String) throws -> Int {
-        try writer.write { db in
-            try db.execute(sql: "UPDATE vault_token SET revoked = 1 WHERE actor = ?", arguments: [actor])
-            return db.changesCount
-        }
+        try store.revokeTokens(actor: actor)
     }
 
     static func hash(_ text: String) -> [UInt8] { SHA256.hash(Array(text.utf8)) }

@@ -1,0 +1,64 @@
+import NIOCore
+import PostgresNIO
+
+/// A value bound to a statement parameter (`$1`, `$2`, ...): only the types CivicVault stores.
+enum PostgresValue: Sendable {
+    case int(Int64)
+    case text(String)
+    case bytes([UInt8])
+    case bool(Bool)
+    case null
+
+    static func int(_ value: Int) -> PostgresValue { .int(Int64(value)) }
+    static func int(_ value: UInt64) -> PostgresValue { .int(Int64(value)) }
+    static func text(_ value: String?) -> PostgresValue { value.map { .text($0) } ?? .null }
+    static func bytes(_ value: [UInt8]?) -> PostgresValue { value.map { .bytes($0) } ?? .null }
+    static func int(_ value: UInt64?) -> PostgresValue { value.map { .int(Int64($0)) } ?? .null }
+
+    /// Binds `values`, in order.
+    static func bindings(_ values: [PostgresValue]) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case let .int(v): bindings.append(v)
+            case let .text(v): bindings.append(v)
+            case let .bytes(v): bindings.append(ByteBuffer(bytes: v))
+            case let .bool(v): bindings.append(v)
+            case .null: bindings.appendNull()
+            }
+        }
+        return bindings
+    }
+}
+
+/// Typed reads of a result row by column name; a wrong type or a NULL where none is allowed is a corrupt row.
+struct PostgresRowReader {
+    let row: PostgresRandomAccessRow
+
+    init(_ row: PostgresRow) { self.row = row.makeRandomAccess() }
+
+    func int(_ column: String) throws -> Int64 { try decode(Int64.self, column) }
+    func optionalInt(_ column: String) throws -> Int64? { try decode(Int64?.self, column) }
+    func text(_ column: String) throws -> String { try decode(String.self, column) }
+    func optionalText(_ column: String) throws -> String? { try decode(String?.self, column) }
+    func bool(_ column: String) throws -> Bool { try decode(Bool.self, column) }
+
+    func bytes(_ column: String) throws -> [UInt8] {
+        guard let value = try optionalBytes(column) else { throw StoreRowError(column: column) }
+        return value
+    }
+
+    func optionalBytes(_ column: String) throws -> [UInt8]? {
+        try decode(ByteBuffer?.self, column).map { Array($0.readableBytesView) }
+    }
+
+    private func decode<T: PostgresDecodable>(_ type: T.Type, _ column: String) throws -> T {
+        do { return try row[column].decode(T.self) } catch { throw StoreRowError(column: column) }
+    }
+}
+
+/// A stored row whose column could not be read as the type the schema gives it.
+struct StoreRowError: Error, CustomStringConvertible {
+    let column: String
+    var description: String { "stored row has an unreadable column \(column)" }
+}
