@@ -121,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "civicvaultTests",
-            dependencies: ["civicvault", "VaultCore", "VaultNode", "VaultSQLite", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["civicvault", "VaultCore", "VaultNode", "VaultSQLite", "VaultPostgres", "VaultTestSupport", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
     ]

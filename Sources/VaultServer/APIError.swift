@@ -40,6 +40,9 @@ public struct APIError: Error, Sendable {
             case .expired: return APIError(.unauthorized, "token_expired", "this token has expired")
             case .malformed, .unknown: return unauthorized
             }
+        case is StorageFailure:
+            // The database is down or unreachable: the operation did not happen; try again (details in the log).
+            return APIError(.serviceUnavailable, "storage_unavailable", "the database is unavailable; nothing was done, try again")
         case let e as HTTPError where e.status == .contentTooLarge:
             return APIError(.contentTooLarge, "body_too_large", "the request body is too large")
         case let e as HTTPError:

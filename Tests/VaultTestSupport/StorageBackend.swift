@@ -57,10 +57,8 @@ public final class TestStore: @unchecked Sendable {
             (sqlite, postgres, store) = (storage, nil, storage.store)
             vaultStore = SQLiteVaultStore(writer: storage.database, ledger: storage.ledger)
         case .postgres:
-            guard let server = StorageBackend.postgresURL else { throw TestStoreError.noPostgres }
-            location = "cv_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            try PostgresPool(url: server).administer(sql: "CREATE DATABASE \(location)")
-            let opened = try PostgresNode.open(url: server.with(database: location), keys: keys, maxConnections: 4, clock: clock)
+            location = try PostgresTestDatabase.create()
+            let opened = try PostgresNode.open(url: try PostgresTestDatabase.url(location), keys: keys, maxConnections: 4, clock: clock)
             (sqlite, postgres, store) = (nil, opened.pool, opened.store)
             vaultStore = PostgresVaultStore(pool: opened.pool, ledger: opened.store.ledger as! PostgresLedgerStore)
         }
@@ -70,28 +68,19 @@ public final class TestStore: @unchecked Sendable {
     public func reopened(clock: @escaping @Sendable () -> UInt64 = Vault.systemClock) throws -> NodeStore {
         switch backend {
         case .sqlite: return try NodeStorage.open(dataDirectory: location, keys: keys, clock: clock).store
-        case .postgres: return try PostgresNode.open(url: StorageBackend.postgresURL!.with(database: location), keys: keys, maxConnections: 4, clock: clock).store
+        case .postgres: return try PostgresNode.open(url: try PostgresTestDatabase.url(location), keys: keys, maxConnections: 4, clock: clock).store
         }
     }
 
-    /// Runs a statement without parameters (the same SQL must suit both backends); returns rows changed.
+    /// Raw access to the tables (statements without parameters, the same SQL on both backends).
+    public var inspector: DatabaseInspector { DatabaseInspector(sqlite: sqlite?.database, postgres: postgres) }
+
+    /// Runs a statement without parameters; returns rows changed.
     @discardableResult
-    public func execute(_ sql: String) throws -> Int {
-        if let postgres { return try postgres.execute(sql: sql) }
-        return try sqlite!.database.write { db in try db.execute(sql: sql); return db.changesCount }
-    }
+    public func execute(_ sql: String) throws -> Int { try inspector.execute(sql) }
 
     /// Column `v` of every row of `sql`, as integers.
-    public func integers(_ sql: String) throws -> [Int64] {
-        if let postgres { return try postgres.integers(sql: sql) }
-        return try sqlite!.database.read { db in try Int64.fetchAll(db, sql: sql) }
-    }
-
-    /// Column `v` of every row of `sql`, as bytes.
-    public func bytes(_ sql: String) throws -> [[UInt8]] {
-        if let postgres { return try postgres.bytes(sql: sql) }
-        return try sqlite!.database.read { db in try Data.fetchAll(db, sql: sql).map { [UInt8]($0) } }
-    }
+    public func integers(_ sql: String) throws -> [Int64] { try inspector.integers(sql) }
 
     /// Removes the directory or drops the database.
     public func cleanUp() {
@@ -99,7 +88,7 @@ public final class TestStore: @unchecked Sendable {
         case .sqlite: try? FileManager.default.removeItem(atPath: location)
         case .postgres:
             postgres?.close()
-            try? PostgresPool(url: StorageBackend.postgresURL!).administer(sql: "DROP DATABASE IF EXISTS \(location) WITH (FORCE)")
+            PostgresTestDatabase.drop(location)
         }
     }
 }
@@ -108,4 +97,27 @@ public final class TestStore: @unchecked Sendable {
 public enum TestStoreError: Error, CustomStringConvertible {
     case noPostgres
     public var description: String { "CIVICVAULT_TEST_POSTGRES_URL is not set: start one with `make pg-start` (see scripts/postgres-test.sh)" }
+}
+
+/// Databases of their own for PostgreSQL tests, on the server of `CIVICVAULT_TEST_POSTGRES_URL`.
+public enum PostgresTestDatabase {
+    /// Creates an empty database with a fresh name; returns the name.
+    public static func create() throws -> String {
+        guard let server = StorageBackend.postgresURL else { throw TestStoreError.noPostgres }
+        let name = "cv_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try PostgresPool(url: server).administer(sql: "CREATE DATABASE \(name)")
+        return name
+    }
+
+    /// The URL of the database `name`.
+    public static func url(_ name: String) throws -> PostgresURL {
+        guard let server = StorageBackend.postgresURL else { throw TestStoreError.noPostgres }
+        return server.with(database: name)
+    }
+
+    /// Drops `name`, closing whatever connections remain.
+    public static func drop(_ name: String) {
+        guard let server = StorageBackend.postgresURL else { return }
+        try? PostgresPool(url: server).administer(sql: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
 }

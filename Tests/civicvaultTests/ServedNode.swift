@@ -2,14 +2,18 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import VaultPostgres
+import VaultTestSupport
 
-/// A node in a temporary directory served by the real `civicvault serve` binary on a free loopback port, with a
+/// A node (keys in a temporary directory, data there in SQLite or in a PostgreSQL database of its own) served by the real `civicvault serve` binary on a free loopback port, with a
 /// token per role, for tests that need the process: crash (SIGKILL) and restart, and the HTTP service end to end.
 /// Everything talks to 127.0.0.1 only.
 final class ServedNode: @unchecked Sendable {
     let directory: URL
     let keys: String
     let data: String
+    /// The PostgreSQL database of this node (nil on SQLite).
+    let postgresDatabase: String?
     private(set) var port: Int = 0
     private(set) var process: Process?
     private(set) var starts = 0
@@ -17,10 +21,11 @@ final class ServedNode: @unchecked Sendable {
 
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    init() throws {
+    init(_ backend: StorageBackend = .sqlite) throws {
         directory = try CLI.temporaryDirectory()
         keys = directory.appendingPathComponent("keys").path
         data = directory.appendingPathComponent("data").path
+        postgresDatabase = backend == .postgres ? try PostgresTestDatabase.create() : nil
         let initialized = try CLI.run(["init", "--keys", keys, "--dev", "--name", "crash.test/node"])
         guard initialized.status == 0 else { throw Failure("init failed: \(initialized.stderr)") }
         for (name, args) in [
@@ -29,7 +34,7 @@ final class ServedNode: @unchecked Sendable {
             ("requester", ["--role", "requester", "--for", "bank-1"]),
             ("auditor", ["--role", "auditor", "--for", "auditor-1"]),
         ] {
-            let made = try CLI.run(["token", "create", "--keys", keys, "--data", data] + args)
+            let made = try CLI.run(["token", "create", "--keys", keys] + storeArguments + args)
             guard made.status == 0 else { throw Failure("token create failed: \(made.stderr)") }
             tokens[name] = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -40,7 +45,16 @@ final class ServedNode: @unchecked Sendable {
         init(_ description: String) { self.description = description }
     }
 
-    var database: String { data + "/civicvault.sqlite" }
+    /// `--data` and, on PostgreSQL, `--database`: where every command run for this node finds its data.
+    var storeArguments: [String] {
+        ["--data", data] + (postgresDatabase.flatMap { try? PostgresTestDatabase.url($0) }.map { ["--database", $0.description] } ?? [])
+    }
+
+    /// Keyless access to the node's tables.
+    func inspector() throws -> DatabaseInspector {
+        if let postgresDatabase { return DatabaseInspector(postgres: try PostgresTestDatabase.url(postgresDatabase)) }
+        return try DatabaseInspector(sqlitePath: data + "/civicvault.sqlite")
+    }
     var base: String { "http://127.0.0.1:\(port)" }
     var stdoutPath: String { directory.appendingPathComponent("serve-\(starts).out").path }
     var stderrPath: String { directory.appendingPathComponent("serve-\(starts).err").path }
@@ -68,10 +82,10 @@ final class ServedNode: @unchecked Sendable {
         let p = Process()
         p.executableURL = CLI.binary
         p.arguments = [
-            "serve", "--keys", keys, "--data", data, "--host", "127.0.0.1", "--port", "\(port)",
+            "serve", "--keys", keys, "--host", "127.0.0.1", "--port", "\(port)",
             "--schema", Self.repo.appendingPathComponent("schemas/citizen.json").path,
             "--policy", Self.repo.appendingPathComponent("Keys/policy.example.json").path,
-        ]
+        ] + storeArguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CIVICVAULT_PASSPHRASE")
         p.environment = env
@@ -107,6 +121,7 @@ final class ServedNode: @unchecked Sendable {
     func cleanUp() {
         kill9()
         try? FileManager.default.removeItem(at: directory)
+        if let postgresDatabase { PostgresTestDatabase.drop(postgresDatabase) }
     }
 
     /// One HTTP request to the node; throws when the connection fails (e.g. the server was killed).

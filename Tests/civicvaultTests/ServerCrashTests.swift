@@ -2,10 +2,9 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import GRDB
 import Testing
 import VaultLedger
-import VaultSQLite
+import VaultTestSupport
 
 /// kill -9 of `civicvault serve` at random moments while clients write records, ask for attestations, read and
 /// rotate a tier over HTTP. After each kill: every acknowledged write is in the database and reads back with its
@@ -13,7 +12,7 @@ import VaultSQLite
 /// complete (its `record.created` entry is on the ledger and all its fields decrypt), no rotation is left
 /// half-done after the restart, and `ledger verify` passes.
 ///
-/// 5 cycles in `make test`; `make soak` sets CIVICVAULT_CRASH_CYCLES=50.
+/// Runs on SQLite and on PostgreSQL. 5 cycles each in `make test`; `make soak` sets CIVICVAULT_CRASH_CYCLES=50.
 @Suite(.serialized) struct ServerCrashTests {
     /// What the server acknowledged (a 2xx answer reached the client).
     actor Acks {
@@ -71,9 +70,9 @@ import VaultSQLite
         }
     }
 
-    @Test func killNineWhileServingLosesNothingAcknowledged() async throws {
+    @Test(arguments: StorageBackend.available) func killNineWhileServingLosesNothingAcknowledged(backend: StorageBackend) async throws {
         signal(SIGPIPE, SIG_IGN)
-        let node = try ServedNode()
+        let node = try ServedNode(backend)
         defer { node.cleanUp() }
         let acks = Acks()
         var checked: Set<String> = []
@@ -90,8 +89,10 @@ import VaultSQLite
             // On the files as the kill left them (no server running): completeness and the whole ledger.
             let acked = await acks.records
             let attested = await acks.attestations
-            try Self.checkDatabase(node.database, acked: Set(acked.keys), attested: attested)
-            let verify = try CLI.run(["ledger", "verify", "--keys", node.keys, "--data", node.data])
+            let inspector = try node.inspector()
+            try Self.checkDatabase(inspector, acked: Set(acked.keys), attested: attested)
+            inspector.close()
+            let verify = try CLI.run(["ledger", "verify", "--keys", node.keys] + node.storeArguments)
             #expect(verify.status == 0, "cycle \(cycle): \(verify.stderr)")
 
             // After a restart: acknowledged records read back exactly; no rotation is left half-done.
@@ -118,7 +119,7 @@ import VaultSQLite
         }
         let requests = await acks.requests, records = await acks.records.count, attestations = await acks.attestations.count
         let rotations = await acks.rotations.count
-        print("crash: \(survived) kill -9 cycles survived; \(requests) requests sent; acknowledged \(records) records, \(attestations) attestations, \(rotations) rotations; all present, readable and verified")
+        print("crash (\(backend)): \(survived) kill -9 cycles survived; \(requests) requests sent; acknowledged \(records) records, \(attestations) attestations, \(rotations) rotations; all present, readable and verified")
         #expect(survived == Self.cycles)
         #expect(records > 0)
     }
@@ -130,35 +131,30 @@ import VaultSQLite
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] ?? [])
     }
 
-    /// Every acknowledged record and attestation is in the file; every record in the file has its creation on the
+    /// Every acknowledged record and attestation is in the database; every record there has its creation on the
     /// ledger and all of its data keys and fields (nothing half-written), and nothing points past the ledger.
-    static func checkDatabase(_ path: String, acked: Set<String>, attested: [UInt64]) throws {
-        let queue = try NodeDatabase.open(path: path)
-        try queue.read { db in
-            let records = try Row.fetchAll(db, sql: "SELECT id, shredded FROM vault_record")
-            let present = Set(records.map { $0["id"] as String })
-            #expect(acked.isSubset(of: present), "acknowledged records missing: \(acked.subtracting(present).sorted().prefix(5))")
-            let reader = SQLiteLedgerReader(db)
-            let size = try reader.tip().treeSize
-            var created: Set<String> = []
-            var kinds: [UInt64: String] = [:]
-            for stored in try reader.entries(from: 0, limit: Int(size)) {
-                let entry = try EntryCodec.decode(stored.bytes)
-                kinds[stored.index] = entry.type
-                if entry.type == LedgerEntry.Kind.recordCreated, case let .string(id)? = entry.attributes["record"] { created.insert(id) }
-            }
-            #expect(present.isSubset(of: created), "records without their ledger entry: \(present.subtracting(created).sorted().prefix(5))")
-            for index in attested { #expect(kinds[index] == LedgerEntry.Kind.attested, "acknowledged attestation \(index) is \(kinds[index] ?? "missing")") }
-            for row in records where !(row["shredded"] as Bool) {
-                let id: String = row["id"]
-                let fields = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vault_field WHERE record_id = ?", arguments: [id]) ?? 0
-                let keys = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vault_data_key WHERE record_id = ?", arguments: [id]) ?? 0
-                let openings = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vault_opening WHERE record_id = ?", arguments: [id]) ?? 0
-                // citizen.json: 5 fields written here over 3 tiers, 3 of them attestable.
-                #expect(fields == 5 && keys == 3 && openings == 3, "record \(id) is half-written: \(fields) fields, \(keys) keys, \(openings) openings")
-            }
-            let dangling = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vault_citizen_event WHERE ledger_idx >= ?", arguments: [Int64(size)]) ?? 0
-            #expect(dangling == 0)
+    static func checkDatabase(_ db: DatabaseInspector, acked: Set<String>, attested: [UInt64]) throws {
+        let present = Set(try db.strings(column: "id", of: "vault_record"))
+        #expect(acked.isSubset(of: present), "acknowledged records missing: \(acked.subtracting(present).sorted().prefix(5))")
+        let stored = try db.ledgerEntries()
+        var created: Set<String> = []
+        var kinds: [UInt64: String] = [:]
+        for entry in stored {
+            let decoded = try EntryCodec.decode(entry.bytes)
+            kinds[entry.index] = decoded.type
+            if decoded.type == LedgerEntry.Kind.recordCreated, case let .string(id)? = decoded.attributes["record"] { created.insert(id) }
         }
+        #expect(present.isSubset(of: created), "records without their ledger entry: \(present.subtracting(created).sorted().prefix(5))")
+        for index in attested { #expect(kinds[index] == LedgerEntry.Kind.attested, "acknowledged attestation \(index) is \(kinds[index] ?? "missing")") }
+        // citizen.json: 5 fields written here over 3 tiers, 3 of them attestable.
+        let halfWritten = try db.integers("""
+            SELECT COUNT(*) AS v FROM vault_record r WHERE r.shredded = FALSE AND (
+                (SELECT COUNT(*) FROM vault_field f WHERE f.record_id = r.id) <> 5
+                OR (SELECT COUNT(*) FROM vault_data_key k WHERE k.record_id = r.id) <> 3
+                OR (SELECT COUNT(*) FROM vault_opening o WHERE o.record_id = r.id) <> 3)
+            """)
+        #expect(halfWritten == [0], "records half-written (not 5 fields, 3 keys, 3 openings)")
+        let dangling = try db.integers("SELECT COUNT(*) AS v FROM vault_citizen_event WHERE ledger_idx >= \(stored.count)")
+        #expect(dangling == [0])
     }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import VaultLedger
+import VaultPostgres
+import VaultSQLite
+
+/// Raw, keyless access to a node's tables on either backend, as an auditor or an attacker with database access
+/// has: statements without parameters (the same SQL must suit SQLite and PostgreSQL), results from column `v`.
+public final class DatabaseInspector: @unchecked Sendable {
+    let sqlite: DatabaseQueue?
+    let postgres: PostgresPool?
+
+    /// The SQLite database file at `path` (migrated if new).
+    public init(sqlitePath path: String) throws {
+        sqlite = try NodeDatabase.open(path: path)
+        postgres = nil
+    }
+
+    /// The PostgreSQL database at `url`.
+    public init(postgres url: PostgresURL) {
+        sqlite = nil
+        postgres = PostgresPool(url: url, maxConnections: 2)
+    }
+
+    init(sqlite: DatabaseQueue?, postgres: PostgresPool?) {
+        self.sqlite = sqlite
+        self.postgres = postgres
+    }
+
+    /// Runs a statement; returns the rows it changed.
+    @discardableResult
+    public func execute(_ sql: String) throws -> Int {
+        if let postgres { return try postgres.execute(sql: sql) }
+        return try sqlite!.write { db in try db.execute(sql: sql); return db.changesCount }
+    }
+
+    /// Column `v` of every row, as integers.
+    public func integers(_ sql: String) throws -> [Int64] {
+        if let postgres { return try postgres.integers(sql: sql) }
+        return try sqlite!.read { db in try Int64.fetchAll(db, sql: sql) }
+    }
+
+    /// Column `v` of every row, as bytes.
+    public func bytes(_ sql: String) throws -> [[UInt8]] {
+        if let postgres { return try postgres.bytes(sql: sql) }
+        return try sqlite!.read { db in try Data.fetchAll(db, sql: sql).map { [UInt8]($0) } }
+    }
+
+    /// Text column `name` of `table` for every row, in order.
+    public func strings(column name: String, of table: String) throws -> [String] {
+        if let postgres { return try postgres.bytes(sql: "SELECT convert_to(\(name), 'UTF8') AS v FROM \(table) ORDER BY \(name)").map { String(decoding: $0, as: UTF8.self) } }
+        return try sqlite!.read { db in try String.fetchAll(db, sql: "SELECT \(name) FROM \(table) ORDER BY \(name)") }
+    }
+
+    /// Every ledger entry, in order, from one snapshot.
+    public func ledgerEntries() throws -> [StoredEntry] {
+        func all(_ reader: any TiledLedgerReader) throws -> [StoredEntry] { try reader.entries(from: 0, limit: Int(try reader.tip().treeSize)) }
+        if let postgres { return try PostgresLedgerStore.read(url: postgres.url, all) }
+        return try sqlite!.read { db in try all(SQLiteLedgerReader(db)) }
+    }
+
+    /// Closes PostgreSQL connections.
+    public func close() { postgres?.close() }
+}
