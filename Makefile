@@ -10,14 +10,7 @@ BIN = .build/$(CONFIG)/civicvault
 
 ## Install the system packages that are missing (Debian/Ubuntu); does nothing when all are present.
 deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
-	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $$missing; \
-	fi
+	@scripts/install-packages.sh $(SYSTEM_PACKAGES)
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
