@@ -31,7 +31,7 @@ test: deps test-deps
 	  $(SWIFT) test --skip-build
 
 ## The test PostgreSQL by hand: `make pg-start`, then
-## CIVICVAULT_TEST_POSTGRES_URL=$(scripts/postgres-test.sh url) swift test --filter Postgres; `make pg-stop`.
+## CIVICVAULT_TEST_POSTGRES_URL=$(scripts/postgres-test.sh url) swift test --filter LedgerStoreTests; `make pg-stop`.
 pg-start: test-deps
 	@scripts/postgres-test.sh start
 
