@@ -4,27 +4,39 @@ CONFIG ?= debug
 KEYS ?= .civicvault/keys
 DATA ?= .civicvault/data
 SYSTEM_PACKAGES = libsodium-dev libsqlite3-dev pkg-config
+## Only for `make test`: the PostgreSQL backend tests run against a throwaway local server (scripts/postgres-test.sh).
+TEST_SYSTEM_PACKAGES = postgresql
 BIN = .build/$(CONFIG)/civicvault
 
-.PHONY: deps build test run demo clean bench soak
+.PHONY: deps test-deps build test pg-start pg-stop run demo clean bench soak
 
 ## Install the system packages that are missing (Debian/Ubuntu); does nothing when all are present.
 deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
-	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $$missing; \
-	fi
+	@scripts/install-packages.sh $(SYSTEM_PACKAGES)
+
+## The same for what only the tests need.
+test-deps:
+	@scripts/install-packages.sh $(TEST_SYSTEM_PACKAGES)
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-test: deps
+## Starts the throwaway PostgreSQL (scripts/postgres-test.sh) for the tests and stops it afterwards, whether the
+## tests pass, fail or are interrupted; the exit status is the tests'.
+test: deps test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	trap 'scripts/postgres-test.sh stop' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
+	scripts/postgres-test.sh start && \
+	CIVICVAULT_TEST_POSTGRES_URL="$$(scripts/postgres-test.sh url)" CIVICVAULT_REQUIRE_POSTGRES=1 \
+	  $(SWIFT) test --skip-build
+
+## The test PostgreSQL by hand: `make pg-start`, then
+## CIVICVAULT_TEST_POSTGRES_URL=$(scripts/postgres-test.sh url) swift test --filter LedgerStoreTests; `make pg-stop`.
+pg-start: test-deps
+	@scripts/postgres-test.sh start
+
+pg-stop:
+	@scripts/postgres-test.sh stop
 
 run: build
 	BIN=$(BIN) KEYS=$(KEYS) DATA=$(DATA) scripts/dev-run.sh
