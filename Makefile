@@ -14,9 +14,9 @@ BIN = .build/$(CONFIG)/civicvault
 deps:
 	@scripts/install-packages.sh $(SYSTEM_PACKAGES)
 
-## The same for what only the tests need.
+## The same for what only the tests need (without Debian's recommended extras such as an MTA).
 test-deps:
-	@scripts/install-packages.sh $(TEST_SYSTEM_PACKAGES)
+	@scripts/install-packages.sh --no-install-recommends $(TEST_SYSTEM_PACKAGES)
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)

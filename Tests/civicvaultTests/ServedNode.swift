@@ -14,6 +14,10 @@ final class ServedNode: @unchecked Sendable {
     let data: String
     /// The PostgreSQL database of this node (nil on SQLite).
     let postgresDatabase: String?
+    /// False for a second node sharing another's keys and database: its clean-up leaves them alone.
+    let ownsData: Bool
+    /// Where this node's serve logs go.
+    let logDirectory: URL
     private(set) var port: Int = 0
     private(set) var process: Process?
     private(set) var starts = 0
@@ -26,6 +30,8 @@ final class ServedNode: @unchecked Sendable {
         keys = directory.appendingPathComponent("keys").path
         data = directory.appendingPathComponent("data").path
         postgresDatabase = backend == .postgres ? try PostgresTestDatabase.create() : nil
+        ownsData = true
+        logDirectory = directory
         let initialized = try CLI.run(["init", "--keys", keys, "--dev", "--name", "crash.test/node"])
         guard initialized.status == 0 else { throw Failure("init failed: \(initialized.stderr)") }
         for (name, args) in [
@@ -38,6 +44,17 @@ final class ServedNode: @unchecked Sendable {
             guard made.status == 0 else { throw Failure("token create failed: \(made.stderr)") }
             tokens[name] = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
+    }
+
+    /// Another service node over the same keys and database (a stateless node behind the same load balancer).
+    init(sharing other: ServedNode) throws {
+        directory = other.directory
+        keys = other.keys
+        data = other.data
+        postgresDatabase = other.postgresDatabase
+        tokens = other.tokens
+        ownsData = false
+        logDirectory = try CLI.temporaryDirectory()
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -56,8 +73,8 @@ final class ServedNode: @unchecked Sendable {
         return try DatabaseInspector(sqlitePath: data + "/civicvault.sqlite")
     }
     var base: String { "http://127.0.0.1:\(port)" }
-    var stdoutPath: String { directory.appendingPathComponent("serve-\(starts).out").path }
-    var stderrPath: String { directory.appendingPathComponent("serve-\(starts).err").path }
+    var stdoutPath: String { logDirectory.appendingPathComponent("serve-\(starts).out").path }
+    var stderrPath: String { logDirectory.appendingPathComponent("serve-\(starts).err").path }
 
     /// A port that was free a moment ago (bound to 127.0.0.1:0, then closed).
     static func freePort() -> Int {
@@ -120,6 +137,8 @@ final class ServedNode: @unchecked Sendable {
 
     func cleanUp() {
         kill9()
+        try? FileManager.default.removeItem(at: logDirectory)
+        guard ownsData else { return }
         try? FileManager.default.removeItem(at: directory)
         if let postgresDatabase { PostgresTestDatabase.drop(postgresDatabase) }
     }
