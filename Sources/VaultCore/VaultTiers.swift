@@ -29,10 +29,22 @@ extension Vault {
         }
     }
 
-    /// Creates the standard tiers (public < internal < confidential < restricted) when none exist yet.
+    /// Creates the standard tiers (public < internal < confidential < restricted) when none exist yet: all four,
+    /// their keys and one ledger append in one transaction, so a crash leaves all or none, and nodes starting
+    /// together over one database create them once (the others find them inside their own transaction).
     public func createStandardTiersIfNeeded(by caller: Caller) throws {
         guard try store.read({ try $0.tiers() }).isEmpty else { return }
-        for tier in TierLevels.standard.ordered { try createTier(name: tier.name, rank: tier.rank, by: caller) }
+        try store.write { tx in
+            try authorize(caller, [.officer], tx, action: "create tiers")
+            guard try tx.tiers().isEmpty else { return }
+            var entries: [LedgerEntry] = []
+            for tier in TierLevels.standard.ordered {
+                try tx.saveTier(TierState(name: tier.name, rank: tier.rank, currentVersion: 1, minDecryptionVersion: 1))
+                try tx.insertTierKey(try keyring.newKey(tier: tier.name, version: 1))
+                entries.append(try entry(LedgerEntry.Kind.tierCreated, caller, ["tier": .string(tier.name), "rank": .u64(UInt64(tier.rank)), "version": .u64(1)]))
+            }
+            _ = try tx.appendLedger(entries, citizens: entries.map { _ in nil })
+        }
     }
 
     /// Every tier, lowest first.

@@ -25,8 +25,10 @@ import VaultTestSupport
         defer { a.cleanUp() }
         let b = try ServedNode(sharing: a)
         defer { b.cleanUp() }
-        try await a.start()
-        try await b.start()
+        // Both start at once on an empty database: tiers, schema and policy are created exactly once.
+        async let startA: Void = a.start()
+        async let startB: Void = b.start()
+        _ = try await (startA, startB)
 
         // Both write at once: 2 x 12 records, interleaved into one ledger.
         async let fromA = (0..<12).asyncMap { try await Self.record(a, "a-\($0)") }
