@@ -98,7 +98,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VaultStorageTests",
-            dependencies: ["VaultTestSupport", "VaultCore", "VaultCrypto", "VaultLedger", "VaultNode", "VaultSQLite", "VaultPostgres"],
+            dependencies: [
+                "VaultTestSupport", "VaultCore", "VaultCrypto", "VaultLedger", "VaultNode", "VaultSQLite", "VaultPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"], resources: [.copy("Vectors")], swiftSettings: strict),
@@ -107,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "VaultServerTests",
             dependencies: [
-                "VaultServer", "VaultCore", "VaultNode", "VaultSQLite", "VaultLedger", "VaultCrypto",
+                "VaultServer", "VaultCore", "VaultNode", "VaultSQLite", "VaultLedger", "VaultCrypto", "VaultTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

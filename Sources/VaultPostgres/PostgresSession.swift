@@ -8,6 +8,8 @@ import VaultNode
 final class PostgresSession: @unchecked Sendable {
     let connection: PostgresConnection
     let logger: Logger
+    /// The longest a statement may take, waiting for the writer lock included, before the connection is dropped.
+    static let statementTimeout = TimeAmount.seconds(60)
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -39,11 +41,41 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     private func run(_ sql: String, _ values: [PostgresValue]) throws -> PostgresQueryResult {
+        // A statement written to a connection the server already closed is never answered (postgres-nio drops it
+        // with the channel write), so check first, and bound every wait in case it closes in between.
+        guard !connection.isClosed else { throw StorageFailure(operation: "run a PostgreSQL statement", reason: "the connection was closed") }
+        let answer = connection.query(PostgresQuery(unsafeSQL: sql, binds: PostgresValue.bindings(values)), logger: logger)
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: PostgresValue.bindings(values)), logger: logger).wait()
+            return try Self.wait(for: answer, atMost: Self.statementTimeout)
+        } catch is StatementTimeout {
+            close()
+            throw StorageFailure(operation: "run a PostgreSQL statement", reason: "no answer within \(Self.statementTimeout.nanoseconds / 1_000_000_000) s")
         } catch {
             throw StorageFailure(operation: "run a PostgreSQL statement", reason: Self.reason(error))
         }
+    }
+
+    /// No answer came in time.
+    struct StatementTimeout: Error {}
+
+    /// Blocks until `future` completes, or throws `StatementTimeout` after `limit`. Both outcomes are settled on
+    /// the future's event loop, so exactly one of them completes the promise.
+    static func wait<T: Sendable>(for future: EventLoopFuture<T>, atMost limit: TimeAmount) throws -> T {
+        let loop = future.eventLoop
+        let promise = loop.makePromise(of: T.self)
+        let settled = NIOLoopBoundBox.makeBoxSendingValue(false, as: Bool.self, eventLoop: loop)
+        let timer = loop.scheduleTask(in: limit) {
+            guard !settled.value else { return }
+            settled.value = true
+            promise.fail(StatementTimeout())
+        }
+        future.whenComplete { result in
+            timer.cancel()
+            guard !settled.value else { return }
+            settled.value = true
+            promise.completeWith(result)
+        }
+        return try promise.futureResult.wait()
     }
 
     var isClosed: Bool { connection.isClosed }
