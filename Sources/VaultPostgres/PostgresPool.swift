@@ -168,4 +168,10 @@ public struct PostgresMaintenance {
     public func texts(_ sql: String, _ values: [PostgresValue] = []) throws -> [String] {
         try session.rows(sql, values).map { try $0.text(at: 0) }
     }
+
+    /// Every column of every row, as the values they would be bound as (integer, text, BYTEA and BOOLEAN columns;
+    /// another type is an error): to find a row and write it back by its key.
+    public func rows(_ sql: String, _ values: [PostgresValue] = []) throws -> [[PostgresValue]] {
+        try session.rows(sql, values).map { row in try (0..<row.row.count).map { try row.value(at: $0) } }
+    }
 }

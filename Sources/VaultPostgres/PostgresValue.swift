@@ -67,6 +67,23 @@ struct PostgresRowReader {
         guard index < row.count, let value = try? row[index].decode(String.self) else { throw StoreRowError(column: "#\(index)") }
         return value
     }
+
+    /// Column number `index` as the value it would be bound as: integers, text, bytes, booleans or NULL (another
+    /// type is an error).
+    func value(at index: Int) throws -> PostgresValue {
+        guard index < row.count else { throw StoreRowError(column: "#\(index)") }
+        let cell = row[index]
+        guard cell.bytes != nil else { return .null }
+        do {
+            switch cell.dataType {
+            case .int2, .int4, .int8: return .int(try cell.decode(Int64.self))
+            case .text, .varchar, .name: return .text(try cell.decode(String.self))
+            case .bytea: return .bytes(try bytes(at: index))
+            case .bool: return .bool(try cell.decode(Bool.self))
+            default: throw StoreRowError(column: "#\(index)")
+            }
+        } catch { throw StoreRowError(column: "#\(index)") }
+    }
 }
 
 /// A stored row whose column could not be read as the type the schema gives it.
