@@ -78,11 +78,63 @@ public struct TamperConnection {
         return try String.fetchAll(sqlite!, sql: sql, arguments: Self.arguments(args))
     }
 
+    /// Every column of every row.
+    public func rows(_ sql: String, _ args: [SQLValue] = []) throws -> [[SQLValue]] {
+        if let postgres { return try postgres.rows(Self.numbered(sql), args.map(\.postgres)).map { $0.map(SQLValue.init) } }
+        return try Row.fetchAll(sqlite!, sql: sql, arguments: Self.arguments(args)).map { row in
+            try row.databaseValues.map { value in
+                switch value.storage {
+                case let .int64(v): .int(v)
+                case let .string(v): .text(v)
+                case let .blob(v): .bytes([UInt8](v))
+                case .null: .null
+                case .double: throw TamperConnectionError(description: "a REAL column: \(sql)")
+                }
+            }
+        }
+    }
+
     /// Every table of the database, from the backend's catalogue.
     public func tables() throws -> [String] {
         switch backend {
         case .sqlite: try strings("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         case .postgres: try strings("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
+        }
+    }
+
+    /// Every BLOB/BYTEA and TEXT column of the database, from the backend's catalogue: (table, column, is text).
+    public func blobAndTextColumns() throws -> [(table: String, column: String, text: Bool)] {
+        let sql = switch backend {
+        case .sqlite:
+            """
+            SELECT m.name, p.name, upper(p.type) FROM sqlite_master m JOIN pragma_table_info(m.name) p
+            WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND upper(p.type) IN ('BLOB', 'TEXT') ORDER BY 1, 2
+            """
+        case .postgres:
+            """
+            SELECT table_name::text, column_name::text, CASE data_type WHEN 'bytea' THEN 'BLOB' ELSE 'TEXT' END
+            FROM information_schema.columns WHERE table_schema = 'public' AND data_type IN ('bytea', 'text') ORDER BY 1, 2
+            """
+        }
+        return try rows(sql).map { row in
+            guard case let .text(table) = row[0], case let .text(column) = row[1], case let .text(type) = row[2] else {
+                throw TamperConnectionError(description: "unexpected catalogue row \(row)")
+            }
+            return (table, column, type == "TEXT")
+        }
+    }
+
+    /// The columns of `table`'s primary key, in order, from the backend's catalogue.
+    public func primaryKey(of table: String) throws -> [String] {
+        switch backend {
+        case .sqlite: try strings("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", [.text(table)])
+        case .postgres:
+            try strings(
+                """
+                SELECT k.column_name::text FROM information_schema.table_constraints c JOIN information_schema.key_column_usage k
+                ON k.constraint_name = c.constraint_name AND k.table_schema = c.table_schema AND k.table_name = c.table_name
+                WHERE c.table_schema = 'public' AND c.table_name = ? AND c.constraint_type = 'PRIMARY KEY' ORDER BY k.ordinal_position
+                """, [.text(table)])
         }
     }
 
@@ -141,10 +193,22 @@ public struct TamperConnection {
 public struct TamperConnectionError: Error, CustomStringConvertible {
     public let description: String
 
+    public init(description: String) { self.description = description }
+
     static func noRow(_ sql: String) -> TamperConnectionError { TamperConnectionError(description: "no row: \(sql)") }
 }
 
 extension SQLValue {
+    init(_ value: PostgresValue) {
+        switch value {
+        case let .int(v): self = .int(v)
+        case let .text(v): self = .text(v)
+        case let .bytes(v): self = .bytes(v)
+        case let .bool(v): self = .bool(v)
+        case .null: self = .null
+        }
+    }
+
     var postgres: PostgresValue {
         switch self {
         case let .int(v): .int(v)
