@@ -138,3 +138,40 @@ extension PostgresPool {
         try session.execute(sql)
     }
 }
+
+extension PostgresPool {
+    /// Runs `body` in one write transaction holding the writer lock, with statements that take bound parameters
+    /// (`$1`, `$2`, ...; values are bound, never spliced into the SQL): for operators' maintenance and for tests
+    /// that tamper with rows on purpose. Commits when `body` returns; rolls back when it throws.
+    public func maintain<T>(_ body: (PostgresMaintenance) throws -> T) throws -> T {
+        try write { try body(PostgresMaintenance(session: $0)) }
+    }
+}
+
+/// The statements of one `PostgresPool.maintain` transaction (valid only inside it).
+public struct PostgresMaintenance {
+    let session: PostgresSession
+
+    /// Runs one statement with `values` bound to `$1`, `$2`, ...; returns the rows it inserted, updated or deleted.
+    @discardableResult
+    public func execute(_ sql: String, _ values: [PostgresValue] = []) throws -> Int {
+        try session.execute(sql, values)
+    }
+
+    /// The first column of every row, as bytes (for BYTEA: another type comes back in its binary wire form; a NULL
+    /// is an error).
+    public func bytes(_ sql: String, _ values: [PostgresValue] = []) throws -> [[UInt8]] {
+        try session.rows(sql, values).map { try $0.bytes(at: 0) }
+    }
+
+    /// The first column of every row, as text (TEXT, VARCHAR or NAME; a NULL or another type is an error).
+    public func texts(_ sql: String, _ values: [PostgresValue] = []) throws -> [String] {
+        try session.rows(sql, values).map { try $0.text(at: 0) }
+    }
+
+    /// Every column of every row, as the values they would be bound as (integer, text, BYTEA and BOOLEAN columns;
+    /// another type is an error): to find a row and write it back by its key.
+    public func rows(_ sql: String, _ values: [PostgresValue] = []) throws -> [[PostgresValue]] {
+        try session.rows(sql, values).map { row in try (0..<row.row.count).map { try row.value(at: $0) } }
+    }
+}

@@ -1,8 +1,9 @@
 import NIOCore
 import PostgresNIO
 
-/// A value bound to a statement parameter (`$1`, `$2`, ...): only the types CivicVault stores.
-enum PostgresValue: Sendable {
+/// A value bound to a statement parameter (`$1`, `$2`, ...): only the types CivicVault stores. Public for
+/// `PostgresPool.maintain` (maintenance and tests); bound, never spliced into SQL text.
+public enum PostgresValue: Sendable {
     case int(Int64)
     case text(String)
     case bytes([UInt8])
@@ -54,6 +55,34 @@ struct PostgresRowReader {
 
     private func decode<T: PostgresDecodable>(_ type: T.Type, _ column: String) throws -> T {
         do { return try row[column].decode(T.self) } catch { throw StoreRowError(column: column) }
+    }
+
+    /// Column number `index` (from 0) as bytes, or as text: for `PostgresMaintenance`, whose queries name no column.
+    func bytes(at index: Int) throws -> [UInt8] {
+        guard index < row.count, let value = try? row[index].decode(ByteBuffer.self) else { throw StoreRowError(column: "#\(index)") }
+        return Array(value.readableBytesView)
+    }
+
+    func text(at index: Int) throws -> String {
+        guard index < row.count, let value = try? row[index].decode(String.self) else { throw StoreRowError(column: "#\(index)") }
+        return value
+    }
+
+    /// Column number `index` as the value it would be bound as: integers, text, bytes, booleans or NULL (another
+    /// type is an error).
+    func value(at index: Int) throws -> PostgresValue {
+        guard index < row.count else { throw StoreRowError(column: "#\(index)") }
+        let cell = row[index]
+        guard cell.bytes != nil else { return .null }
+        do {
+            switch cell.dataType {
+            case .int2, .int4, .int8: return .int(try cell.decode(Int64.self))
+            case .text, .varchar, .name: return .text(try cell.decode(String.self))
+            case .bytea: return .bytes(try bytes(at: index))
+            case .bool: return .bool(try cell.decode(Bool.self))
+            default: throw StoreRowError(column: "#\(index)")
+            }
+        } catch { throw StoreRowError(column: "#\(index)") }
     }
 }
 

@@ -101,11 +101,12 @@ public enum TestStoreError: Error, CustomStringConvertible {
 
 /// Databases of their own for PostgreSQL tests, on the server of `CIVICVAULT_TEST_POSTGRES_URL`.
 public enum PostgresTestDatabase {
-    /// Creates an empty database with a fresh name; returns the name.
-    public static func create() throws -> String {
+    /// Creates a database with a fresh name, empty or a copy of the database `template` (which nobody may be
+    /// connected to: close its pools first); returns the name.
+    public static func create(template: String? = nil) throws -> String {
         guard let server = StorageBackend.postgresURL else { throw TestStoreError.noPostgres }
         let name = "cv_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try PostgresPool(url: server).administer(sql: "CREATE DATABASE \(name)")
+        try PostgresPool(url: server).administer(sql: "CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0)" } ?? ""))
         return name
     }
 
