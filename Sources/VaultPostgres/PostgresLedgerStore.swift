@@ -28,8 +28,8 @@ public final class PostgresLedgerStore: LedgerStore, NodeLedger, Sendable {
         let reader = PostgresLedgerReader(session, cache: cache)
         let tip = try reader.tip()
         let batch = try LedgerAppender.seal(entries, after: tip, frontier: try reader.frontier(of: tip), signer: signer, timestampMs: clock())
-        try insertRows("ledger_entry (idx, leaf_hash, entry)", columns: 3, batch.entries.map { [.int($0.index), .bytes($0.leafHash), .bytes($0.bytes)] }, session)
-        try insertRows("ledger_node (level, idx, hash)", columns: 3, batch.subtrees.map { [.int($0.level), .int($0.index), .bytes($0.hash)] }, session)
+        try session.insert(into: "ledger_entry", columns: ["idx", "leaf_hash", "entry"], rows: batch.entries.map { [.int($0.index), .bytes($0.leafHash), .bytes($0.bytes)] })
+        try session.insert(into: "ledger_node", columns: ["level", "idx", "hash"], rows: batch.subtrees.map { [.int($0.level), .int($0.index), .bytes($0.hash)] })
         let h = batch.block.header
         try session.execute("INSERT INTO ledger_block (height, header, signature) VALUES ($1, $2, $3)",
                             [.int(h.height), .bytes(h.encoded), .bytes(batch.block.signature)])
@@ -41,15 +41,6 @@ public final class PostgresLedgerStore: LedgerStore, NodeLedger, Sendable {
             """, [.int(h.treeSize), .text(batch.checkpoint.serialized)])
         guard changed == 1 else { throw LedgerError.storeFailure("checkpoint of size \(h.treeSize) is not newer than the stored one") }
         return AppendReceipt(firstIndex: h.firstIndex, count: h.entryCount, treeSize: h.treeSize, block: batch.block, checkpoint: batch.checkpoint)
-    }
-
-    /// Multi-row INSERTs of up to 1,000 rows per statement (one round trip each, not one per row).
-    private func insertRows(_ table: String, columns: Int, _ rows: [[PostgresValue]], _ session: PostgresSession) throws {
-        for start in stride(from: 0, to: rows.count, by: 1000) {
-            let chunk = rows[start..<min(start + 1000, rows.count)]
-            let tuples = (0..<chunk.count).map { r in "(" + (1...columns).map { "$\(r * columns + $0)" }.joined(separator: ", ") + ")" }
-            try session.execute("INSERT INTO \(table) VALUES " + tuples.joined(separator: ", "), chunk.flatMap { $0 })
-        }
     }
 
     public func append(_ entries: [LedgerEntry]) throws -> AppendReceipt {

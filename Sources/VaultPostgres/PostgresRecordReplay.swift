@@ -50,15 +50,19 @@ public enum PostgresRecordReplay {
         }
     }
 
-    /// Inserts each record's rows into `pool`'s database (migrated, empty), one write transaction per record.
+    /// Inserts each record's rows into `pool`'s database (migrated, empty), one write transaction per record and
+    /// one multi-row INSERT per table, as the store writes them.
     public static func insert(_ records: [Rows], into pool: PostgresPool) throws {
         for record in records {
             try pool.write { session in
-                for row in record.rows {
-                    let marks = (1...row.columns.count).map { "$\($0)" }.joined(separator: ", ")
-                    let upsert = row.table == "ledger_checkpoint"
-                        ? " ON CONFLICT (id) DO UPDATE SET tree_size = excluded.tree_size, note = excluded.note" : ""
-                    try session.execute("INSERT INTO \(row.table) (\(row.columns.joined(separator: ", "))) VALUES (\(marks))\(upsert)", row.values)
+                var start = 0
+                while start < record.rows.count {
+                    let table = record.rows[start].table
+                    var end = start
+                    while end < record.rows.count, record.rows[end].table == table { end += 1 }
+                    let upsert = table == "ledger_checkpoint" ? "ON CONFLICT (id) DO UPDATE SET tree_size = excluded.tree_size, note = excluded.note" : ""
+                    try session.insert(into: table, columns: record.rows[start].columns, rows: record.rows[start..<end].map(\.values), suffix: upsert)
+                    start = end
                 }
             }
         }

@@ -40,6 +40,17 @@ final class PostgresSession: @unchecked Sendable {
         try run(sql, values).metadata.rows ?? 0
     }
 
+    /// Inserts `rows` into `table` with multi-row INSERTs of up to 1,000 rows (one round trip each, not one per
+    /// row); `suffix` follows the VALUES list (e.g. an ON CONFLICT clause).
+    func insert(into table: String, columns: [String], rows: [[PostgresValue]], suffix: String = "") throws {
+        for start in stride(from: 0, to: rows.count, by: 1000) {
+            let chunk = rows[start..<min(start + 1000, rows.count)]
+            let tuples = (0..<chunk.count).map { r in "(" + (1...columns.count).map { "$\(r * columns.count + $0)" }.joined(separator: ", ") + ")" }
+            let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + tuples.joined(separator: ", ") + (suffix.isEmpty ? "" : " " + suffix)
+            try execute(sql, chunk.flatMap { $0 })
+        }
+    }
+
     private func run(_ sql: String, _ values: [PostgresValue]) throws -> PostgresQueryResult {
         // A statement written to a connection the server already closed is never answered (postgres-nio drops it
         // with the channel write), so check first, and bound every wait in case it closes in between.

@@ -168,15 +168,14 @@ struct PostgresVaultTransaction: VaultWriting {
 
     func replaceFields(recordID: String, with fields: [FieldRow]) throws {
         try session.execute("DELETE FROM vault_field WHERE record_id = $1", [.text(recordID)])
-        for f in fields {
-            try session.execute("INSERT INTO vault_field (record_id, field, tier, ciphertext) VALUES ($1, $2, $3, $4)",
-                                [.text(recordID), .text(f.field), .text(f.tier), .bytes(f.ciphertext)])
-        }
+        try session.insert(into: "vault_field", columns: ["record_id", "field", "tier", "ciphertext"],
+                           rows: fields.map { [.text(recordID), .text($0.field), .text($0.tier), .bytes($0.ciphertext)] })
     }
 
     func replaceDataKeys(recordID: String, with keys: [WrappedDataKey]) throws {
         try session.execute("DELETE FROM vault_data_key WHERE record_id = $1", [.text(recordID)])
-        for k in keys { try updateDataKey(k) }
+        try session.insert(into: "vault_data_key", columns: ["record_id", "tier", "tier_key_version", "wrapped"],
+                           rows: keys.map { [.text($0.recordID), .text($0.tier), .int($0.tierKeyVersion), .bytes($0.wrapped)] })
     }
 
     func updateDataKey(_ key: WrappedDataKey) throws {
@@ -189,10 +188,8 @@ struct PostgresVaultTransaction: VaultWriting {
 
     func replaceOpenings(recordID: String, with openings: [OpeningRow]) throws {
         try session.execute("DELETE FROM vault_opening WHERE record_id = $1", [.text(recordID)])
-        for o in openings {
-            try session.execute("INSERT INTO vault_opening (record_id, field, tier, commitment, ciphertext) VALUES ($1, $2, $3, $4, $5)",
-                                [.text(recordID), .text(o.field), .text(o.tier), .bytes(o.commitment), .bytes(o.ciphertext)])
-        }
+        try session.insert(into: "vault_opening", columns: ["record_id", "field", "tier", "commitment", "ciphertext"],
+                           rows: openings.map { [.text(recordID), .text($0.field), .text($0.tier), .bytes($0.commitment), .bytes($0.ciphertext)] })
     }
 
     func saveMember(_ member: Member) throws {
