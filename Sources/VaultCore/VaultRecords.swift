@@ -115,7 +115,9 @@ extension Vault {
             var values: [String: FieldValue] = [:]
             var withheld: [String] = []
             for row in try tx.fields(recordID: id) {
-                guard allowed, let tier = tierStates[row.tier], tier.rank <= clearanceRank else {
+                // A field under a tier that does not exist is damage: withholding it would hide that from everyone.
+                guard let tier = tierStates[row.tier] else { throw VaultError.corrupt("field \(row.field) of record \(id) names an unknown tier") }
+                guard allowed, tier.rank <= clearanceRank else {
                     withheld.append(row.field)
                     continue
                 }

@@ -198,6 +198,21 @@ def service_rows(t, s):
               x(r / hr if hr else None) + " of /health", target, ok)
 
 
+def postgres_rows(t, pg):
+    if not pg or "failed" in pg:
+        t.row("record write on PostgreSQL", "failed: %s" % (pg or {}).get("failed", "not run"), "—", "—", "—")
+        return
+    ours, raw = num(pg, "records_per_s"), num(pg, "raw_records_per_s")
+    t.row("encrypt+commit+append, 10-field record, one transaction each (PostgreSQL on loopback, synchronous_commit=on)",
+          "%s (p50 %s, p99 %s; %s client CPU each)" % (rate(ours, " records/s"), ms(num(pg, "p50_ms")), ms(num(pg, "p99_ms")), us(num(pg, "cpu_us_per_record"))),
+          "%s raw PostgreSQL, the same %s rows per record, same statements, lock and durability" % (rate(raw, " records/s"), "%.0f" % (num(pg, "rows_per_record") or 0)),
+          x(ours / raw if ours and raw else None) + " of raw", "—")
+    if num(pg, "concurrent_records_per_s") is not None:
+        t.row("same, %s writers at once (threads standing in for service nodes), then `ledger verify`" % pg.get("writers"),
+              "%s (%s failed; %s entries verified)" % (rate(num(pg, "concurrent_records_per_s"), " records/s"), pg.get("concurrent_failures"), pg.get("tree_size")),
+              "one writer above", x(num(pg, "concurrent_records_per_s") / ours if ours else None) + " of one writer", "—")
+
+
 def render(results):
     m = results["machine"]
     short = "%s, %s cores" % (m["cpu"], m["cores"])
@@ -214,6 +229,8 @@ def render(results):
     crypto_rows(t, results.get("crypto", {}), results.get("peers", {}))
     t.section("Service over HTTP (wrk on loopback, server and wrk share the cores)")
     service_rows(t, results.get("service", {}))
+    t.section("PostgreSQL backend: storage floor (server on the same machine, sharing the cores)")
+    postgres_rows(t, results.get("postgres"))
 
     met = [o for o in t.outcomes if o[2] is True]
     missed = [o for o in t.outcomes if o[2] is False]
@@ -235,6 +252,7 @@ def render(results):
             "| Swift | %s, `-c release` |" % m["swift"],
             "| Python (peers) | %s, packages from PyPI in .venv-bench |" % m["python"],
             "| wrk | %s |" % m["wrk"],
+            "| PostgreSQL | %s (Debian; the throwaway server of scripts/postgres-test.sh, fsync and synchronous_commit on) |" % m.get("postgres", "?"),
             "| run time | %.0f s |" % results.get("elapsed_s", 0),
             "", "## Results", "", t.render(), "",
             "## Targets", "",
@@ -249,7 +267,9 @@ def render(results):
             "Floor ratios use the process's CPU time (clock_gettime(CLOCK_PROCESS_CPUTIME_ID)), so time spent waiting for a core while "
             "other builds run is charged to neither side; the wall-clock ratio is shown beside it.",
             "- Storage floors: raw SQLite (GRDB prepared statements) writing the very same rows to the same tables with the same durability "
-            "(WAL, synchronous=FULL, one transaction per record or per ledger batch).",
+            "(WAL, synchronous=FULL, one transaction per record or per ledger batch); for PostgreSQL, the rows each vault write added are "
+            "copied with their bound values and written again into an empty database of the same schema, one transaction per record with "
+            "the same writer lock and one multi-row INSERT per table (`civicvault bench postgres`).",
             "- Peers: AnonCreds %s, zksk-fork %s and PyNaCl %s from PyPI in .venv-bench, timed by scripts/bench/peers.py in the same run. "
             "Peer comparisons use process CPU time on both sides, because this machine's cores are shared with other builds: wall clock "
             "would charge whichever side waited longer for a core. Our CPU figure for an attestation does not include the wait for the "

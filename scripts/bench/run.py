@@ -9,6 +9,8 @@ Runs, in this order, each beside a baseline measured in the same run:
   5. civicvault bench ledger   batched ledger appends and inclusion proofs vs raw SQLite
   6. scripts/bench/peers.py    AnonCreds, zksk and PyNaCl, in a virtualenv made here (.venv-bench)
   7. the HTTP service          wrk on loopback against `civicvault serve` started here (fresh keys and data)
+  8. civicvault bench postgres record writes on the PostgreSQL backend vs raw PostgreSQL writing the same rows,
+                               on the throwaway local server of scripts/postgres-test.sh (installed and started here)
 
 Only the standard library: it installs what is missing (wrk, python3-venv, libssl-dev via apt-get; the peers via
 pip into .venv-bench) and never needs anything else. --quick runs fewer iterations and writes to .build/bench/
@@ -284,6 +286,19 @@ def service_bench(binary, work, quick):
 
 # ---------------------------------------------------------------- the report
 
+def postgres_bench(binary, work, quick):
+    """Starts the tests' throwaway PostgreSQL (installing postgresql when missing), runs `bench postgres` on it in
+    scratch databases, and stops the server again."""
+    sh([os.path.join(ROOT, "scripts", "install-packages.sh"), "--no-install-recommends", "postgresql"])
+    script = os.path.join(ROOT, "scripts", "postgres-test.sh")
+    url = subprocess.run([script, "start"], check=True, capture_output=True, text=True, cwd=ROOT).stdout.strip().splitlines()[-1]
+    try:
+        return civicvault_bench(binary, work, "postgres", ["--database", url] + (
+            ["--records", "200", "--writers", "2"] if quick else ["--records", "1000", "--writers", "4"]))
+    finally:
+        subprocess.run([script, "stop"], cwd=ROOT)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer iterations (about a minute)")
@@ -344,6 +359,13 @@ def main():
     except Exception as e:
         log("service bench failed: %s" % e)
         results["service"] = {"unavailable": "failed: %s" % e}
+
+    try:
+        results["postgres"] = postgres_bench(args.bin, args.work, q)
+    except Exception as e:
+        log("postgres bench failed: %s" % e)
+        results["postgres"] = {"failed": "%s" % e}
+    m["postgres"] = try_sh(["psql", "--version"]) or "?"
 
     m["load_end"] = "%.2f %.2f %.2f" % os.getloadavg()
     m["wrk"] = wrk_version()

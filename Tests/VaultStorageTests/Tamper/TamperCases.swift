@@ -90,6 +90,9 @@ extension VaultTamperTests {
         Case(table: "vault_tier", change: "raise min_decryption_version of confidential", expect: .detected, why: "reads refuse retired versions") { db, _ in try db.execute("UPDATE vault_tier SET min_decryption_version = 9 WHERE name = 'confidential'") },
         Case(table: "vault_tier", change: "raise current_version of internal (no such key)", expect: .detected, why: "writes need the key") { db, _ in try db.execute("UPDATE vault_tier SET current_version = 9 WHERE name = 'internal'") },
         Case(table: "vault_tier", change: "set rotating on restricted", expect: .harmless, why: "a rotation with nothing left to rewrap finishes on the next resume; reads name each DEK's version") { db, _ in try db.execute("UPDATE vault_tier SET rotating = ? WHERE name = 'restricted'", [.bool(true)]) },
+        Case(table: "vault_tier", change: "rename the confidential tier", expect: .detected, why: "its fields name an unknown tier: corrupt (was silently withheld from every read)") { db, _ in
+            try db.execute("UPDATE vault_tier SET name = 'secret' WHERE name = 'confidential'")
+        },
         Case(table: "vault_tier", change: "move restricted below confidential (rank -1)", expect: .notDetected, why: "tier order is trusted state; tier.created entries record the ranks") { db, _ in try db.execute("UPDATE vault_tier SET rank = -1 WHERE name = 'restricted'") },
         Case(table: "vault_tier_key", change: "flip a byte of a wrapped tier key", expect: .detected, why: "AEAD under the KEK") { db, _ in try flip(db, "vault_tier_key", "wrapped", where: "tier = 'confidential' AND version = \(current)", at: 40) },
         Case(table: "vault_tier_key", change: "swap the current wrapped keys of internal and confidential", expect: .detected, why: "AAD binds tier and version") { db, _ in
@@ -146,6 +149,9 @@ extension VaultTamperTests {
         },
         Case(table: "vault_field", change: "move a field row to another tier", expect: .detected, why: "AAD binds the tier") { db, p in
             try db.execute("UPDATE vault_field SET tier = 'internal' WHERE record_id = ? AND field = 'full_name'", [.text(p.attestable)])
+        },
+        Case(table: "vault_field", change: "move a field row to a tier that does not exist", expect: .detected, why: "unknown tier is corrupt (was silently withheld)") { db, p in
+            try db.execute("UPDATE vault_field SET tier = 'nowhere' WHERE record_id = ? AND field = 'full_name'", [.text(p.attestable)])
         },
         Case(table: "vault_field", change: "delete an optional field row (email)", expect: .notDetected, why: "the read returns the record without it; the ledger's ciphertext_hash covers it") { db, p in
             try db.execute("DELETE FROM vault_field WHERE record_id = ? AND field = 'email'", [.text(p.attestable)])
