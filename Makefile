@@ -52,16 +52,16 @@ bench: deps
 	python3 scripts/bench/run.py --bin .build/release/civicvault $(if $(QUICK),--quick)
 
 ## The long reliability suites (docs/RELIABILITY.md): 50 kill -9 cycles of the server (on SQLite and PostgreSQL), 10^5 mutations each of
-## proofs and bundles (and of every other decoder), 400 random byte flips of a database, the leak scan,
+## proofs and bundles (and of every other decoder), 400 random flips of a database (both backends), the leak scan,
 ## schemathesis against docs/openapi.yaml and 60 s of wrk per route. Everything talks to 127.0.0.1 only.
 soak: deps test-deps
 	@command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; $$SUDO apt-get install -y wrk || { $$SUDO apt-get update && $$SUDO apt-get install -y wrk; }; }
 	$(SWIFT) build --build-tests
 	trap 'scripts/postgres-test.sh stop' EXIT; scripts/postgres-test.sh start && \
-	CIVICVAULT_TEST_POSTGRES_URL="$$(scripts/postgres-test.sh url)" CIVICVAULT_CRASH_CYCLES=$${CIVICVAULT_CRASH_CYCLES:-50} \
-	  $(SWIFT) test --skip-build --filter ServerCrashTests
-	CIVICVAULT_FUZZ_ITERATIONS=$${CIVICVAULT_FUZZ_ITERATIONS:-100000} $(SWIFT) test --skip-build --filter FuzzDecoderTests
+	export CIVICVAULT_TEST_POSTGRES_URL="$$(scripts/postgres-test.sh url)" && \
+	CIVICVAULT_CRASH_CYCLES=$${CIVICVAULT_CRASH_CYCLES:-50} $(SWIFT) test --skip-build --filter ServerCrashTests && \
 	CIVICVAULT_TAMPER_FLIPS=$${CIVICVAULT_TAMPER_FLIPS:-400} $(SWIFT) test --skip-build --filter VaultTamperTests
+	CIVICVAULT_FUZZ_ITERATIONS=$${CIVICVAULT_FUZZ_ITERATIONS:-100000} $(SWIFT) test --skip-build --filter FuzzDecoderTests
 	python3 scripts/reliability/leak_scan.py
 	API_FUZZ_EXAMPLES=$${API_FUZZ_EXAMPLES:-300} python3 scripts/reliability/api_fuzz.py
 	LOAD_SECONDS=$${LOAD_SECONDS:-60} python3 scripts/reliability/load.py
