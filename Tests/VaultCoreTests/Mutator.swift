@@ -1,22 +1,11 @@
 import Foundation
+import VaultTestSupport
 
 /// A small, deterministic mutation engine for the decoder fuzz tests: bit flips, interesting bytes, truncations,
 /// extensions, deletions, insertions, duplications, splices with another seed, and random bytes. The seed comes
 /// from `CIVICVAULT_FUZZ_SEED` (printed on failure), so every finding replays exactly.
 struct Mutator {
-    /// SplitMix64: tiny, fast, and the same on every platform.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    var rng: Generator
+    var rng: SplitMix
     let seeds: [[UInt8]]
     /// Bytes that break parsers more often than random ones: boundaries, separators, quotes, digits.
     static let interesting: [UInt8] = [0x00, 0x01, 0x0a, 0x20, 0x22, 0x2b, 0x2c, 0x2d, 0x30, 0x39, 0x3a, 0x3d, 0x5b, 0x5d, 0x7b, 0x7d, 0x7f, 0x80, 0xc0, 0xe2, 0xfe, 0xff]
@@ -24,7 +13,7 @@ struct Mutator {
     init(seeds: [[UInt8]], seed: UInt64 = Mutator.seed) {
         precondition(!seeds.isEmpty)
         self.seeds = seeds
-        self.rng = Generator(state: seed)
+        self.rng = SplitMix(state: seed)
     }
 
     /// The run's seed: `CIVICVAULT_FUZZ_SEED` or a fixed default (reproducible `make test`).
