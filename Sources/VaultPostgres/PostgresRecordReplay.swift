@@ -1,3 +1,5 @@
+import VaultNode
+
 /// The storage floor of `civicvault bench postgres`: the rows one record write added, copied with their exact
 /// bound values, and written again into another database with the same statements, one transaction (with the
 /// writer lock) per record: what PostgreSQL costs for the rows alone, without the vault's reads and crypto.
@@ -18,8 +20,8 @@ public enum PostgresRecordReplay {
         ("vault_data_key", [("record_id", .text), ("tier", .text), ("tier_key_version", .int), ("wrapped", .bytes)], "record_id = $1"),
         ("vault_opening", [("record_id", .text), ("field", .text), ("tier", .text), ("commitment", .bytes), ("ciphertext", .bytes)], "record_id = $1"),
         ("ledger_entry", [("idx", .int), ("leaf_hash", .bytes), ("entry", .bytes)], "idx = $2"),
-        // Every record write appends one entry in one block, so block heights and entry indices coincide.
-        ("ledger_block", [("height", .int), ("header", .bytes), ("signature", .bytes)], "height = $2"),
+        // Every record write appends one entry in one block: the newest block, as rows are read right after the write.
+        ("ledger_block", [("height", .int), ("header", .bytes), ("signature", .bytes)], "height = (SELECT MAX(height) FROM ledger_block)"),
         // The subtrees of stored levels that this entry completed.
         ("ledger_node", [("level", .int), ("idx", .int), ("hash", .bytes)], "(idx + 1) * (1::bigint << level) = $2 + 1"),
         ("ledger_checkpoint", [("id", .int), ("tree_size", .int), ("note", .text)], "tree_size = $2 + 1"),
@@ -45,6 +47,9 @@ public enum PostgresRecordReplay {
                         }
                     }))
                 }
+            }
+            guard out.contains(where: { $0.table == "ledger_block" }) else {
+                throw StorageFailure(operation: "copy the rows of record \(id)", reason: "its block was not found (read them right after the write)")
             }
             return Rows(rows: out)
         }

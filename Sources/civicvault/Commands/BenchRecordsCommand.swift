@@ -92,6 +92,11 @@ struct BenchRecordsCommand: AsyncParsableCommand {
     static func writeRecords(count: Int, in dir: String) throws -> (wall: Double, cpu: Double, latencies: [Double], rows: [[CopiedRow]], shape: RecordShape) {
         let node = try BenchNode(dataDirectory: (dir as NSString).appendingPathComponent("vault"), schemas: [BenchNode.tenFieldSchema])
         let inputs = (0..<count).map(BenchNode.tenFieldValues)
+        // Setup appended some entries several to a block (the standard tiers); from here on every record write is
+        // one entry in one block, so a record's block height is its entry index minus this shift.
+        let shift = try node.storage.database.read { db in
+            (try Int64.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM ledger_entry) - (SELECT COUNT(*) FROM ledger_block)") ?? 0)
+        }
         var receipts: [RecordReceipt] = []
         receipts.reserveCapacity(count)
         var latencies: [Double] = []
@@ -103,7 +108,7 @@ struct BenchRecordsCommand: AsyncParsableCommand {
                 latencies.append(BenchClock.wallNow() - start)
             }
         }
-        let rows = try node.storage.database.read { db in try receipts.map { try copyRows(of: $0, db) } }
+        let rows = try node.storage.database.read { db in try receipts.map { try copyRows(of: $0, blockShift: shift, db) } }
         let shape = try node.storage.database.read { db in
             RecordShape(
                 plaintextSizes: try schemaPlaintextSizes(inputs[0].values),
@@ -121,7 +126,7 @@ struct BenchRecordsCommand: AsyncParsableCommand {
     }
 
     /// The rows one record write added: record, fields, data keys, openings, ledger entry and block, checkpoint, citizen index.
-    static func copyRows(of receipt: RecordReceipt, _ db: Database) throws -> [CopiedRow] {
+    static func copyRows(of receipt: RecordReceipt, blockShift: Int64, _ db: Database) throws -> [CopiedRow] {
         let idx = Int64(receipt.ledgerIndex)
         let queries: [(String, String, StatementArguments)] = [
             ("vault_record", "SELECT * FROM vault_record WHERE id = ?", [receipt.recordID]),
@@ -129,8 +134,8 @@ struct BenchRecordsCommand: AsyncParsableCommand {
             ("vault_data_key", "SELECT * FROM vault_data_key WHERE record_id = ?", [receipt.recordID]),
             ("vault_opening", "SELECT * FROM vault_opening WHERE record_id = ?", [receipt.recordID]),
             ("ledger_entry", "SELECT * FROM ledger_entry WHERE idx = ?", [idx]),
-            // Every write appends one entry in one block, so block heights and entry indices coincide.
-            ("ledger_block", "SELECT * FROM ledger_block WHERE height = ?", [idx]),
+            // Every record write appends one entry in one block.
+            ("ledger_block", "SELECT * FROM ledger_block WHERE height = ?", [idx - blockShift]),
             ("ledger_checkpoint", "SELECT * FROM ledger_checkpoint", []),
             ("vault_citizen_event", "SELECT * FROM vault_citizen_event WHERE ledger_idx = ?", [idx]),
         ]
