@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+import VaultPostgres
+import VaultTestSupport
+
+/// The bench commands that write through the storage backends, run at a tiny scale: they must finish and write
+/// their JSON (no figure is checked: timings never go in tests). `make bench` runs them at full scale.
+@Suite struct BenchSmokeTests {
+    static func results(_ arguments: [String]) throws -> [String: Any] {
+        let json = try CLI.temporaryDirectory().appendingPathComponent("bench.json").path
+        let run = try CLI.run(["bench"] + arguments + ["--json", json])
+        #expect(run.status == 0, "\(arguments): \(run.stderr)")
+        return (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json)))) as? [String: Any] ?? [:]
+    }
+
+    @Test func benchRecordsCopiesEveryRecordsRows() throws {
+        let r = try Self.results(["records", "--records", "12", "--memory-records", "0", "--floor-records", "10"])
+        #expect((r["disk_records"] as? Int) == 12)
+        #expect((r["disk_raw_records_per_s"] as? Double ?? 0) > 0)
+    }
+
+    @Test(.enabled(if: StorageBackend.postgresURL != nil, "needs CIVICVAULT_TEST_POSTGRES_URL"))
+    func benchPostgresWritesCopiesAndVerifies() throws {
+        let r = try Self.results(["postgres", "--database", StorageBackend.postgresURL!.description, "--records", "12", "--writers", "2"])
+        // 23 rows a record (record, 10 fields, 4 data keys, 4 openings, entry, block, checkpoint, citizen event), and
+        // now and then a completed subtree.
+        #expect((23..<24).contains(r["rows_per_record"] as? Double ?? 0))
+        #expect((r["concurrent_failures"] as? Int) == 0)
+        #expect((r["tree_size"] as? Int ?? 0) > 24)
+    }
+}
