@@ -114,23 +114,6 @@ public final class PostgresPool: @unchecked Sendable {
 }
 
 extension PostgresPool {
-    /// Runs one SQL statement with no parameters in a write transaction; returns the rows it changed. For
-    /// operators' maintenance and for tests that tamper with rows on purpose.
-    @discardableResult
-    public func execute(sql: String) throws -> Int {
-        try write { try $0.execute(sql) }
-    }
-
-    /// Column `v` of every row of a query with no parameters, as bytes (for maintenance and tests).
-    public func bytes(sql: String) throws -> [[UInt8]] {
-        try read { try $0.rows(sql).map { try $0.bytes("v") } }
-    }
-
-    /// Column `v` of every row of a query with no parameters, as integers (for maintenance and tests).
-    public func integers(sql: String) throws -> [Int64] {
-        try read { try $0.rows(sql).map { try $0.int("v") } }
-    }
-
     /// Runs `sql` (CREATE DATABASE, DROP DATABASE, ...) outside any transaction, on a connection of its own.
     public func administer(sql: String) throws {
         let session = try PostgresSession.connect(to: url, on: Self.eventLoops.next(), id: -1, logger: logger)
@@ -162,6 +145,11 @@ public struct PostgresMaintenance {
     /// is an error).
     public func bytes(_ sql: String, _ values: [PostgresValue] = []) throws -> [[UInt8]] {
         try session.rows(sql, values).map { try $0.bytes(at: 0) }
+    }
+
+    /// The first column of every row, as integers (SMALLINT, INTEGER, BIGINT; COUNT(*) included).
+    public func integers(_ sql: String, _ values: [PostgresValue] = []) throws -> [Int64] {
+        try session.rows(sql, values).map { try $0.int(at: 0) }
     }
 
     /// The first column of every row, as text (TEXT, VARCHAR or NAME; a NULL or another type is an error).

@@ -63,6 +63,11 @@ struct PostgresRowReader {
         return Array(value.readableBytesView)
     }
 
+    func int(at index: Int) throws -> Int64 {
+        guard index < row.count, let value = try? row[index].decode(Int64.self) else { throw StoreRowError(column: "#\(index)") }
+        return value
+    }
+
     func text(at index: Int) throws -> String {
         guard index < row.count, let value = try? row[index].decode(String.self) else { throw StoreRowError(column: "#\(index)") }
         return value

@@ -5,7 +5,7 @@ import VaultPostgres
 import VaultSQLite
 
 /// Raw, keyless access to a node's tables on either backend, as an auditor or an attacker with database access
-/// has: statements without parameters (the same SQL must suit SQLite and PostgreSQL), results from column `v`.
+/// has: statements without parameters (the same SQL must suit SQLite and PostgreSQL), results from the first column.
 public final class DatabaseInspector: @unchecked Sendable {
     let sqlite: DatabaseQueue?
     let postgres: PostgresPool?
@@ -30,25 +30,25 @@ public final class DatabaseInspector: @unchecked Sendable {
     /// Runs a statement; returns the rows it changed.
     @discardableResult
     public func execute(_ sql: String) throws -> Int {
-        if let postgres { return try postgres.execute(sql: sql) }
+        if let postgres { return try postgres.maintain { try $0.execute(sql) } }
         return try sqlite!.write { db in try db.execute(sql: sql); return db.changesCount }
     }
 
-    /// Column `v` of every row, as integers.
+    /// The first column of every row, as integers.
     public func integers(_ sql: String) throws -> [Int64] {
-        if let postgres { return try postgres.integers(sql: sql) }
+        if let postgres { return try postgres.maintain { try $0.integers(sql) } }
         return try sqlite!.read { db in try Int64.fetchAll(db, sql: sql) }
     }
 
-    /// Column `v` of every row, as bytes.
+    /// The first column of every row, as bytes.
     public func bytes(_ sql: String) throws -> [[UInt8]] {
-        if let postgres { return try postgres.bytes(sql: sql) }
+        if let postgres { return try postgres.maintain { try $0.bytes(sql) } }
         return try sqlite!.read { db in try Data.fetchAll(db, sql: sql).map { [UInt8]($0) } }
     }
 
     /// Text column `name` of `table` for every row, in order.
     public func strings(column name: String, of table: String) throws -> [String] {
-        if let postgres { return try postgres.bytes(sql: "SELECT convert_to(\(name), 'UTF8') AS v FROM \(table) ORDER BY \(name)").map { String(decoding: $0, as: UTF8.self) } }
+        if let postgres { return try postgres.maintain { try $0.texts("SELECT \(name) FROM \(table) ORDER BY \(name)") } }
         return try sqlite!.read { db in try String.fetchAll(db, sql: "SELECT \(name) FROM \(table) ORDER BY \(name)") }
     }
 

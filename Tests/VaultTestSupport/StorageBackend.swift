@@ -79,7 +79,7 @@ public final class TestStore: @unchecked Sendable {
     @discardableResult
     public func execute(_ sql: String) throws -> Int { try inspector.execute(sql) }
 
-    /// Column `v` of every row of `sql`, as integers.
+    /// The first column of every row of `sql`, as integers.
     public func integers(_ sql: String) throws -> [Int64] { try inspector.integers(sql) }
 
     /// Removes the directory or drops the database.
