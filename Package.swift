@@ -104,9 +104,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto"], resources: [.copy("Vectors")], swiftSettings: strict),
-        .testTarget(name: "VaultLedgerTests", dependencies: ["VaultLedger"], resources: [.copy("Vectors")], swiftSettings: strict),
-        .testTarget(name: "VaultProofsTests", dependencies: ["VaultProofs"], resources: [.copy("Vectors")], swiftSettings: strict),
+        .testTarget(name: "VaultCryptoTests", dependencies: ["VaultCrypto", "VaultTestSupport"], resources: [.copy("Vectors")], swiftSettings: strict),
+        .testTarget(name: "VaultLedgerTests", dependencies: ["VaultLedger", "VaultTestSupport"], resources: [.copy("Vectors")], swiftSettings: strict),
+        .testTarget(name: "VaultProofsTests", dependencies: ["VaultProofs", "VaultTestSupport"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(
             name: "VaultServerTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import Testing
+import VaultTestSupport
 @testable import VaultCrypto
 
 /// Known-answer tests from the standards, read from committed JSON vectors (Vectors/*.json).

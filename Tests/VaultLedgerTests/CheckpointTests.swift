@@ -1,4 +1,5 @@
 import Testing
+import VaultTestSupport
 import VaultCrypto
 @testable import VaultLedger
 

@@ -1,4 +1,5 @@
 import Testing
+import VaultTestSupport
 @testable import VaultLedger
 
 @Suite struct ConsistencyProofTests {
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func randomTreesEveryProofVerifiesAndEveryTamperingFails() throws {
-        var rng = SplitMix64(seed: 0xc0751)
+        var rng = SplitMix(state: 0xc0751)
         var tree = MerkleTree()
         for _ in 0..<1200 { tree.append(leafHash: MerkleMath.leafHash(withUnsafeBytes(of: tree.size) { Array($0) })) }
         var pairs: [(UInt64, UInt64)] = []

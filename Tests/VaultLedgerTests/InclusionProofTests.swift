@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VaultTestSupport
 @testable import VaultLedger
 
 /// transparency-dev/merkle's testdata vectors, imported verbatim (base64; odd values on purpose).
@@ -41,7 +42,7 @@ struct ImportedProofVectors: Decodable {
     }
 
     @Test func randomTreesEveryProofVerifiesAndEveryTamperingFails() throws {
-        var rng = SplitMix64(seed: 0x1ed6e7)
+        var rng = SplitMix(state: 0x1ed6e7)
         var tree = MerkleTree()
         var sizes: [UInt64] = Array(1...70)
         for _ in 0..<30 { sizes.append(UInt64.random(in: 71...1500, using: &rng)) }
