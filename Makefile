@@ -27,7 +27,8 @@ test: deps test-deps
 	$(SWIFT) build --build-tests
 	trap 'scripts/postgres-test.sh stop' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	scripts/postgres-test.sh start && \
-	CIVICVAULT_TEST_POSTGRES_URL="$$(scripts/postgres-test.sh url)" CIVICVAULT_REQUIRE_POSTGRES=1 \
+	CIVICVAULT_TEST_POSTGRES_URL="$$(scripts/postgres-test.sh url)" CIVICVAULT_TEST_POSTGRES_CA="$$(scripts/postgres-test.sh ca)" \
+	  CIVICVAULT_REQUIRE_POSTGRES=1 \
 	  $(SWIFT) test --skip-build
 
 ## The test PostgreSQL by hand: `make pg-start`, then

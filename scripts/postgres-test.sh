@@ -113,7 +113,24 @@ write_conf() {
     echo "fsync = on"
     echo "synchronous_commit = on"
     echo "full_page_writes = on"
+    if [ -f "$DIR/server.crt" ]; then
+      # TLS for the tests of sslmode=require / verify-full; plain TCP keeps working beside it.
+      echo "ssl = on"
+      echo "ssl_cert_file = 'server.crt'"
+      echo "ssl_key_file = 'server.key'"
+    fi
   } | as_owner tee "$DIR/civicvault.conf" >/dev/null
+}
+
+# A self-signed certificate for 127.0.0.1 (its own authority: `ca` prints its path), made once per cluster when
+# openssl is there, so the tests can reach the server over TLS and check the certificate (sslmode=verify-full).
+make_certificate() {
+  [ -f "$DIR/server.crt" ] && return 0
+  command -v openssl >/dev/null || return 0
+  as_owner openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName = IP:127.0.0.1" -addext "basicConstraints = critical,CA:TRUE" \
+    -keyout "$DIR/server.key" -out "$DIR/server.crt" >/dev/null 2>&1 || { as_owner rm -f "$DIR/server.key" "$DIR/server.crt"; return 0; }
+  as_owner chmod 600 "$DIR/server.key"
 }
 
 cmd_start() {
@@ -133,6 +150,7 @@ cmd_start() {
     [ "$actual" = "$PORT" ] \
       || die "the cluster in $DIR is already running on port ${actual:-?}, not $PORT; run '$0 stop' first"
   else
+    make_certificate
     write_conf
     if ! as_owner "$BINDIR/pg_ctl" start -w -s -t 60 -D "$DIR" -l "$DIR/server.log" >/dev/null; then
       tail -n 20 "$DIR/server.log" >&2 || true
@@ -168,5 +186,6 @@ case ${1:-} in
   url) url ;;
   psql) shift; cmd_psql "$@" ;;
   dir) echo "$DIR" ;;
-  *) echo "usage: $0 start|stop|url|psql [psql arguments]|dir" >&2; exit 2 ;;
+  ca) if [ -f "$DIR/server.crt" ]; then echo "$DIR/server.crt"; fi ;;
+  *) echo "usage: $0 start|stop|url|psql [psql arguments]|dir|ca" >&2; exit 2 ;;
 esac

@@ -20,7 +20,7 @@ final class PostgresSession: @unchecked Sendable {
     static func connect(to url: PostgresURL, on eventLoop: any EventLoop, id: Int, logger: Logger) throws -> PostgresSession {
         let connection: PostgresConnection
         do {
-            connection = try PostgresConnection.connect(on: eventLoop, configuration: url.configuration, id: id, logger: logger).wait()
+            connection = try PostgresConnection.connect(on: eventLoop, configuration: try url.configuration(), id: id, logger: logger).wait()
         } catch {
             throw StorageFailure(operation: "connect to PostgreSQL at \(url.host):\(url.port)", reason: Self.reason(error))
         }

@@ -28,6 +28,7 @@ import VaultTestSupport
     @Test func postgresIsPresentWhenRequired() {
         if StorageBackend.postgresRequired {
             #expect(StorageBackend.postgresURL != nil, "CIVICVAULT_REQUIRE_POSTGRES=1 but CIVICVAULT_TEST_POSTGRES_URL is not a PostgreSQL URL")
+            #expect(StorageBackend.postgresCertificate != nil, "CIVICVAULT_REQUIRE_POSTGRES=1 but CIVICVAULT_TEST_POSTGRES_CA (the server's TLS certificate) is not set")
         }
     }
 

@@ -26,7 +26,10 @@ import Testing
         #expect(url.host == "db.internal" && url.port == 6543 && url.user == "vault" && url.password == "s3cret" && url.database == "dept_a")
         #expect(url.description == "postgres://vault@db.internal:6543/dept_a")
         #expect(try PostgresURL("postgresql://vault@127.0.0.1/x?sslmode=disable").port == 5432)
-        for bad in ["mysql://u@h/db", "postgres://h/db", "postgres://u@h", "postgres://u@h/", "postgres://u@h/a/b", "postgres://u@h/db?sslmode=require", "postgres://u@:5/db"] {
+        let verified = try PostgresURL("postgres://vault@db.internal/x?sslmode=verify-full&sslrootcert=/etc/civicvault/db-ca.pem")
+        #expect(verified.tls == .verifyFull && verified.rootCertificate == "/etc/civicvault/db-ca.pem")
+        #expect(try PostgresURL(verified.description) == verified)
+        for bad in ["mysql://u@h/db", "postgres://h/db", "postgres://u@h", "postgres://u@h/", "postgres://u@h/a/b", "postgres://u@h/db?sslmode=prefer", "postgres://u@h/db?sslmode=require&sslrootcert=/ca.pem", "postgres://u@h/db?application_name=x", "postgres://u@:5/db"] {
             #expect(throws: StorageURLError.self, "\(bad)") { try PostgresURL(bad) }
         }
         do { _ = try PostgresURL("mysql://u:s3cret@h/db") } catch { #expect(!"\(error)".contains("s3cret")) }

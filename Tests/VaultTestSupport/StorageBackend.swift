@@ -20,6 +20,13 @@ public enum StorageBackend: String, CaseIterable, Sendable, CustomStringConverti
         return try? PostgresURL(text)
     }
 
+    /// The certificate of the tests' PostgreSQL server (`CIVICVAULT_TEST_POSTGRES_CA`, from `scripts/postgres-test.sh ca`),
+    /// when it serves TLS: for the sslmode=require / verify-full tests.
+    public static var postgresCertificate: String? {
+        guard let path = ProcessInfo.processInfo.environment["CIVICVAULT_TEST_POSTGRES_CA"], !path.isEmpty else { return nil }
+        return path
+    }
+
     /// True when the run must include PostgreSQL (`make test` and CI set `CIVICVAULT_REQUIRE_POSTGRES=1`).
     public static var postgresRequired: Bool { ProcessInfo.processInfo.environment["CIVICVAULT_REQUIRE_POSTGRES"] == "1" }
 

@@ -12,7 +12,7 @@ struct DataOptions: ParsableArguments {
     var data: String = ".civicvault/data"
 
     @Option(name: .long, help: ArgumentHelp(
-        "PostgreSQL database shared by several nodes, postgres://user[:password]@host[:port]/database (default: $CIVICVAULT_DATABASE_URL; without either, SQLite in --data).",
+        "PostgreSQL database shared by several nodes, postgres://user[:password]@host[:port]/database[?sslmode=verify-full&sslrootcert=<ca.pem>] (default: $CIVICVAULT_DATABASE_URL; without either, SQLite in --data).",
         valueName: "url"))
     var database: String?
 
