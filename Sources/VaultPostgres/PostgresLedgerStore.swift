@@ -1,4 +1,5 @@
 import Foundation
+import VaultCore
 import VaultLedger
 import VaultNode
 
@@ -14,14 +15,11 @@ public final class PostgresLedgerStore: LedgerStore, NodeLedger, Sendable {
     /// Complete subtree hashes already read: they never change once stored, whichever node stored them.
     let cache = SubtreeHashCache()
 
-    public init(pool: PostgresPool, signer: LedgerSigner, clock: @escaping @Sendable () -> UInt64 = PostgresLedgerStore.now) {
+    public init(pool: PostgresPool, signer: LedgerSigner, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock) {
         self.pool = pool
         self.signer = signer
         self.clock = clock
     }
-
-    /// Milliseconds since the Unix epoch.
-    public static let now: @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
 
     /// Appends `entries` inside the caller's write transaction.
     func append(_ entries: [LedgerEntry], in session: PostgresSession) throws -> AppendReceipt {

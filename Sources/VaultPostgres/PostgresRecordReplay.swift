@@ -11,7 +11,7 @@ public enum PostgresRecordReplay {
         public var count: Int { rows.count }
     }
 
-    enum Kind { case text, int, bytes, bool, optionalText }
+    enum Kind { case text, int, bytes, bool }
 
     /// Each table a record write touches: its columns (with their kinds) and which rows belong to a record.
     static let tables: [(table: String, columns: [(String, Kind)], rowsOf: String)] = [
@@ -40,7 +40,6 @@ public enum PostgresRecordReplay {
                     out.append((table, names, try columns.map { name, kind in
                         switch kind {
                         case .text: return .text(try row.text(name))
-                        case .optionalText: return .text(try row.optionalText(name))
                         case .int: return .int(try row.int(name))
                         case .bytes: return .bytes(try row.bytes(name))
                         case .bool: return .bool(try row.bool(name))
