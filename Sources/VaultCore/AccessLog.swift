@@ -23,9 +23,20 @@ extension Vault {
         try accessLog(citizen: try pseudonym(of: nationalID))
     }
 
-    /// The access log of the citizen with this pseudonym (what a citizen's token is bound to).
-    public func accessLog(citizen: Pseudonym) throws -> [AccessEvent] {
+    /// The access log of the citizen with this pseudonym, for the citizen's own token.
+    public func accessLog(citizen: Pseudonym, by caller: Caller) throws -> [AccessEvent] {
         try store.read { tx in
+            try authorize(caller, [.citizen], tx, action: "read an access log")
+            return try events(citizen: citizen, tx)
+        }
+    }
+
+    /// The access log of the citizen with this pseudonym (the operator's CLI).
+    public func accessLog(citizen: Pseudonym) throws -> [AccessEvent] {
+        try store.read { tx in try events(citizen: citizen, tx) }
+    }
+
+    func events(citizen: Pseudonym, _ tx: any VaultReading) throws -> [AccessEvent] {
             try tx.citizenEvents(citizen: citizen).map { index in
                 let entry = try tx.ledgerEntry(at: index)
                 func string(_ key: String) -> String? {
@@ -38,6 +49,5 @@ extension Vault {
                     record: string("record"), purpose: string("purpose"), fields: list("fields"), refused: list("refused"),
                     requester: string("requester"))
             }
-        }
     }
 }

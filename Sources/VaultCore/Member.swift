@@ -34,12 +34,15 @@ public struct Caller: Sendable, Equatable {
     public let role: Role
     /// The caller's clearance tier name, if any.
     public let clearance: String?
+    /// The bearer token the caller presented (nil for the operator's CLI), checked against the ledger's revocations.
+    public let credential: Credential?
 
     /// A caller.
-    public init(id: String, role: Role, clearance: String? = nil) {
+    public init(id: String, role: Role, clearance: String? = nil, credential: Credential? = nil) {
         self.id = id
         self.role = role
         self.clearance = clearance
+        self.credential = credential
     }
 
     /// The caller of a member.
@@ -50,5 +53,19 @@ public struct Caller: Sendable, Equatable {
     /// The node operator at the command line: an officer with full clearance.
     public static func operatorCLI(id: String = "operator") -> Caller {
         Caller(id: id, role: .officer, clearance: nil)
+    }
+}
+
+/// Which token a caller presented: its public id and when it was issued (both under the token row's MAC), so a
+/// revocation on the ledger (of this token, or of every token its actor held then) refuses it on every node.
+public struct Credential: Sendable, Equatable {
+    /// The token's public id, e.g. `t-1f2e...`.
+    public let id: String
+    /// When the token was made, in milliseconds since the epoch.
+    public let issuedAtMs: UInt64
+
+    public init(id: String, issuedAtMs: UInt64) {
+        self.id = id
+        self.issuedAtMs = issuedAtMs
     }
 }

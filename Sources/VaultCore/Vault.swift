@@ -7,8 +7,10 @@ import VaultLedger
 ///
 /// Thread-safe: all state is in the store; each public method is one or more store transactions.
 public final class Vault: Sendable {
-    let store: any VaultStore
+    let store: AnchoredStore
     let keys: NodeKeys
+    /// MACs of the rows the ledger does not anchor (tokens, approvals) and the keyed hash of tokens.
+    public let authenticator: StateAuthenticator
     let keyring: TierKeyring
     let clock: @Sendable () -> UInt64
     /// Picks the signed checkpoint attestations are proven against (e.g. the newest one witnesses made final);
@@ -20,8 +22,15 @@ public final class Vault: Sendable {
         store: any VaultStore, keys: NodeKeys, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock,
         checkpointSelector: (@Sendable () throws -> String?)? = nil
     ) {
-        self.store = store
+        if let anchored = store as? AnchoredStore {
+            self.store = anchored
+        } else {
+            // The node's name was checked when its keys were made; a name a note key refuses cannot reach here.
+            let signer = try! LedgerSigner(name: keys.name, key: keys.signingKey)
+            self.store = AnchoredStore(base: store, anchor: LedgerAnchor(origin: keys.name, verifierKey: signer.verifierKey))
+        }
         self.keys = keys
+        self.authenticator = StateAuthenticator(keys: keys)
         self.keyring = TierKeyring(keyEncryptionKey: keys.keyEncryptionKey)
         self.clock = clock
         self.checkpointSelector = checkpointSelector
@@ -32,6 +41,12 @@ public final class Vault: Sendable {
     public func provingAgainst(_ selector: @escaping @Sendable () throws -> String?) -> Vault {
         Vault(store: store, keys: keys, clock: clock, checkpointSelector: selector)
     }
+
+    /// The node's view of its verified ledger (state every access decision is checked against).
+    public var anchor: LedgerAnchor { store.anchor }
+
+    /// Replays the verified ledger into the anchor now (a node does this at start-up rather than on its first request).
+    public func loadAnchor() throws { try store.read { _ in } }
 
     /// Milliseconds since the Unix epoch from the system clock.
     public static let systemClock: @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
@@ -62,14 +77,24 @@ public final class Vault: Sendable {
         return try keyring.open(wrapped)
     }
 
-    /// Refuses callers whose role is not in `roles`, and members who are revoked or whose role an officer has
-    /// changed since their token was made (the member record, not the token, is current).
+    /// The one place every operation authorizes its caller: refuses actor ids that are not codes, roles not in
+    /// `roles`, tokens the ledger revoked (alone, or with every token of their actor), and members who are revoked
+    /// or whose role an officer has changed since their token was made (the anchored member record is current).
     func authorize(_ caller: Caller, _ roles: Set<Role>, _ tx: any VaultReading, action: String) throws {
+        guard LedgerEntry.isValidIdentifier(caller.id) else { throw VaultError.invalidActor(String(caller.id.prefix(64))) }
+        if let credential = caller.credential, anchor.withState({ $0.isRevoked(credential, actor: caller.id) }) {
+            throw VaultError.credentialRevoked
+        }
         guard roles.contains(caller.role) else { throw VaultError.forbidden("role \(caller.role.rawValue) may not \(action)") }
         if let member = try tx.member(id: caller.id) {
             guard !member.revoked else { throw VaultError.forbidden("member \(caller.id) is revoked") }
             guard member.role == caller.role else { throw VaultError.forbidden("member \(caller.id) is now a \(member.role.rawValue)") }
         }
+    }
+
+    /// Authorizes `caller` for an operation that reads no vault state (e.g. verifying the whole ledger).
+    public func authorize(_ caller: Caller, _ roles: Set<Role>, action: String) throws {
+        try store.read { tx in try authorize(caller, roles, tx, action: action) }
     }
 
     /// The rank up to which `caller` may read: its own clearance, lowered to its member record's when an officer

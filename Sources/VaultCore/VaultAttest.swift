@@ -36,7 +36,9 @@ extension Vault {
     /// true one adds an `attested` entry (requester, predicate hash, record, citizen) to the ledger.
     ///
     /// The caller must be the requester itself (role requester, same id) or an officer; `authorizer` applies policy.
-    public func attest(_ request: AttestationRequest, by caller: Caller, authorizer: (String, AttestationRequest) throws -> String) throws -> Attestation {
+    public func attest(
+        _ request: AttestationRequest, by caller: Caller, authorizer: (any VaultReading, String, AttestationRequest) throws -> String
+    ) throws -> Attestation {
         guard caller.role == .officer || (caller.role == .requester && caller.id == request.requester) else {
             throw VaultError.forbidden("only the requester itself or an officer may ask for this attestation")
         }
@@ -61,10 +63,10 @@ extension Vault {
             return note
         }
         let material: Material = try store.read { tx in
-            if let member = try tx.member(id: caller.id), member.revoked { throw VaultError.forbidden("member \(caller.id) is revoked") }
+            try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")
             guard let record = try tx.record(id: request.recordID) else { throw VaultError.recordNotFound(request.recordID) }
             guard !record.shredded else { throw VaultError.recordShredded(record.id) }
-            let ruleID = try authorizer(record.type, request)
+            let ruleID = try authorizer(tx, record.type, request)
             let schema = try schema(record.type, tx)
             let fields = PredicateSpec.fields(request.predicates)
             var types: [String: String] = [:]
@@ -83,16 +85,9 @@ extension Vault {
                 commitments[row.field] = try Commitment(bytes: row.commitment)
             }
             guard openings.count == fields.count else { throw VaultError.invalidPredicate("the record has no value for some requested field") }
-            // The entry that put these commitments on the ledger: the record's latest created/updated entry.
-            var entryIndex: UInt64?
-            for index in try tx.citizenEvents(citizen: record.citizen).reversed() {
-                let entry = try tx.ledgerEntry(at: index)
-                if case .string(record.id)? = entry.attributes["record"],
-                   entry.type == LedgerEntry.Kind.recordCreated || entry.type == LedgerEntry.Kind.recordUpdated {
-                    entryIndex = index
-                    break
-                }
-            }
+            // The entry that put these commitments on the ledger: the record's latest created/updated entry, as the
+            // verified ledger has it.
+            let entryIndex = (tx as? AnchoredReader)?.recordEntryIndex(record.id)
             guard let entryIndex else { throw VaultError.corrupt("record \(record.id) has no ledger entry") }
             guard let note = try selected ?? tx.ledgerCheckpoint() else { throw VaultError.corrupt("the ledger has no checkpoint") }
             let size = try Checkpoint(parsing: try SignedNote(parsing: note).text).treeSize
@@ -112,6 +107,11 @@ extension Vault {
         // 3. Log it, unless the record was shredded meanwhile.
         let attestationIndex: UInt64 = try store.write { tx in
             guard let record = try tx.record(id: material.record.id), !record.shredded else { throw VaultError.recordShredded(material.record.id) }
+            // Re-checked at the final write: a revocation or a policy change made while the proof was computed wins.
+            try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")
+            guard record.version == material.record.version, try authorizer(tx, record.type, request) == material.ruleID else {
+                throw VaultError.policyDenied("the record or the policy changed while the proof was made; ask again")
+            }
             return try tx.appendLedger([try entry(LedgerEntry.Kind.attested, caller, [
                 "record": .string(record.id), "citizen": .bytes(record.citizen.bytes), "requester": .string(request.requester),
                 "purpose": .string(request.purpose), "rule": .string(material.ruleID),

@@ -41,6 +41,15 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case policyDenied(String)
     /// No witness-final checkpoint covers the record yet.
     case notWitnessed(String)
+    /// A stored row failed its check: its MAC does not verify, or it disagrees with the state the verified ledger
+    /// records (a forged, edited, deleted or rolled-back row). Names the table and the row's key, never its content.
+    case stateTampered(table: String, key: String)
+    /// An actor id is not a code of 1-64 characters of a-z 0-9 . _ - (actor ids go on the public ledger).
+    case invalidActor(String)
+    /// No bearer token has this id.
+    case tokenNotFound(String)
+    /// The caller's token was revoked (alone, or with every token of its actor) on the ledger.
+    case credentialRevoked
 
     public var description: String {
         switch self {
@@ -64,6 +73,10 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .predicateFalse: return "the record does not satisfy the predicate; no attestation was made"
         case let .policyDenied(why): return "policy: \(why)"
         case let .notWitnessed(why): return "not yet witnessed: \(why)"
+        case let .stateTampered(table, key): return "stored state was tampered with: \(table) row \(key) fails its check and is not obeyed"
+        case let .invalidActor(id): return "actor id \"\(id)\" must be 1-64 characters of a-z 0-9 . _ -"
+        case let .tokenNotFound(id): return "no token \(id)"
+        case .credentialRevoked: return "this token was revoked"
         }
     }
 }

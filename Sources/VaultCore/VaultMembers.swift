@@ -15,18 +15,42 @@ extension Vault {
         }
     }
 
-    /// Revokes a member (officers): it can do nothing from now on, a `grant.revoked` entry is appended, and every
-    /// tier it could read is rotated, so key material it may have seen no longer opens new or rewrapped data keys.
-    public func revoke(memberID: String, by caller: Caller, batchSize: Int = 500) throws -> [RotationProgress] {
-        let clearanceRank: Int? = try store.write { tx in
+    /// Revokes an actor, whatever its role (officers): in one transaction every token of the actor is marked
+    /// revoked, its member row (if any) too, and a `grant.revoked` entry is appended, which is what every node
+    /// obeys (tokens issued up to its time are refused). Then every tier the member could read is rotated
+    /// (resumably), so key material it may have seen no longer opens new or rewrapped data keys.
+    public func revoke(memberID: String, by caller: Caller, batchSize: Int = 500) throws -> Revocation {
+        let (tokens, clearanceRank): (Int, Int?) = try store.write { tx in
             try authorize(caller, [.officer], tx, action: "revoke access")
-            guard let member = try tx.member(id: memberID) else { throw VaultError.memberNotFound(memberID) }
-            try tx.saveMember(Member(id: member.id, role: member.role, clearance: member.clearance, revoked: true))
-            _ = try tx.appendLedger([try entry(LedgerEntry.Kind.grantRevoked, caller, ["member": .string(memberID)])], citizens: [nil])
-            return member.clearance.flatMap { try? tierLevels(tx).levels[$0]?.rank }
+            guard LedgerEntry.isValidIdentifier(memberID) else { throw VaultError.invalidActor(String(memberID.prefix(64))) }
+            let member = try tx.member(id: memberID)
+            let tokens = try tx.revokeTokens(actor: memberID)
+            guard member != nil || tokens > 0 || anchor.withState({ $0.actorsRevokedAt[memberID] != nil }) else {
+                throw VaultError.memberNotFound(memberID)
+            }
+            if let member { try tx.saveMember(Member(id: member.id, role: member.role, clearance: member.clearance, revoked: true)) }
+            _ = try tx.appendLedger([try entry(LedgerEntry.Kind.grantRevoked, caller, [
+                "member": .string(memberID), "tokens": .u64(UInt64(tokens)),
+            ])], citizens: [nil])
+            let rank: Int? = member.flatMap { m in
+                m.clearance.flatMap { try? tierLevels(tx).levels[$0]?.rank } ?? (m.role == .officer ? Int.max : nil)
+            }
+            return (tokens, rank)
         }
-        guard let clearanceRank else { return [] }
-        return try tiers().filter { $0.rank <= clearanceRank }.map { try rotate(tier: $0.name, by: caller, batchSize: batchSize) }
+        guard let clearanceRank else { return Revocation(tokens: tokens, rotations: []) }
+        let rotations = try tiers().filter { $0.rank <= clearanceRank }.map { try rotate(tier: $0.name, by: caller, batchSize: batchSize) }
+        return Revocation(tokens: tokens, rotations: rotations)
+    }
+
+    /// Revokes one bearer token by its public id (officers): marked revoked and a `token.revoked` entry, in one
+    /// transaction. Unknown ids are `tokenNotFound`.
+    @discardableResult
+    public func revokeToken(id: String, by caller: Caller) throws -> UInt64 {
+        try store.write { tx in
+            try authorize(caller, [.officer], tx, action: "revoke tokens")
+            guard LedgerEntry.isValidIdentifier(id), try tx.revokeToken(id: id) else { throw VaultError.tokenNotFound(String(id.prefix(64))) }
+            return try tx.appendLedger([try entry(LedgerEntry.Kind.tokenRevoked, caller, ["token": .string(id)])], citizens: [nil]).firstIndex
+        }
     }
 
     /// The member called `id`, if any.
@@ -34,4 +58,10 @@ extension Vault {
 
     /// Every member.
     public func members() throws -> [Member] { try store.read { try $0.members() } }
+}
+
+/// What revoking an actor did: how many of its tokens were revoked and which tiers were rotated.
+public struct Revocation: Sendable, Equatable {
+    public let tokens: Int
+    public let rotations: [RotationProgress]
 }

@@ -28,8 +28,8 @@ extension Vault {
     /// Attests under the installed policy: refused unless a rule allows it; requests whose rule needs approval are
     /// refused here with a message saying so (the service queues them for an officer).
     public func attestUnderPolicy(_ request: AttestationRequest, by caller: Caller, approved: Bool = false) throws -> Attestation {
-        guard let policy = try policy() else { throw VaultError.policyDenied("no policy is installed") }
-        return try attest(request, by: caller) { recordType, request in
+        try attest(request, by: caller) { tx, recordType, request in
+            guard let policy = try tx.policy() else { throw VaultError.policyDenied("no policy is installed") }
             let decision = try policy.evaluate(requester: request.requester, recordType: recordType, predicates: request.predicates, purpose: request.purpose)
             if decision.needsApproval && !approved { throw VaultError.policyDenied("rule \(decision.ruleID) needs an officer's approval") }
             return decision.ruleID

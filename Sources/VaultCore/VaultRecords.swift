@@ -103,18 +103,23 @@ extension Vault {
     /// and the refusal is logged too.
     public func readRecord(id: String, purpose: String, by caller: Caller) throws -> RecordView {
         try Self.checkPurpose(purpose)
+        // A role that can never read records is refused before the record is touched: no ledger entry, so a token
+        // holder cannot flood a citizen's log with refusals.
+        guard Self.recordReaders.contains(caller.role) else { throw VaultError.forbidden("role \(caller.role.rawValue) may not read records") }
         let outcome: Result<RecordView, VaultError> = try store.write { tx in
             guard let record = try tx.record(id: id) else { return .failure(.recordNotFound(id)) }
             guard !record.shredded else { return .failure(.recordShredded(id)) }
             let (tierStates, _) = try tierLevels(tx)
+            let rows = try tx.fields(recordID: id)
+            try (tx as? AnchoredReader)?.checkFields(rows, of: record, schema: try schema(record.type, tx))
             var refusal: VaultError?
-            do { try authorize(caller, [.department, .officer], tx, action: "read records") } catch let error as VaultError { refusal = error }
+            do { try authorize(caller, Self.recordReaders, tx, action: "read records") } catch let error as VaultError { refusal = error }
             let allowed = refusal == nil
             let clearanceRank = try clearanceRank(caller, tierStates, tx)
             let keys = Dictionary(uniqueKeysWithValues: try tx.dataKeys(recordID: id).map { ($0.tier, $0) })
             var values: [String: FieldValue] = [:]
             var withheld: [String] = []
-            for row in try tx.fields(recordID: id) {
+            for row in rows {
                 // A field under a tier that does not exist is damage: withholding it would hide that from everyone.
                 guard let tier = tierStates[row.tier] else { throw VaultError.corrupt("field \(row.field) of record \(id) names an unknown tier") }
                 guard allowed, tier.rank <= clearanceRank else {
@@ -141,6 +146,9 @@ extension Vault {
         }
         return try outcome.get()
     }
+
+    /// The roles that may read record values (within their clearance).
+    static let recordReaders: Set<Role> = [.department, .officer]
 
     /// The records of a citizen (metadata only; reading values goes through `readRecord`).
     public func records(ofCitizen nationalID: String, by caller: Caller) throws -> [RecordRow] {

@@ -16,9 +16,7 @@ extension Vault {
                 return old
             }
             try tx.saveSchema(schema)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let digest = SHA256.hash(Array(try encoder.encode(schema)))
+            let digest = schema.ledgerHash
             _ = try tx.appendLedger(
                 [try entry("schema.registered", caller, [
                     "type": .string(schema.type), "version": .u64(UInt64(schema.version)), "schema_hash": .bytes(digest),

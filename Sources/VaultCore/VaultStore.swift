@@ -27,6 +27,8 @@ public protocol VaultReading {
     func ledgerEntry(at index: UInt64) throws -> LedgerEntry
     /// The canonical bytes of the ledger entry at `index`.
     func ledgerEntryBytes(at index: UInt64) throws -> [UInt8]
+    /// Up to `limit` ledger entries' canonical bytes from `index` on, in index order.
+    func ledgerEntries(from index: UInt64, limit: Int) throws -> [[UInt8]]
     /// The latest signed checkpoint note, exactly as stored.
     func ledgerCheckpoint() throws -> String?
     /// An inclusion proof of `index` in the tree of `treeSize` entries.
@@ -48,6 +50,10 @@ public protocol VaultWriting: VaultReading {
     func saveMember(_ member: Member) throws
     func savePolicy(_ policy: Policy) throws
     func saveApproval(_ approval: Approval) throws
+    /// Marks every bearer token of `actor` revoked; returns how many rows changed.
+    func revokeTokens(actor: String) throws -> Int
+    /// Marks the bearer token `id` revoked; false when there is none.
+    func revokeToken(id: String) throws -> Bool
     /// Appends entries to the ledger in this transaction; `citizens[i]` (if any) indexes entry i in that citizen's log.
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt
 }

@@ -52,6 +52,14 @@ extension Vault {
         try store.read { try $0.tiers() }.sorted { $0.rank < $1.rank }
     }
 
+    /// Every tier, lowest first, for a caller (officers and auditors).
+    public func tiers(by caller: Caller) throws -> [TierState] {
+        try store.read { tx in
+            try authorize(caller, [.officer, .auditor], tx, action: "list tiers")
+            return try tx.tiers()
+        }.sorted { $0.rank < $1.rank }
+    }
+
     /// Starts a rotation of `tier` (new key version; new records use it at once) and rewraps every data key in
     /// batches of `batchSize`, each batch its own transaction, so a crash loses at most one batch of work and
     /// `resumeRotations` finishes it. Reads keep working throughout: each DEK names the version that wraps it.

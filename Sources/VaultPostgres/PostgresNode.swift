@@ -14,6 +14,6 @@ public enum PostgresNode {
         try PostgresSchema.migrate(pool)
         let ledger = PostgresLedgerStore(pool: pool, signer: try LedgerSigner(name: keys.name, key: keys.signingKey), clock: clock)
         let vault = Vault(store: PostgresVaultStore(pool: pool, ledger: ledger), keys: keys, clock: clock)
-        return (NodeStore(vault: vault, ledger: ledger, tokens: TokenRegistry(store: PostgresTokenStore(pool: pool))), pool)
+        return (NodeStore(vault: vault, ledger: ledger, tokens: TokenRegistry(store: PostgresTokenStore(pool: pool), authenticator: vault.authenticator, clock: clock)), pool)
     }
 }

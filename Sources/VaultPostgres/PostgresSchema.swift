@@ -91,6 +91,19 @@ public enum PostgresSchema {
             )
             """,
         ]),
+        // Tokens under a keyed hash with a MAC over the row (see VaultSchema "vault-v5-authenticated-tokens"): the
+        // old rows cannot be told from forged ones and are dropped.
+        Migration(name: "pg-v2-authenticated-tokens", statements: [
+            "DROP TABLE vault_token",
+            """
+            CREATE TABLE vault_token (
+                id TEXT PRIMARY KEY, hash BYTEA NOT NULL UNIQUE CHECK (octet_length(hash) = 32), role TEXT NOT NULL,
+                actor TEXT NOT NULL, clearance TEXT, citizen BYTEA, created_at_ms BIGINT NOT NULL, expires_at_ms BIGINT,
+                revoked BOOLEAN NOT NULL DEFAULT FALSE, mac BYTEA NOT NULL CHECK (octet_length(mac) = 32)
+            )
+            """,
+            "CREATE INDEX vault_token_by_actor ON vault_token(actor)",
+        ]),
     ]
 
     /// Applies the migrations not yet applied, each in its own transaction under the writer lock.

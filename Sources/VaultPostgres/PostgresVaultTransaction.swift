@@ -124,12 +124,23 @@ struct PostgresVaultTransaction: VaultWriting {
     func ledgerEntry(at index: UInt64) throws -> LedgerEntry { try EntryCodec.decode(try reader.entry(at: index).bytes) }
     func ledgerEntryBytes(at index: UInt64) throws -> [UInt8] { try reader.entry(at: index).bytes }
     func ledgerCheckpoint() throws -> String? { try reader.checkpointNote() }
+    func ledgerEntries(from index: UInt64, limit: Int) throws -> [[UInt8]] { try reader.entries(from: index, limit: limit).map(\.bytes) }
 
     func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof {
         try reader.inclusionProof(index: index, treeSize: treeSize)
     }
 
     // MARK: writing
+
+    func revokeTokens(actor: String) throws -> Int {
+        try session.execute("UPDATE vault_token SET revoked = TRUE WHERE actor = $1 AND NOT revoked", [.text(actor)])
+    }
+
+    func revokeToken(id: String) throws -> Bool {
+        guard !(try session.rows("SELECT 1 FROM vault_token WHERE id = $1", [.text(id)])).isEmpty else { return false }
+        _ = try session.execute("UPDATE vault_token SET revoked = TRUE WHERE id = $1", [.text(id)])
+        return true
+    }
 
     func saveTier(_ tier: TierState) throws {
         try session.execute(

@@ -23,7 +23,7 @@ public struct NodeStorage: Sendable {
         let database = try NodeDatabase.open(path: NodeDatabase.path(inDataDirectory: dataDirectory))
         let ledger = SQLiteLedgerStore(writer: database, signer: try LedgerSigner(name: keys.name, key: keys.signingKey), clock: clock)
         let vault = Vault(store: SQLiteVaultStore(writer: database, ledger: ledger), keys: keys, clock: clock)
-        return NodeStorage(database: database, ledger: ledger, vault: vault, tokens: TokenRegistry(store: SQLiteTokenStore(writer: database)))
+        return NodeStorage(database: database, ledger: ledger, vault: vault, tokens: TokenRegistry(store: SQLiteTokenStore(writer: database), authenticator: vault.authenticator, clock: clock))
     }
 
     /// The backend-neutral view of this storage.

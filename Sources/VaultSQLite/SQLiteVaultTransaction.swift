@@ -130,11 +130,26 @@ struct SQLiteVaultTransaction: VaultWriting {
 
     func ledgerCheckpoint() throws -> String? { try SQLiteLedgerReader(db).checkpointNote() }
 
+    func ledgerEntries(from index: UInt64, limit: Int) throws -> [[UInt8]] {
+        try SQLiteLedgerReader(db).entries(from: index, limit: limit).map(\.bytes)
+    }
+
     func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof {
         try SQLiteLedgerReader(db).inclusionProof(index: index, treeSize: treeSize)
     }
 
     // MARK: writing
+
+    func revokeTokens(actor: String) throws -> Int {
+        try db.execute(sql: "UPDATE vault_token SET revoked = 1 WHERE actor = ? AND revoked = 0", arguments: [actor])
+        return db.changesCount
+    }
+
+    func revokeToken(id: String) throws -> Bool {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM vault_token WHERE id = ?", arguments: [id]) != nil else { return false }
+        try db.execute(sql: "UPDATE vault_token SET revoked = 1 WHERE id = ?", arguments: [id])
+        return true
+    }
 
     func saveTier(_ tier: TierState) throws {
         try db.execute(

@@ -67,6 +67,19 @@ public enum VaultSchema {
             // One note per cosigned tree size: the log's checkpoint with every witness line received for it.
             try db.execute(sql: "CREATE TABLE ledger_cosigned (tree_size INTEGER PRIMARY KEY, note TEXT NOT NULL)")
         }
+        migrator.registerMigration("vault-v5-authenticated-tokens") { db in
+            // Tokens are now stored under a keyed hash with a MAC over the row: rows of the old table (plain
+            // SHA-256, no MAC) cannot be told from forged ones, so they are dropped and must be made again.
+            try db.execute(sql: """
+                DROP TABLE vault_token;
+                CREATE TABLE vault_token (
+                    id TEXT PRIMARY KEY, hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32), role TEXT NOT NULL,
+                    actor TEXT NOT NULL, clearance TEXT, citizen BLOB, created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER,
+                    revoked INTEGER NOT NULL DEFAULT 0, mac BLOB NOT NULL CHECK (length(mac) = 32)
+                );
+                CREATE INDEX vault_token_by_actor ON vault_token(actor);
+                """)
+        }
     }
 }
 

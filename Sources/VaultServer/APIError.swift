@@ -66,6 +66,10 @@ public struct APIError: Error, Sendable {
         case .rotationUnfinished: return APIError(.conflict, "rotation_unfinished", e.description)
         case .notWitnessed: return APIError(.serviceUnavailable, "not_witnessed", e.description)
         case .corrupt: return APIError(.internalServerError, "corrupt", e.description)
+        case .stateTampered: return APIError(.internalServerError, "state_tampered", e.description)
+        case .invalidActor: return APIError(.badRequest, "invalid_request", e.description)
+        case .tokenNotFound: return APIError(.notFound, "not_found", e.description)
+        case .credentialRevoked: return APIError(.unauthorized, "token_revoked", e.description)
         }
     }
 
@@ -82,13 +86,18 @@ public struct APIError: Error, Sendable {
 /// connection; unexpected errors are logged by type only.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = VaultRequestContext
+    /// Counts refused tampered rows (`civicvault_state_tampered_total`); nil on a follower, which has no vault.
+    var tampered: Prometheus.Counter?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
             let api = APIError.from(error)
-            if api.status == .internalServerError {
+            if case let VaultError.stateTampered(table, key)? = error as? VaultError {
+                tampered?.increment()
+                context.logger.critical("stored state failed its check; not obeyed", metadata: ["table": "\(table)", "key": "\(key)", "path": "\(request.uri.path)"])
+            } else if api.status == .internalServerError {
                 context.logger.error("request failed", metadata: ["error_type": "\(type(of: error))", "path": "\(request.uri.path)"])
             }
             return api.response

@@ -12,7 +12,7 @@ import VaultSQLite
 /// authenticated /v1 routes, each controller adding its endpoints.
 public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
     let router = Router(context: VaultRequestContext.self)
-    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ErrorMiddleware(tampered: state.metrics.stateTampered))
     HealthController(state: state).addRoutes(to: router.group(""))
     LedgerController(ledger: state.storage.ledger, witnessed: state.witnessed, maxBodyBytes: state.configuration.maxBodyBytes)
         .addRoutes(to: router.group("v1/ledger"))

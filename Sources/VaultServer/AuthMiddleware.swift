@@ -18,7 +18,7 @@ struct AuthMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
         let grant = try tokens.resolve(String(header.dropFirst("Bearer ".count)))
         var context = context
-        context.caller = Caller(id: grant.actor, role: grant.role, clearance: grant.clearance)
+        context.caller = grant.caller
         context.citizen = grant.citizen
         return try await next(request, context)
     }

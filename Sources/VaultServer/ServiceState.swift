@@ -42,6 +42,8 @@ struct ServiceMetrics: Sendable {
     let attestationsIssued: Prometheus.Counter
     let attestationsPending: Prometheus.Counter
     let refusals: Prometheus.Counter
+    /// Requests refused because a stored row failed its MAC or disagreed with the verified ledger.
+    let stateTampered: Prometheus.Counter
 
     init(registry: PrometheusCollectorRegistry) {
         recordsWritten = registry.makeCounter(name: "civicvault_records_written_total")
@@ -49,5 +51,6 @@ struct ServiceMetrics: Sendable {
         attestationsIssued = registry.makeCounter(name: "civicvault_attestations_issued_total")
         attestationsPending = registry.makeCounter(name: "civicvault_attestations_pending_total")
         refusals = registry.makeCounter(name: "civicvault_refusals_total")
+        stateTampered = registry.makeCounter(name: "civicvault_state_tampered_total")
     }
 }

@@ -93,7 +93,7 @@ import VaultTestSupport
             try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-2", role: .requester))
         }
         #expect(throws: VaultError.invalidPredicate("field full_name is not attestable")) {
-            try s.f.vault.attest(s.request([PredicateSpec(field: "full_name", equals: "x")]), by: s.f.officer) { _, _ in "test" }
+            try s.f.vault.attest(s.request([PredicateSpec(field: "full_name", equals: "x")]), by: s.f.officer) { _, _, _ in "test" }
         }
     }
 

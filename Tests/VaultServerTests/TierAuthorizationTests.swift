@@ -86,6 +86,12 @@ import VaultSQLite
                         #expect(Set((response.json["fields"] as? [String: Any] ?? [:]).keys) == visible, "\(label): \(response.text)")
                         #expect(Set(response.json["withheld"] as? [String] ?? []) == hidden, "\(label): \(response.text)")
                     }
+                    // A role that can never read records is refused before the record is touched: nothing logged.
+                    guard mayRead else {
+                        #expect(try Self.lastRead(f, actor: caller.actor) == nil, "\(label): a refused role was logged")
+                        checked += 1
+                        continue
+                    }
                     // The read, or the refusal, is on the ledger with exactly these fields.
                     let entry = try #require(try Self.lastRead(f, actor: caller.actor), "\(label): no field.read entry")
                     #expect(entry.attributes["record"] == .string(record))

@@ -78,9 +78,13 @@ import VaultTestSupport
         }
         #expect(try test.ledger.treeSize() == before)
         #expect(try test.vault.member(id: "m-1") == nil)
+        // The member row commits with the entry that anchors it (a row without one would be refused as tampered).
+        let grant = try LedgerEntry(type: LedgerEntry.Kind.grantAdded, timestampMs: 1, actor: "officer-1", attributes: [
+            "member": .string("m-1"), "role": .string("department"), "clearance": .string("internal"),
+        ])
         let receipt = try test.vaultStore.write { tx in
             try tx.saveMember(Member(id: "m-1", role: .department, clearance: "internal", revoked: false))
-            return try tx.appendLedger([Self.entry(1), Self.entry(2)], citizens: [nil, nil])
+            return try tx.appendLedger([grant, Self.entry(2)], citizens: [nil, nil])
         }
         #expect(receipt.indices == before..<(before + 2))
         #expect(try test.vault.member(id: "m-1") != nil)

@@ -27,9 +27,9 @@ import VaultTestSupport
         #expect(throws: TokenRegistry.Refusal.expired) { try other.tokens.resolve(brief) }
         #expect(throws: TokenRegistry.Refusal.unknown) { try other.tokens.resolve("cvt_" + String(repeating: "A", count: 43)) }
         #expect(throws: TokenRegistry.Refusal.malformed) { try other.tokens.resolve("cvt_short") }
-        #expect(try other.tokens.revokeAll(actor: "clerk-1") == 1)
+        #expect(try other.vault.revoke(memberID: "clerk-1", by: .operatorCLI()).tokens == 1)
         #expect(throws: TokenRegistry.Refusal.revoked) { try tokens.resolve(clerk) }
-        // Only the hash is stored.
+        // Only the keyed hash is stored.
         #expect(try test.integers("SELECT COUNT(*) AS v FROM vault_token") == [3])
     }
 

@@ -36,8 +36,8 @@ struct AdminController {
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("tiers") { _, context in
-            _ = try context.require([.officer, .auditor])
-            return try JSONResponse.make(try state.vault.tiers().map {
+            let caller = try context.require([.officer, .auditor])
+            return try JSONResponse.make(try state.vault.tiers(by: caller).map {
                 TierJSON(name: $0.name, rank: $0.rank, current_version: $0.currentVersion, min_decryption_version: $0.minDecryptionVersion, rotating: $0.rotating)
             })
         }
@@ -61,15 +61,21 @@ struct AdminController {
         group.delete("grants/{member}") { _, context in
             let caller = try context.require([.officer])
             let member = try context.parameters.require("member")
-            let rotations = try state.vault.revoke(memberID: member, by: caller)
-            let tokens = try state.tokens.revokeAll(actor: member)
+            let revocation = try state.vault.revoke(memberID: member, by: caller)
             return try JSONResponse.make([
-                "member": .string(member), "revoked_tokens": .integer(Int64(tokens)),
-                "rotated": .array(rotations.map { .string($0.tier) }),
+                "member": .string(member), "revoked_tokens": .integer(Int64(revocation.tokens)),
+                "rotated": .array(revocation.rotations.map { .string($0.tier) }),
             ] as [String: JSONValue])
         }
+        group.delete("tokens/{id}") { _, context in
+            let caller = try context.require([.officer])
+            let id = try context.parameters.require("id")
+            let index = try state.vault.revokeToken(id: id, by: caller)
+            return try JSONResponse.make(["token": .string(id), "ledger_index": .integer(Int64(index))] as [String: JSONValue])
+        }
         group.get("audit/ledger") { _, context in
-            _ = try context.require([.auditor, .officer])
+            let caller = try context.require([.auditor, .officer])
+            try state.vault.authorize(caller, [.auditor, .officer], action: "verify the ledger")
             let summary = try state.storage.verifyLedger()
             return try JSONResponse.make(["valid": .bool(true), "tree_size": .integer(Int64(summary.treeSize)), "blocks": .integer(Int64(summary.blockCount))] as [String: JSONValue])
         }

@@ -15,9 +15,9 @@ struct CitizensController {
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("me/access-log") { _, context in
-            _ = try context.require([.citizen])
+            let caller = try context.require([.citizen])
             guard let citizen = context.citizen else { throw APIError(.forbidden, "forbidden", "this token is not bound to a citizen") }
-            let events = try state.vault.accessLog(citizen: citizen).map(AccessEventJSON.init)
+            let events = try state.vault.accessLog(citizen: citizen, by: caller).map(AccessEventJSON.init)
             return try JSONResponse.make(["events": events])
         }
     }

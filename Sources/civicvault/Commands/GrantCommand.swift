@@ -30,17 +30,17 @@ struct GrantCommand: AsyncParsableCommand {
 
     /// `grant revoke --member ID`: revokes and rotates the member's tiers.
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a member; the tiers it could read are rotated.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an actor: every token of it at once (any role), then the tiers a member could read are rotated.")
         @OptionGroup var node: NodeOptions
-        @Option(help: "Member id.") var member: String
+        @Option(help: "Actor id (a member, or any token holder).") var member: String
 
         func run() async throws {
             let storage = try node.open()
             let vault = storage.vault
             do {
-                let rotations = try vault.revoke(memberID: member, by: node.caller)
-                let tokens = try storage.tokens.revokeAll(actor: member)
-                print("revoked \(member) and its \(tokens) tokens; rotated \(rotations.map { "\($0.tier) to v\($0.version)" }.joined(separator: ", "))")
+                let revocation = try vault.revoke(memberID: member, by: node.caller)
+                print("revoked \(member) and its \(revocation.tokens) tokens; rotated \(revocation.rotations.map { "\($0.tier) to v\($0.version)" }.joined(separator: ", "))")
             } catch { throw CLIFailure.from(error) }
         }
     }

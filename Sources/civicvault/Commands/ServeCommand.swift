@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let storage = try node.open()
         do {
+            // Replay and verify the ledger now: a tampered ledger stops the start, naming what failed.
+            try storage.vault.loadAnchor()
             for file in schema {
                 guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", hint: "check the path") }
                 try storage.vault.registerSchema(json: data, by: node.caller)

@@ -1,9 +1,11 @@
+import Foundation
 import ArgumentParser
 import VaultCore
 import VaultNode
 import VaultSQLite
 
-/// `civicvault token create`: makes a bearer token for the HTTP API and prints it once (only its hash is kept).
+/// `civicvault token create|revoke`: makes a bearer token for the HTTP API and prints it once (only its keyed hash
+/// is kept), or revokes one token, or every token of an actor, on the ledger.
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "token", abstract: "Create and revoke API tokens.", subcommands: [Create.self, Revoke.self])
 
@@ -14,11 +16,22 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(name: .customLong("for"), help: "The actor id the token acts as (e.g. clerk-1, bank-1).") var subject: String
         @Option(help: "Clearance tier (department and officer tokens).") var clearance: String?
         @Option(help: "For citizen tokens: the citizen's national id (only its pseudonym is stored).") var nationalId: String?
-        @Option(help: "Lifetime in seconds (default: no expiry).") var expiresIn: UInt64?
+        @Option(help: "Lifetime in seconds (default: 90 days).") var expiresIn: UInt64?
+        @Flag(help: "The token never expires (instead of --expires-in).") var noExpiry = false
 
         func run() async throws {
             guard let role = Role(rawValue: role) else {
                 throw CLIFailure("unknown role \(self.role)", hint: "use one of: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if noExpiry && expiresIn != nil { throw CLIFailure("--no-expiry and --expires-in contradict each other", hint: "give one of them") }
+            var lifetimeMs: UInt64? = TokenRegistry.defaultLifetimeMs
+            if noExpiry { lifetimeMs = nil }
+            if let expiresIn {
+                let (ms, overflow) = expiresIn.multipliedReportingOverflow(by: 1000)
+                guard !overflow, ms <= UInt64(Int64.max) / 2 else {
+                    throw CLIFailure("--expires-in \(expiresIn) is too long", hint: "give a lifetime in seconds, or --no-expiry for a token that never expires")
+                }
+                lifetimeMs = ms
             }
             if role == .citizen && nationalId == nil { throw CLIFailure("a citizen token needs --national-id", hint: "the token only ever sees that citizen's log") }
             let storage = try node.open()
@@ -29,21 +42,31 @@ struct TokenCommand: AsyncParsableCommand {
                     }
                 }
                 let citizen = try nationalId.map { try storage.vault.pseudonym(of: $0) }
-                let token = try storage.tokens.create(
-                    role: role, actor: subject, clearance: clearance, citizen: citizen, lifetimeMs: expiresIn.map { $0 * 1000 })
-                print(token)
+                let token = try storage.tokens.issue(role: role, actor: subject, clearance: clearance, citizen: citizen, lifetimeMs: lifetimeMs)
+                FileHandle.standardError.write(Data("token id: \(token.id) (revoke with: civicvault token revoke --id \(token.id))\n".utf8))
+                print(token.text)
             } catch { throw CLIFailure.from(error) }
         }
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke every token of an actor.")
+        static let configuration = CommandConfiguration(abstract: "Revoke one token (--id) or every token of an actor (--for), on the ledger.")
         @OptionGroup var node: NodeOptions
-        @Option(name: .customLong("for"), help: "The actor id.") var subject: String
+        @Option(name: .customLong("for"), help: "The actor id: revokes all its tokens (and the member, as grant revoke does).") var subject: String?
+        @Option(help: "One token's id (printed when it was made).") var id: String?
 
         func run() async throws {
+            guard (subject == nil) != (id == nil) else { throw CLIFailure("give exactly one of --for and --id", hint: "--id t-... revokes one token, --for ACTOR all of an actor's") }
             let storage = try node.open()
-            do { print("revoked \(try storage.tokens.revokeAll(actor: subject)) tokens of \(subject)") } catch { throw CLIFailure.from(error) }
+            do {
+                if let id {
+                    let index = try storage.vault.revokeToken(id: id, by: node.caller)
+                    print("revoked token \(id) (ledger entry \(index))")
+                } else if let subject {
+                    let revocation = try storage.vault.revoke(memberID: subject, by: node.caller)
+                    print("revoked \(revocation.tokens) tokens of \(subject)")
+                }
+            } catch { throw CLIFailure.from(error) }
         }
     }
 }

@@ -53,6 +53,10 @@ struct CLIFailure: Error {
         case .invalidPredicate: return #"e.g. --predicate '{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}'"#
         case .notWitnessed: return "wait for the witnesses to cosign a newer checkpoint, then retry"
         case .predicateFalse: return "nothing was recorded; the requester learns only that no attestation exists"
+        case .stateTampered: return "a database row was forged, edited or rolled back; it is not obeyed. Restore the database from a backup and compare with published checkpoints"
+        case .invalidActor: return "actor ids are codes such as clerk-1 or bank-2 (they go on the public ledger)"
+        case .tokenNotFound: return "the token id is printed when the token is made (t-...); `civicvault token revoke --for ACTOR` revokes all of an actor's"
+        case .credentialRevoked: return "make a new token with `civicvault token create`"
         }
     }
 

@@ -89,11 +89,11 @@ extension VaultTamperTests {
         // vault_tier / vault_tier_key
         Case(table: "vault_tier", change: "raise min_decryption_version of confidential", expect: .detected, why: "reads refuse retired versions") { db, _ in try db.execute("UPDATE vault_tier SET min_decryption_version = 9 WHERE name = 'confidential'") },
         Case(table: "vault_tier", change: "raise current_version of internal (no such key)", expect: .detected, why: "writes need the key") { db, _ in try db.execute("UPDATE vault_tier SET current_version = 9 WHERE name = 'internal'") },
-        Case(table: "vault_tier", change: "set rotating on restricted", expect: .harmless, why: "a rotation with nothing left to rewrap finishes on the next resume; reads name each DEK's version") { db, _ in try db.execute("UPDATE vault_tier SET rotating = ? WHERE name = 'restricted'", [.bool(true)]) },
+        Case(table: "vault_tier", change: "set rotating on restricted", expect: .detected, why: "state_tampered: the ledger's key.rotated/key.rewrapped entries say the tier is not rotating") { db, _ in try db.execute("UPDATE vault_tier SET rotating = ? WHERE name = 'restricted'", [.bool(true)]) },
         Case(table: "vault_tier", change: "rename the confidential tier", expect: .detected, why: "its fields name an unknown tier: corrupt (was silently withheld from every read)") { db, _ in
             try db.execute("UPDATE vault_tier SET name = 'secret' WHERE name = 'confidential'")
         },
-        Case(table: "vault_tier", change: "move restricted below confidential (rank -1)", expect: .notDetected, why: "tier order is trusted state; tier.created entries record the ranks") { db, _ in try db.execute("UPDATE vault_tier SET rank = -1 WHERE name = 'restricted'") },
+        Case(table: "vault_tier", change: "move restricted below confidential (rank -1)", expect: .detected, why: "state_tampered: tier.created records the rank") { db, _ in try db.execute("UPDATE vault_tier SET rank = -1 WHERE name = 'restricted'") },
         Case(table: "vault_tier_key", change: "flip a byte of a wrapped tier key", expect: .detected, why: "AEAD under the KEK") { db, _ in try flip(db, "vault_tier_key", "wrapped", where: "tier = 'confidential' AND version = \(current)", at: 40) },
         Case(table: "vault_tier_key", change: "swap the current wrapped keys of internal and confidential", expect: .detected, why: "AAD binds tier and version") { db, _ in
             let internalCurrent = current.replacingOccurrences(of: "'confidential'", with: "'internal'")
@@ -108,7 +108,7 @@ extension VaultTamperTests {
         },
         // vault_schema
         Case(table: "vault_schema", change: "replace the schema JSON with garbage", expect: .detected, why: "stored schema corrupt") { db, _ in try db.execute("UPDATE vault_schema SET json = ?", [.bytes(Array("{{".utf8))]) },
-        Case(table: "vault_schema", change: "move national_id to the public tier", expect: .notDetected, why: "applies to new writes only; the ledger's schema.registered entry keeps the hash") { db, _ in
+        Case(table: "vault_schema", change: "move national_id to the public tier", expect: .detected, why: "state_tampered: the schema no longer hashes to schema.registered's schema_hash") { db, _ in
             var schema = try JSONSerialization.jsonObject(with: Data(try db.bytes("SELECT json FROM vault_schema"))) as! [String: Any]
             schema["fields"] = (schema["fields"] as! [[String: Any]]).map { field in
                 var f = field
@@ -124,7 +124,7 @@ extension VaultTamperTests {
             for t in ["vault_field", "vault_data_key", "vault_opening"] { try db.execute("DELETE FROM \(t) WHERE record_id = ?", [.text(p.updated)]) }
             try db.execute("DELETE FROM vault_record WHERE id = ?", [.text(p.updated)])
         },
-        Case(table: "vault_record", change: "un-shred a shredded record", expect: .harmless, why: "its keys, fields and openings were destroyed: nothing decrypts") { db, p in try db.execute("UPDATE vault_record SET shredded = ? WHERE id = ?", [.bool(false), .text(p.shredded)]) },
+        Case(table: "vault_record", change: "un-shred a shredded record", expect: .harmless, why: "state_tampered on reading it (record.shredded is on the ledger), and its keys, fields and openings were destroyed anyway") { db, p in try db.execute("UPDATE vault_record SET shredded = ? WHERE id = ?", [.bool(false), .text(p.shredded)]) },
         Case(table: "vault_record", change: "give a record another citizen's pseudonym", expect: .detected, why: "attestation looks the record's entry up under its pseudonym and finds none; reads still work, and the record.created entry keeps the true pseudonym") { db, p in
             // ORDER BY: the same other record on both backends (row order differs without it).
             try db.execute("UPDATE vault_record SET citizen = (SELECT citizen FROM vault_record WHERE id <> ?1 ORDER BY id LIMIT 1) WHERE id = ?1", [.text(p.attestable)])
@@ -153,7 +153,7 @@ extension VaultTamperTests {
         Case(table: "vault_field", change: "move a field row to a tier that does not exist", expect: .detected, why: "unknown tier is corrupt (was silently withheld)") { db, p in
             try db.execute("UPDATE vault_field SET tier = 'nowhere' WHERE record_id = ? AND field = 'full_name'", [.text(p.attestable)])
         },
-        Case(table: "vault_field", change: "delete an optional field row (email)", expect: .notDetected, why: "the read returns the record without it; the ledger's ciphertext_hash covers it") { db, p in
+        Case(table: "vault_field", change: "delete an optional field row (email)", expect: .detected, why: "state_tampered: the field ciphertexts no longer hash to the entry's ciphertext_hash") { db, p in
             try db.execute("DELETE FROM vault_field WHERE record_id = ? AND field = 'email'", [.text(p.attestable)])
         },
         // vault_data_key
@@ -178,17 +178,17 @@ extension VaultTamperTests {
         },
         Case(table: "vault_opening", change: "delete an opening", expect: .detected, why: "attestation refuses") { db, p in try db.execute("DELETE FROM vault_opening WHERE record_id = ? AND field = 'birth_date'", [.text(p.attestable)]) },
         // vault_member, vault_token, vault_policy, vault_approval, vault_citizen_event
-        Case(table: "vault_member", change: "un-revoke a revoked member", expect: .notDetected, why: "membership is trusted state; grant.revoked is on the ledger, and every later read by the member would be too") { db, _ in
+        Case(table: "vault_member", change: "un-revoke a revoked member", expect: .detected, why: "state_tampered: grant.revoked is on the ledger") { db, _ in
             try db.execute("UPDATE vault_member SET revoked = ? WHERE id = 'gone-1'", [.bool(false)])
         },
-        Case(table: "vault_member", change: "raise a member's clearance column", expect: .harmless, why: "reads use the lower of the token's clearance and this column, so raising it grants nothing") { db, _ in try db.execute("UPDATE vault_member SET clearance = 'restricted' WHERE id = 'clerk-1'") },
-        Case(table: "vault_token", change: "raise a token's clearance", expect: .notDetected, why: "token rows are trusted state (hash, role, clearance); not on the ledger") { db, _ in try db.execute("UPDATE vault_token SET clearance = 'restricted' WHERE actor = 'clerk-1'") },
+        Case(table: "vault_member", change: "raise a member's clearance column", expect: .detected, why: "state_tampered: grant.added records the clearance") { db, _ in try db.execute("UPDATE vault_member SET clearance = 'restricted' WHERE id = 'clerk-1'") },
+        Case(table: "vault_token", change: "raise a token's clearance", expect: .detected, why: "state_tampered: the row's MAC under the node's state key") { db, _ in try db.execute("UPDATE vault_token SET clearance = 'restricted' WHERE actor = 'clerk-1'") },
         Case(table: "vault_token", change: "revoke every token", expect: .detected, why: "401 token_revoked") { db, _ in try db.execute("UPDATE vault_token SET revoked = ?", [.bool(true)]) },
         Case(table: "ledger_cosigned", change: "insert a forged cosigned checkpoint", expect: .harmless, why: "a served cosigned note is only final when its witness lines verify against the configured keys; readers verify the log signature and the cosignatures themselves") { db, _ in try db.execute("INSERT INTO ledger_cosigned (tree_size, note) VALUES (3, 'forged')") },
         Case(table: "vault_policy", change: "replace the policy JSON with garbage", expect: .detected, why: "stored policy corrupt") { db, _ in try db.execute("UPDATE vault_policy SET json = ?", [.bytes(Array("[]".utf8))]) },
         Case(table: "vault_policy", change: "drop every rule", expect: .detected, why: "attestation refused by policy (fails closed)") { db, _ in try db.execute("UPDATE vault_policy SET json = ?", [.bytes(Array(#"{"version":1,"rules":[]}"#.utf8))]) },
         Case(table: "vault_approval", change: "mark the pending approval approved, without a bundle", expect: .harmless, why: "no bundle is made or served by it; the ledger has no request.approved entry") { db, _ in try db.execute("UPDATE vault_approval SET status = 'approved'") },
-        Case(table: "vault_citizen_event", change: "delete a citizen's events", expect: .notDetected, why: "the access log is an index of the ledger; the entries (with the pseudonym) stay") { db, p in
+        Case(table: "vault_citizen_event", change: "delete a citizen's events", expect: .detected, why: "state_tampered: the index is rebuilt from the verified entries' citizen attributes") { db, p in
             try db.execute("DELETE FROM vault_citizen_event WHERE ledger_idx = ?", [.int(Int64(p.accessLog[0]))])
         },
         Case(table: TamperConnection.migrationLog, change: "delete the migration log", expect: .detected, why: "reopening re-runs the migrations, which fail on the existing tables") { db, _ in try db.execute("DELETE FROM \(db.migrationTable)") },

@@ -82,6 +82,8 @@ extension VaultTamperTests {
         do {
             _ = try vault.readRecord(id: p.attestable, purpose: "audit", by: Caller(id: "gone-1", role: .department, clearance: "restricted"))
             o.wrong.append("revoked member gone-1 could read")
+        } catch let error as VaultError {
+            if case .stateTampered = error { o.detected.append("revoked member's read: \(named(error))") }
         } catch {}
         do {
             let view = try vault.readRecord(id: p.attestable, purpose: "audit", by: clerk)

@@ -1,0 +1,113 @@
+import VaultLedger
+
+/// The authorization state as the verified ledger records it: every tier, member, schema, policy, record,
+/// citizen event and token revocation, rebuilt by replaying the ledger's signed entries in order. The database's
+/// rows must agree with it (see `AnchoredReader`), so a row put back from an older backup, or edited, is caught
+/// even when it was once authentic. Pure: `apply` is the only way it changes.
+public struct AnchoredState: Sendable {
+    /// A tier as the ledger has it (`tier.created`, `key.rotated`, `key.rewrapped`, `key.retired`).
+    public struct TierAnchor: Sendable, Equatable {
+        public var rank: Int
+        public var currentVersion: Int
+        public var minDecryptionVersion: Int
+        public var rotating: Bool
+    }
+
+    /// A record's latest version as the ledger has it (`record.created`, `record.updated`, `record.shredded`).
+    public struct RecordAnchor: Sendable, Equatable {
+        public var type: String
+        public var citizen: Pseudonym
+        public var version: Int
+        public var shredded: Bool
+        /// SHA-256 of the field ciphertexts of the latest version, in schema order.
+        public var ciphertextHash: [UInt8]
+        /// The index of the entry that wrote the latest version (its commitments).
+        public var entryIndex: UInt64
+    }
+
+    /// A member as the ledger has it (`grant.added`, `grant.revoked`).
+    public struct MemberAnchor: Sendable, Equatable {
+        public var role: String
+        public var clearance: String?
+        public var revoked: Bool
+    }
+
+    /// Number of ledger entries applied.
+    public internal(set) var size: UInt64 = 0
+    public internal(set) var tiers: [String: TierAnchor] = [:]
+    public internal(set) var members: [String: MemberAnchor] = [:]
+    /// Record type -> (version, SHA-256 of the schema's canonical JSON).
+    public internal(set) var schemas: [String: (version: Int, hash: [UInt8])] = [:]
+    /// The installed policy: version and SHA-256 of its canonical JSON.
+    public internal(set) var policy: (version: Int, hash: [UInt8])?
+    public internal(set) var records: [String: RecordAnchor] = [:]
+    /// Ledger indices of the entries about each citizen, ascending.
+    public internal(set) var citizenEvents: [Pseudonym: [UInt64]] = [:]
+    /// The ids of the records of each citizen, in creation order.
+    public internal(set) var citizenRecords: [Pseudonym: [String]] = [:]
+    /// Tokens revoked one by one (`token.revoked`).
+    public internal(set) var revokedTokens: Set<String> = []
+    /// Actors whose every token issued at or before this time (ms) was revoked (`grant.revoked`).
+    public internal(set) var actorsRevokedAt: [String: UInt64] = [:]
+
+    public init() {}
+
+    /// True when the token `credential` of `actor` was revoked on the ledger.
+    public func isRevoked(_ credential: Credential, actor: String) -> Bool {
+        if revokedTokens.contains(credential.id) { return true }
+        if let at = actorsRevokedAt[actor], credential.issuedAtMs <= at { return true }
+        return false
+    }
+
+    /// Applies the entry at `index` (the next one: `index == size`). Entries of other types change nothing here.
+    public mutating func apply(_ entry: LedgerEntry, index: UInt64) {
+        size = index + 1
+        let a = entry.attributes
+        func string(_ key: String) -> String? { if case let .string(s)? = a[key] { return s }; return nil }
+        func int(_ key: String) -> Int? { if case let .u64(v)? = a[key], v <= UInt64(Int.max) { return Int(v) }; return nil }
+        func bytes(_ key: String) -> [UInt8]? { if case let .bytes(b)? = a[key] { return b }; return nil }
+        if let citizen = bytes("citizen") { citizenEvents[Pseudonym(bytes: citizen), default: []].append(index) }
+        switch entry.type {
+        case LedgerEntry.Kind.tierCreated:
+            guard let tier = string("tier"), let rank = int("rank"), let version = int("version") else { return }
+            tiers[tier] = TierAnchor(rank: rank, currentVersion: version, minDecryptionVersion: version, rotating: false)
+        case LedgerEntry.Kind.keyRotated:
+            guard let tier = string("tier"), let version = int("version") else { return }
+            tiers[tier]?.currentVersion = version
+            tiers[tier]?.rotating = true
+        case LedgerEntry.Kind.keyRewrapped:
+            guard let tier = string("tier") else { return }
+            tiers[tier]?.rotating = false
+        case LedgerEntry.Kind.keyRetired:
+            guard let tier = string("tier"), let below = int("below"), let anchor = tiers[tier] else { return }
+            tiers[tier]?.minDecryptionVersion = max(anchor.minDecryptionVersion, below)
+        case LedgerEntry.Kind.grantAdded:
+            guard let member = string("member"), let role = string("role") else { return }
+            members[member] = MemberAnchor(role: role, clearance: string("clearance"), revoked: false)
+        case LedgerEntry.Kind.grantRevoked:
+            guard let member = string("member") else { return }
+            members[member]?.revoked = true
+            actorsRevokedAt[member] = max(actorsRevokedAt[member] ?? 0, entry.timestampMs)
+        case LedgerEntry.Kind.tokenRevoked:
+            guard let token = string("token") else { return }
+            revokedTokens.insert(token)
+        case LedgerEntry.Kind.schemaRegistered:
+            guard let type = string("type"), let version = int("version"), let hash = bytes("schema_hash") else { return }
+            schemas[type] = (version, hash)
+        case LedgerEntry.Kind.policyChanged:
+            guard let version = int("version"), let hash = bytes("policy_hash") else { return }
+            policy = (version, hash)
+        case LedgerEntry.Kind.recordCreated, LedgerEntry.Kind.recordUpdated:
+            guard let id = string("record"), let type = string("type"), let version = int("version"),
+                  let citizen = bytes("citizen"), let hash = bytes("ciphertext_hash") else { return }
+            let pseudonym = Pseudonym(bytes: citizen)
+            if records[id] == nil { citizenRecords[pseudonym, default: []].append(id) }
+            records[id] = RecordAnchor(type: type, citizen: pseudonym, version: version, shredded: false, ciphertextHash: hash, entryIndex: index)
+        case LedgerEntry.Kind.recordShredded:
+            guard let id = string("record") else { return }
+            records[id]?.shredded = true
+        default:
+            return
+        }
+    }
+}

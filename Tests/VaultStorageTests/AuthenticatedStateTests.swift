@@ -1,0 +1,334 @@
+import Foundation
+import Testing
+import VaultCore
+import VaultCrypto
+import VaultLedger
+import VaultNode
+import VaultSQLite
+import VaultTestSupport
+
+/// The attacks of a database writer who holds no key (a backup operator, the DBA of the shared PostgreSQL, a disk
+/// put back from a backup) against the rows access decisions depend on, on both backends, while the node runs:
+/// every one must end in a named refusal (`stateTampered` naming the table and key, or the token refused), never
+/// in wider access.
+@Suite struct AuthenticatedStateTests {
+    let officer = Caller.operatorCLI(id: "officer-1")
+
+    static let schema = """
+        {"type": "citizen", "version": 1, "fields": [
+          {"name": "national_id", "type": "string", "tier": "restricted", "required": true},
+          {"name": "full_name", "type": "string", "tier": "confidential", "required": true},
+          {"name": "birth_date", "type": "date", "tier": "confidential", "attestable": true, "required": true},
+          {"name": "district", "type": "enum", "tier": "internal", "attestable": true, "values": ["north", "south", "harbour"]},
+          {"name": "email", "type": "string", "tier": "internal"},
+          {"name": "income", "type": "integer", "tier": "restricted", "attestable": true}
+        ]}
+        """
+
+    static func policy(version: Int, landlordsNeedApproval: Bool) throws -> Policy {
+        try Policy.parse(Data("""
+            {"version": \(version), "rules": [
+              {"id": "banks", "requesters": ["bank-*"], "record_type": "citizen", "allow": ["birth_date:age_at_least"], "purposes": ["loan-application"]},
+              {"id": "landlords", "requesters": ["landlord-*"], "record_type": "citizen", "allow": ["district:in"], "purposes": ["tenancy"], "approval": \(landlordsNeedApproval)}
+            ]}
+            """.utf8))
+    }
+
+    /// A node with tiers, the schema, a clerk, policy v1 and one record.
+    struct Node {
+        let test: TestStore
+        let record: String
+        var vault: Vault { test.vault }
+        var tokens: TokenRegistry { test.store.tokens }
+
+        init(_ backend: StorageBackend, officer: Caller) throws {
+            test = try TestStore(backend)
+            try test.vault.createStandardTiersIfNeeded(by: officer)
+            try test.vault.registerSchema(json: Data(AuthenticatedStateTests.schema.utf8), by: officer)
+            try test.vault.grant(memberID: "clerk-1", role: .department, clearance: "confidential", by: officer)
+            try test.vault.installPolicy(try AuthenticatedStateTests.policy(version: 1, landlordsNeedApproval: true), by: officer)
+            record = try test.vault.createRecord(type: "citizen", nationalID: "38001010000", input: [
+                "national_id": .string("38001010000"), "full_name": .string("Mari Maasikas"), "birth_date": .string("1980-01-01"),
+                "district": .string("north"), "email": .string("mari@example.org"), "income": .integer(21000),
+            ], by: officer).recordID
+        }
+
+        /// Changes the live database with bound values, on a connection of its own (the node keeps running).
+        func tamper(_ body: (TamperConnection) throws -> Void) throws {
+            switch test.backend {
+            case .sqlite: try TamperConnection.sqlite(path: NodeDatabase.path(inDataDirectory: test.location), body)
+            case .postgres: try TamperConnection.postgres(url: try PostgresTestDatabase.url(test.location), body)
+            }
+        }
+
+        func cleanUp() { test.cleanUp() }
+    }
+
+    static func landlordRequest(_ record: String) -> AttestationRequest {
+        AttestationRequest(
+            recordID: record, predicates: [PredicateSpec(field: "district", in: ["north", "harbour"])], requester: "landlord-1",
+            nonce: Array(repeating: 7, count: 32), expiry: 4_000_000_000, purpose: "tenancy")
+    }
+
+    // MARK: tokens
+
+    @Test(arguments: StorageBackend.available) func aMintedTokenRowGrantsNothing(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        let attacker = "cvt_" + String(repeating: "A", count: 43)
+        try node.tamper { db in
+            // The old scheme (plain SHA-256 of the token) and a MAC the attacker made up.
+            try db.execute(
+                "INSERT INTO vault_token (id, hash, role, actor, clearance, citizen, created_at_ms, expires_at_ms, revoked, mac) VALUES (?, ?, ?, ?, NULL, NULL, ?, NULL, ?, ?)",
+                [.text("t-0000000000000001"), .bytes(SHA256.hash(Array(attacker.utf8))), .text("officer"), .text("mallory"), .int(0), .bool(false),
+                 .bytes([UInt8](repeating: 1, count: 32))])
+        }
+        #expect(throws: TokenRegistry.Refusal.unknown) { try node.tokens.resolve(attacker) }
+    }
+
+    @Test(arguments: StorageBackend.available) func anEditedTokenRowIsRefusedAndNamed(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        let clerk = try node.tokens.issue(role: .department, actor: "clerk-1", clearance: "confidential")
+        #expect(try node.tokens.resolve(clerk.text).role == .department)
+        let expires = try #require(try node.tokens.token(id: clerk.id)?.expiresAtMs)
+        for (column, value) in [("role", SQLValue.text("officer")), ("clearance", .text("restricted")), ("actor", .text("officer-1")), ("expires_at_ms", .null)] {
+            try node.tamper { db in try db.execute("UPDATE vault_token SET \(column) = ? WHERE id = ?", [value, .text(clerk.id)]) }
+            #expect(throws: VaultError.stateTampered(table: "vault_token", key: clerk.id), "\(column)") { try node.tokens.resolve(clerk.text) }
+            // Put the column back: the row is authentic again.
+            let original: SQLValue = switch column {
+            case "role": .text("department")
+            case "clearance": .text("confidential")
+            case "actor": .text("clerk-1")
+            default: .int(Int64(expires))
+            }
+            do {
+                try node.tamper { db in try db.execute("UPDATE vault_token SET \(column) = ? WHERE id = ?", [original, .text(clerk.id)]) }
+                #expect(try node.tokens.resolve(clerk.text).actor == "clerk-1")
+            }
+        }
+    }
+
+    @Test(arguments: StorageBackend.available) func aRevokedTokenStaysRevokedWhenItsRowIsRestored(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        let one = try node.tokens.issue(role: .department, actor: "clerk-1", clearance: "confidential")
+        let bank = try node.tokens.issue(role: .requester, actor: "bank-1")
+        try node.vault.revokeToken(id: one.id, by: officer)
+        // A requester has no member row: revoking the actor revokes its tokens all the same.
+        #expect(try node.vault.revoke(memberID: "bank-1", by: officer).tokens == 1)
+        #expect(throws: TokenRegistry.Refusal.revoked) { try node.tokens.resolve(one.text) }
+        #expect(throws: TokenRegistry.Refusal.revoked) { try node.tokens.resolve(bank.text) }
+        try node.tamper { db in try db.execute("UPDATE vault_token SET revoked = ?", [.bool(false)]) }
+        let clerk = try node.tokens.resolve(one.text).caller
+        let requester = try node.tokens.resolve(bank.text).caller
+        #expect(throws: VaultError.credentialRevoked) { try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk) }
+        #expect(throws: VaultError.credentialRevoked) {
+            try node.vault.attestUnderPolicy(
+                AttestationRequest(recordID: node.record, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18, on: "2026-11-26")],
+                                   requester: "bank-1", nonce: Array(repeating: 1, count: 32), expiry: 4_000_000_000, purpose: "loan-application"),
+                by: requester)
+        }
+        // A new token made after the revocation works (the revocation covers tokens issued up to it).
+        Thread.sleep(forTimeInterval: 0.005)
+        let fresh = try node.tokens.issue(role: .requester, actor: "bank-1")
+        #expect(try node.vault.tiers().count == 4)
+        #expect(throws: VaultError.forbidden("role requester may not list tiers")) { try node.vault.tiers(by: try node.tokens.resolve(fresh.text).caller) }
+    }
+
+    @Test func tokenLifetimes() throws {
+        let node = try Node(.sqlite, officer: officer)
+        defer { node.cleanUp() }
+        let text = try node.tokens.create(role: .auditor, actor: "auditor-1")
+        let row = try #require(try node.tokens.token(id: try node.tokens.resolve(text).credential.id))
+        #expect(row.expiresAtMs! - row.createdAtMs == TokenRegistry.defaultLifetimeMs)
+        #expect(try node.tokens.issue(role: .auditor, actor: "auditor-2", lifetimeMs: nil).id.hasPrefix("t-"))
+        #expect(throws: VaultError.forbidden("token lifetime is too long; use no expiry explicitly")) {
+            try node.tokens.issue(role: .auditor, actor: "auditor-3", lifetimeMs: .max)
+        }
+        #expect(throws: VaultError.invalidActor("Mallory Smith")) { try node.tokens.issue(role: .auditor, actor: "Mallory Smith") }
+        #expect(throws: VaultError.invalidActor("Mallory Smith")) {
+            try node.vault.readRecord(id: node.record, purpose: "audit", by: Caller(id: "Mallory Smith", role: .officer))
+        }
+    }
+
+    // MARK: policy, members, tiers, schemas
+
+    @Test(arguments: StorageBackend.available) func aForgedPolicyRowIsNotObeyed(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        let landlord = Caller(id: "landlord-1", role: .requester)
+        guard case .pending = try node.vault.requestAttestation(Self.landlordRequest(node.record), by: landlord) else {
+            Issue.record("policy v1 sends landlords to an officer")
+            return
+        }
+        // The attacker writes v2 without the approval step, as the node would have stored it.
+        let forged = try Self.policy(version: 2, landlordsNeedApproval: false)
+        try node.tamper { db in
+            try db.execute("INSERT INTO vault_policy (version, json) VALUES (?, ?)", [.int(2), .bytes(Array(try JSONEncoder().encode(forged)))])
+        }
+        #expect(throws: VaultError.stateTampered(table: "vault_policy", key: "2")) {
+            try node.vault.requestAttestation(Self.landlordRequest(node.record), by: landlord)
+        }
+    }
+
+    @Test(arguments: StorageBackend.available) func anOlderAuthenticPolicyPutBackIsRefused(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        try node.vault.installPolicy(try Self.policy(version: 2, landlordsNeedApproval: true), by: officer)
+        try node.vault.installPolicy(try Self.policy(version: 3, landlordsNeedApproval: false), by: officer)
+        // Roll back to v2 (authentic once) by deleting v3.
+        try node.tamper { db in try db.execute("DELETE FROM vault_policy WHERE version = ?", [.int(3)]) }
+        #expect(throws: VaultError.stateTampered(table: "vault_policy", key: "2")) {
+            try node.vault.requestAttestation(Self.landlordRequest(node.record), by: Caller(id: "landlord-1", role: .requester))
+        }
+    }
+
+    @Test(arguments: StorageBackend.available) func anUnrevokedMemberIsRefusedAndNamed(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        try node.vault.grant(memberID: "clerk-2", role: .department, clearance: "restricted", by: officer)
+        let clerk = Caller(id: "clerk-2", role: .department, clearance: "restricted")
+        #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk).fields.count == 6)
+        _ = try node.vault.revoke(memberID: "clerk-2", by: officer)
+        #expect(throws: VaultError.forbidden("member clerk-2 is revoked")) { try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk) }
+        try node.tamper { db in try db.execute("UPDATE vault_member SET revoked = ? WHERE id = ?", [.bool(false), .text("clerk-2")]) }
+        #expect(throws: VaultError.stateTampered(table: "vault_member", key: "clerk-2")) {
+            try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk)
+        }
+        // Deleting the revoked member's row instead is caught too (the ledger has the member).
+        try node.tamper { db in try db.execute("DELETE FROM vault_member WHERE id = ?", [.text("clerk-2")]) }
+        #expect(throws: VaultError.stateTampered(table: "vault_member", key: "clerk-2")) {
+            try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk)
+        }
+        // So is a member the attacker adds.
+        try node.tamper { db in
+            try db.execute("UPDATE vault_member SET revoked = ? WHERE id = ?", [.bool(false), .text("clerk-2")])
+            try db.execute("INSERT INTO vault_member (id, role, clearance, revoked) VALUES (?, ?, ?, ?)", [.text("mallory"), .text("officer"), .null, .bool(false)])
+        }
+        #expect(throws: VaultError.stateTampered(table: "vault_member", key: "mallory")) {
+            try node.vault.readRecord(id: node.record, purpose: "audit", by: Caller(id: "mallory", role: .officer))
+        }
+    }
+
+    @Test(arguments: StorageBackend.available) func tierRowsMustBeWhatTheLedgerSays(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        _ = try node.vault.rotate(tier: "confidential", by: officer)
+        let changes: [(String, String, [SQLValue])] = [
+            ("restricted", "UPDATE vault_tier SET rank = ? WHERE name = 'restricted'", [.int(-1)]),
+            ("confidential", "UPDATE vault_tier SET current_version = ? WHERE name = 'confidential'", [.int(1)]),
+            ("confidential", "UPDATE vault_tier SET min_decryption_version = ? WHERE name = 'confidential'", [.int(2)]),
+            ("internal", "UPDATE vault_tier SET rotating = ? WHERE name = 'internal'", [.bool(true)]),
+            ("public", "DELETE FROM vault_tier WHERE name = 'public'", []),
+        ]
+        let clerk = Caller(id: "clerk-1", role: .department, clearance: "confidential")
+        for (tier, sql, args) in changes {
+            try node.tamper { db in
+                try db.execute("CREATE TABLE tier_backup AS SELECT * FROM vault_tier")
+                try db.execute(sql, args)
+            }
+            #expect(throws: VaultError.stateTampered(table: "vault_tier", key: tier), "\(sql)") {
+                try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk)
+            }
+            try node.tamper { db in
+                try db.execute("DELETE FROM vault_tier")
+                try db.execute("INSERT INTO vault_tier SELECT * FROM tier_backup")
+                try db.execute("DROP TABLE tier_backup")
+            }
+            #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk).fields.count == 4)
+        }
+    }
+
+    @Test(arguments: StorageBackend.available) func aSchemaMovingAFieldToAnotherTierIsRefused(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        try node.tamper { db in
+            let json = String(decoding: try db.bytes("SELECT json FROM vault_schema WHERE type = ?", [.text("citizen")]), as: UTF8.self)
+            var schema = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+            schema["fields"] = (schema["fields"] as! [[String: Any]]).map { field in
+                var f = field
+                if f["name"] as? String == "income" { f["tier"] = "public" }
+                return f
+            }
+            try db.execute("UPDATE vault_schema SET json = ? WHERE type = ?", [.bytes([UInt8](try JSONSerialization.data(withJSONObject: schema))), .text("citizen")])
+        }
+        #expect(throws: VaultError.stateTampered(table: "vault_schema", key: "citizen")) {
+            try node.vault.createRecord(type: "citizen", nationalID: "2", input: [
+                "national_id": .string("2"), "full_name": .string("A"), "birth_date": .string("1990-01-01"), "income": .integer(1),
+            ], by: officer)
+        }
+    }
+
+    // MARK: records, fields, citizen events, the ledger
+
+    @Test(arguments: StorageBackend.available) func recordsAndFieldsMustBeTheLatestVersion(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        // A deleted optional field used to drop out of reads silently.
+        try node.tamper { db in try db.execute("DELETE FROM vault_field WHERE record_id = ? AND field = 'email'", [.text(node.record)]) }
+        #expect(throws: VaultError.stateTampered(table: "vault_field", key: node.record)) {
+            try node.vault.readRecord(id: node.record, purpose: "audit", by: officer)
+        }
+        // An un-shredded record, and a record moved to another citizen.
+        let other = try node.vault.createRecord(type: "citizen", nationalID: "2", input: [
+            "national_id": .string("2"), "full_name": .string("B"), "birth_date": .string("1990-01-01"),
+        ], by: officer).recordID
+        try node.vault.shred(id: other, by: officer)
+        try node.tamper { db in try db.execute("UPDATE vault_record SET shredded = ? WHERE id = ?", [.bool(false), .text(other)]) }
+        #expect(throws: VaultError.stateTampered(table: "vault_record", key: other)) { try node.vault.readRecord(id: other, purpose: "audit", by: officer) }
+        try node.tamper { db in
+            try db.execute("UPDATE vault_record SET citizen = (SELECT citizen FROM vault_record WHERE id = ?) WHERE id = ?", [.text(other), .text(node.record)])
+        }
+        #expect(throws: VaultError.stateTampered(table: "vault_record", key: node.record)) {
+            try node.vault.readRecord(id: node.record, purpose: "audit", by: officer)
+        }
+    }
+
+    @Test(arguments: StorageBackend.available) func aDeletedCitizenEventIsNamed(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        _ = try node.vault.readRecord(id: node.record, purpose: "audit", by: officer)
+        let log = try node.vault.accessLog(nationalID: "38001010000")
+        #expect(log.map(\.type) == ["record.created", "field.read"])
+        try node.tamper { db in try db.execute("DELETE FROM vault_citizen_event WHERE ledger_idx = ?", [.int(Int64(log[1].ledgerIndex))]) }
+        #expect(throws: VaultError.stateTampered(table: "vault_citizen_event", key: "ledger_idx \(log[1].ledgerIndex)")) {
+            try node.vault.accessLog(nationalID: "38001010000")
+        }
+    }
+
+    @Test(arguments: StorageBackend.available) func ledgerRowsChangedUnderARunningNodeAreNamed(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        let log = try node.vault.accessLog(nationalID: "38001010000")
+        let index = log[0].ledgerIndex
+        // An entry edited with a matching leaf hash: the node knows the verified leaf.
+        try node.tamper { db in
+            var bytes = try db.bytes("SELECT entry FROM ledger_entry WHERE idx = ?", [.int(Int64(index))])
+            bytes[bytes.count - 3] ^= 0x01
+            try db.execute("UPDATE ledger_entry SET entry = ?, leaf_hash = ? WHERE idx = ?", [.bytes(bytes), .bytes(MerkleMath.leafHash(bytes)), .int(Int64(index))])
+        }
+        #expect(throws: VaultError.stateTampered(table: "ledger_entry", key: String(index))) { try node.vault.accessLog(nationalID: "38001010000") }
+        // A genuinely signed older checkpoint put back: the ledger rolled back under the node.
+        let fresh = try Node(backend, officer: officer)
+        defer { fresh.cleanUp() }
+        let old = try #require(try fresh.test.store.ledger.latestCheckpoint())
+        _ = try fresh.vault.readRecord(id: fresh.record, purpose: "audit", by: officer)
+        try fresh.tamper { db in try db.execute("UPDATE ledger_checkpoint SET note = ?", [.text(old)]) }
+        #expect(throws: VaultError.stateTampered(table: "ledger_checkpoint", key: "1")) {
+            try fresh.vault.readRecord(id: fresh.record, purpose: "audit", by: officer)
+        }
+    }
+
+    @Test(arguments: StorageBackend.available) func aSecondNodeObeysWhatTheFirstWroteToTheLedger(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        let second = try node.test.reopened()
+        let issued = try node.tokens.issue(role: .department, actor: "clerk-1", clearance: "confidential")
+        let clerk = try second.tokens.resolve(issued.text).caller
+        #expect(try second.vault.readRecord(id: node.record, purpose: "audit", by: clerk).fields.count == 4)
+        try node.vault.revokeToken(id: issued.id, by: officer)
+        try node.tamper { db in try db.execute("UPDATE vault_token SET revoked = ?", [.bool(false)]) }
+        #expect(throws: VaultError.credentialRevoked) { try second.vault.readRecord(id: node.record, purpose: "audit", by: clerk) }
+    }
+}
