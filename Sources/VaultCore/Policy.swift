@@ -6,7 +6,8 @@ import VaultCrypto
 /// every installed version goes on the ledger with its hash, and every decision names the rule that made it.
 public struct Policy: Codable, Equatable, Sendable {
     /// One rule. `requesters` are exact ids or prefixes ending in `*`; `allow` lists `field:kind` pairs
-    /// (kinds: age_at_least, below, range, in, equals).
+    /// (kinds: age_at_least, below, range, in, equals). `approval: true` queues matching requests for one
+    /// officer; `approvals: k` (1...16) for k distinct officers.
     public struct Rule: Codable, Equatable, Sendable {
         public let id: String
         public let requesters: [String]
@@ -14,6 +15,13 @@ public struct Policy: Codable, Equatable, Sendable {
         public let allow: [String]
         public let purposes: [String]
         public let approval: Bool?
+        public let approvals: Int?
+
+        /// The most officers a rule may ask for.
+        public static let maxApprovals = 16
+
+        /// How many distinct officers must approve a matching request (0: none).
+        public var requiredApprovals: Int { approvals ?? (approval == true ? 1 : 0) }
 
         func matches(requester: String) -> Bool {
             requesters.contains { $0.hasSuffix("*") ? requester.hasPrefix(String($0.dropLast())) : requester == $0 }
@@ -25,16 +33,21 @@ public struct Policy: Codable, Equatable, Sendable {
     /// The rules, tried in order.
     public let rules: [Rule]
 
-    /// The outcome of evaluating a request: the rule that allowed it and whether an officer must approve it.
+    /// The outcome of evaluating a request: the rule that allowed it and how many officers must approve it.
     public struct Decision: Equatable, Sendable {
         public let ruleID: String
-        public let needsApproval: Bool
+        /// Distinct officers who must approve before anything is proven (0: issued at once).
+        public let requiredApprovals: Int
+        public var needsApproval: Bool { requiredApprovals > 0 }
     }
 
     /// Parses and checks a policy file.
     public static func parse(_ data: Data) throws -> Policy {
         let policy: Policy
         do { policy = try JSONDecoder().decode(Policy.self, from: data) } catch {
+            if let error = error as? DecodingError, Self.codingPath(of: error).last?.stringValue == "approvals" {
+                throw VaultError.invalidSchema("policy rule approvals must be an integer from 1 to \(Rule.maxApprovals)")
+            }
             throw VaultError.invalidSchema("policy is not valid JSON of the documented shape")
         }
         guard policy.version >= 0 else { throw VaultError.invalidSchema("policy version must not be negative") }
@@ -44,8 +57,25 @@ public struct Policy: Codable, Equatable, Sendable {
             guard !rule.requesters.isEmpty, !rule.allow.isEmpty, !rule.purposes.isEmpty else {
                 throw VaultError.invalidSchema("policy rule \(rule.id) needs requesters, allow and purposes")
             }
+            if let k = rule.approvals {
+                guard (1...Rule.maxApprovals).contains(k) else {
+                    throw VaultError.invalidSchema("policy rule \(rule.id): approvals must be an integer from 1 to \(Rule.maxApprovals), not \(k)")
+                }
+                guard rule.approval != false else {
+                    throw VaultError.invalidSchema("policy rule \(rule.id) says approval false but approvals \(k); drop one")
+                }
+            }
         }
         return policy
+    }
+
+    /// Where a decoding error happened.
+    private static func codingPath(of error: DecodingError) -> [any CodingKey] {
+        switch error {
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .keyNotFound(_, context), let .dataCorrupted(context):
+            return context.codingPath
+        @unknown default: return []
+        }
     }
 
     /// SHA-256 of the canonical JSON (sorted keys): the hash recorded on the ledger.
@@ -59,7 +89,7 @@ public struct Policy: Codable, Equatable, Sendable {
     public func evaluate(requester: String, recordType: String, predicates: [PredicateSpec], purpose: String) throws -> Decision {
         let wanted = predicates.map { "\($0.field):\($0.kind)" }
         for rule in rules where rule.matches(requester: requester) && rule.record_type == recordType && rule.purposes.contains(purpose) {
-            if wanted.allSatisfy(rule.allow.contains) { return Decision(ruleID: rule.id, needsApproval: rule.approval ?? false) }
+            if wanted.allSatisfy(rule.allow.contains) { return Decision(ruleID: rule.id, requiredApprovals: rule.requiredApprovals) }
         }
         throw VaultError.policyDenied("no rule of policy v\(version) lets \(requester) ask \(wanted.joined(separator: " and ")) about \(recordType) for \(purpose)")
     }

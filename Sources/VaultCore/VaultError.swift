@@ -41,6 +41,12 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case policyDenied(String)
     /// No witness-final checkpoint covers the record yet.
     case notWitnessed(String)
+    /// No approval has this id.
+    case approvalNotFound(String)
+    /// The approval was already decided (another decision won): nothing was written.
+    case alreadyDecided(String, Approval.Status)
+    /// This officer already approved this approval (k-of-n needs distinct officers): nothing was written.
+    case alreadyApproved(String, officer: String)
 
     public var description: String {
         switch self {
@@ -64,6 +70,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .predicateFalse: return "the record does not satisfy the predicate; no attestation was made"
         case let .policyDenied(why): return "policy: \(why)"
         case let .notWitnessed(why): return "not yet witnessed: \(why)"
+        case let .approvalNotFound(id): return "no approval \(id)"
+        case let .alreadyDecided(id, status): return "approval \(id) is already \(status.rawValue)"
+        case let .alreadyApproved(id, officer): return "\(officer) already approved \(id); another officer must approve it"
         }
     }
 }

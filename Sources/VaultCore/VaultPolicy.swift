@@ -26,13 +26,16 @@ extension Vault {
     public func policy() throws -> Policy? { try store.read { try $0.policy() } }
 
     /// Attests under the installed policy: refused unless a rule allows it; requests whose rule needs approval are
-    /// refused here with a message saying so (the service queues them for an officer).
-    public func attestUnderPolicy(_ request: AttestationRequest, by caller: Caller, approved: Bool = false) throws -> Attestation {
+    /// refused here with a message saying so (the service queues them for an officer). `recording` is `attest`'s.
+    public func attestUnderPolicy(
+        _ request: AttestationRequest, by caller: Caller, approved: Bool = false,
+        recording: (any VaultWriting, AttestationBundle) throws -> Void = { _, _ in }
+    ) throws -> Attestation {
         guard let policy = try policy() else { throw VaultError.policyDenied("no policy is installed") }
-        return try attest(request, by: caller) { recordType, request in
+        return try attest(request, by: caller, authorizer: { recordType, request in
             let decision = try policy.evaluate(requester: request.requester, recordType: recordType, predicates: request.predicates, purpose: request.purpose)
             if decision.needsApproval && !approved { throw VaultError.policyDenied("rule \(decision.ruleID) needs an officer's approval") }
             return decision.ruleID
-        }
+        }, recording: recording)
     }
 }

@@ -47,7 +47,11 @@ public protocol VaultWriting: VaultReading {
     func replaceOpenings(recordID: String, with openings: [OpeningRow]) throws
     func saveMember(_ member: Member) throws
     func savePolicy(_ policy: Policy) throws
+    /// Files a new approval.
     func saveApproval(_ approval: Approval) throws
+    /// Compare-and-set: stores `approval`'s status, approvers, decider and bundle only if the row still reads pending
+    /// with exactly `previous`'s approvers. False, with nothing written, when another decision got there first.
+    func updateApproval(_ approval: Approval, from previous: Approval) throws -> Bool
     /// Appends entries to the ledger in this transaction; `citizens[i]` (if any) indexes entry i in that citizen's log.
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt
 }

@@ -91,6 +91,14 @@ public enum PostgresSchema {
             )
             """,
         ]),
+        // See VaultSchema "vault-v5-approval-decisions".
+        Migration(name: "pg-v2-approval-decisions", statements: [
+            "ALTER TABLE vault_approval ADD COLUMN filed_by TEXT NOT NULL DEFAULT ''",
+            "UPDATE vault_approval SET filed_by = requester",
+            "ALTER TABLE vault_approval ADD COLUMN approvers TEXT NOT NULL DEFAULT '[]'",
+            "UPDATE vault_approval SET approvers = json_build_array(decided_by)::text WHERE status = 'approved' AND decided_by IS NOT NULL",
+            "ALTER TABLE vault_approval ADD COLUMN required BIGINT NOT NULL DEFAULT 1 CHECK (required BETWEEN 1 AND 16)",
+        ]),
     ]
 
     /// Applies the migrations not yet applied, each in its own transaction under the writer lock.

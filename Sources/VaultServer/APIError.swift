@@ -58,12 +58,14 @@ public struct APIError: Error, Sendable {
             return APIError(.badRequest, "invalid_request", e.description)
         case .unknownField, .missingField, .wrongType, .notAllowedValue:
             return APIError(.badRequest, "invalid_record", e.description)
-        case .recordNotFound, .memberNotFound: return APIError(.notFound, "not_found", e.description)
+        case .recordNotFound, .memberNotFound, .approvalNotFound: return APIError(.notFound, "not_found", e.description)
         case .recordShredded: return APIError(.gone, "shredded", e.description)
         case .forbidden, .insufficientClearance: return APIError(.forbidden, "forbidden", e.description)
         case .policyDenied: return APIError(.forbidden, "policy_denied", e.description)
         case .predicateFalse: return APIError(.unprocessableContent, "predicate_false", e.description)
         case .rotationUnfinished: return APIError(.conflict, "rotation_unfinished", e.description)
+        case .alreadyDecided: return APIError(.conflict, "already_decided", e.description)
+        case .alreadyApproved: return APIError(.conflict, "already_approved", e.description)
         case .notWitnessed: return APIError(.serviceUnavailable, "not_witnessed", e.description)
         case .corrupt: return APIError(.internalServerError, "corrupt", e.description)
         }

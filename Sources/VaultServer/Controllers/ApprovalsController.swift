@@ -8,8 +8,9 @@ import VaultLedger
 import VaultNode
 import VaultSQLite
 
-/// `GET /v1/approvals` (officers: pending requests), `POST /v1/approvals/{id}` (officers: approve or deny),
-/// `GET /v1/approvals/{id}` (officers, or the requester collecting its bundle).
+/// `GET /v1/approvals` (officers: pending requests), `POST /v1/approvals/{id}` (officers other than the filer:
+/// approve or deny; 409 once decided or when approving twice), `GET /v1/approvals/{id}` (officers, or the
+/// requester collecting its bundle).
 struct ApprovalsController {
     let state: ServiceState
 
@@ -42,7 +43,6 @@ struct ApprovalsController {
                 throw APIError(.badRequest, "invalid_request", "decision is approve or deny")
             }
             let id = try context.parameters.require("id")
-            guard try state.vault.approval(id: id) != nil else { throw APIError(.notFound, "not_found", "no such approval") }
             return try JSONResponse.make(ApprovalJSON(try state.vault.decide(approvalID: id, approve: body.decision == "approve", by: caller)))
         }
     }
@@ -56,6 +56,11 @@ struct ApprovalJSON: Encodable {
     let request: AttestationRequest
     let decided_by: String?
     let bundle: AttestationBundle?
+    let filed_by: String
+    /// Officers who approved so far, in order, and how many must.
+    let approved_by: [String]
+    let approvals: Int
+    let required: Int
 
     init(_ a: Approval) {
         approval = a.id
@@ -64,5 +69,9 @@ struct ApprovalJSON: Encodable {
         request = a.request
         decided_by = a.decidedBy
         bundle = a.bundle
+        filed_by = a.filedBy
+        approved_by = a.approvers
+        approvals = a.approvers.count
+        required = a.required
     }
 }

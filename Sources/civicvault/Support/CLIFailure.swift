@@ -53,6 +53,7 @@ struct CLIFailure: Error {
         case .invalidPredicate: return #"e.g. --predicate '{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}'"#
         case .notWitnessed: return "wait for the witnesses to cosign a newer checkpoint, then retry"
         case .predicateFalse: return "nothing was recorded; the requester learns only that no attestation exists"
+        case .approvalNotFound, .alreadyDecided, .alreadyApproved: return "list approvals with GET /v1/approvals?status=pending"
         }
     }
 
