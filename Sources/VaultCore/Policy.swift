@@ -44,10 +44,7 @@ public struct Policy: Codable, Equatable, Sendable {
     /// Parses and checks a policy file.
     public static func parse(_ data: Data) throws -> Policy {
         let policy: Policy
-        do { policy = try JSONDecoder().decode(Policy.self, from: data) } catch {
-            if let error = error as? DecodingError, Self.codingPath(of: error).last?.stringValue == "approvals" {
-                throw VaultError.invalidSchema("policy rule approvals must be an integer from 1 to \(Rule.maxApprovals)")
-            }
+        do { policy = try JSONDecoder().decode(Policy.self, from: data) } catch let error as VaultError { throw error } catch {
             throw VaultError.invalidSchema("policy is not valid JSON of the documented shape")
         }
         guard policy.version >= 0 else { throw VaultError.invalidSchema("policy version must not be negative") }
@@ -69,15 +66,6 @@ public struct Policy: Codable, Equatable, Sendable {
         return policy
     }
 
-    /// Where a decoding error happened.
-    private static func codingPath(of error: DecodingError) -> [any CodingKey] {
-        switch error {
-        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .keyNotFound(_, context), let .dataCorrupted(context):
-            return context.codingPath
-        @unknown default: return []
-        }
-    }
-
     /// SHA-256 of the canonical JSON (sorted keys): the hash recorded on the ledger.
     public var hash: [UInt8] {
         let encoder = JSONEncoder()
@@ -92,5 +80,28 @@ public struct Policy: Codable, Equatable, Sendable {
             if wanted.allSatisfy(rule.allow.contains) { return Decision(ruleID: rule.id, requiredApprovals: rule.requiredApprovals) }
         }
         throw VaultError.policyDenied("no rule of policy v\(version) lets \(requester) ask \(wanted.joined(separator: " and ")) about \(recordType) for \(purpose)")
+    }
+}
+
+extension Policy.Rule {
+    enum CodingKeys: String, CodingKey { case id, requesters, record_type, allow, purposes, approval, approvals }
+
+    /// Decodes a rule; `approvals` that is no integer (a fraction, a string, a boolean) is refused by name.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        requesters = try c.decode([String].self, forKey: .requesters)
+        record_type = try c.decode(String.self, forKey: .record_type)
+        allow = try c.decode([String].self, forKey: .allow)
+        purposes = try c.decode([String].self, forKey: .purposes)
+        approval = try c.decodeIfPresent(Bool.self, forKey: .approval)
+        if c.contains(.approvals), try !c.decodeNil(forKey: .approvals) {
+            guard let k = try? c.decode(Double.self, forKey: .approvals), k.rounded() == k, abs(k) <= 1_000_000 else {
+                throw VaultError.invalidSchema("policy rule \(id): approvals must be an integer from 1 to \(Self.maxApprovals)")
+            }
+            approvals = Int(k)
+        } else {
+            approvals = nil
+        }
     }
 }

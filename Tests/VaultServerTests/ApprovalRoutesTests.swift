@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 import VaultCore
 import VaultLedger
+import VaultNode
 @testable import VaultServer
 
 /// `/v1/approvals` over HTTP: the filer is refused (403), a decided approval answers 409 `already_decided`, and 16
