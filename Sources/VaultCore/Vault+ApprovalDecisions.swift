@@ -25,7 +25,7 @@ extension Vault {
                 return decided
             }
         }
-        throw VaultError.alreadyDecided(approvalID, .pending)
+        throw VaultError.alreadyDecided(approvalID, try approval(id: approvalID)?.status ?? .pending)
     }
 
     /// The approval, if `caller` may decide it now: an officer, not its filer, the approval still pending, and (to
