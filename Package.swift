@@ -102,7 +102,7 @@ let package = Package(
             name: "VaultStorageTests",
             dependencies: [
                 "VaultTestSupport", "VaultCore", "VaultCrypto", "VaultLedger", "VaultNode", "VaultSQLite", "VaultPostgres",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

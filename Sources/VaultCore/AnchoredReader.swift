@@ -116,6 +116,31 @@ class AnchoredReader: VaultReading {
         }
     }
 
+    func approval(id: String) throws -> Approval? {
+        let row = try base.approval(id: id)
+        if wrote("vault_approval", id) { return row }
+        let anchored = anchor.withState { $0.approvals[id] }
+        switch (row, anchored) {
+        case (nil, nil): return nil
+        case let (row?, a?) where Self.agree(row, a, authenticator: anchor.authenticator): return row
+        default: try refuse("vault_approval", id)
+        }
+    }
+
+    func approvals(status: Approval.Status?) throws -> [Approval] {
+        let rows = try base.approvals(status: status)
+        for row in rows { _ = try approval(id: row.id) }
+        let present = Set(rows.map(\.id))
+        let expected = anchor.withState { $0.approvals.filter { status == nil || $0.value.status == status }.map(\.key) }
+        for id in expected where !present.contains(id) && !wrote("vault_approval", id) { try refuse("vault_approval", id) }
+        return rows
+    }
+
+    static func agree(_ row: Approval, _ a: AnchoredState.ApprovalAnchor, authenticator: StateAuthenticator) -> Bool {
+        row.status == a.status && row.filedBy == a.filedBy && row.approvers == a.approvers && row.required == a.required
+            && row.rule == a.rule && row.decidedBy == a.decidedBy && ConstantTime.equals(row.requestMAC(authenticator), a.requestMAC)
+    }
+
     func citizenEvents(citizen: Pseudonym) throws -> [UInt64] {
         let rows = try base.citizenEvents(citizen: citizen)
         let anchored = anchor.withState { ($0.citizenEvents[citizen] ?? []).filter { $0 < snapshotSize } }
@@ -156,8 +181,6 @@ class AnchoredReader: VaultReading {
     }
     func countDataKeys(tier: String, wrappedBelow version: Int) throws -> Int { try base.countDataKeys(tier: tier, wrappedBelow: version) }
     func openings(recordID: String) throws -> [OpeningRow] { try base.openings(recordID: recordID) }
-    func approval(id: String) throws -> Approval? { try base.approval(id: id) }
-    func approvals(status: Approval.Status?) throws -> [Approval] { try base.approvals(status: status) }
     func ledgerCheckpoint() throws -> String? { try base.ledgerCheckpoint() }
     func ledgerEntries(from index: UInt64, limit: Int) throws -> [[UInt8]] { try base.ledgerEntries(from: index, limit: limit) }
     func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof { try base.inclusionProof(index: index, treeSize: treeSize) }
@@ -188,7 +211,11 @@ final class AnchoredWriter: AnchoredReader, VaultWriting {
     func replaceOpenings(recordID: String, with openings: [OpeningRow]) throws { try writer.replaceOpenings(recordID: recordID, with: openings) }
     func saveMember(_ member: Member) throws { mark("vault_member", member.id); try writer.saveMember(member) }
     func savePolicy(_ policy: Policy) throws { mark("vault_policy", "current"); try writer.savePolicy(policy) }
-    func saveApproval(_ approval: Approval) throws { try writer.saveApproval(approval) }
+    func saveApproval(_ approval: Approval) throws { mark("vault_approval", approval.id); try writer.saveApproval(approval) }
+    func updateApproval(_ approval: Approval, from previous: Approval) throws -> Bool {
+        mark("vault_approval", approval.id)
+        return try writer.updateApproval(approval, from: previous)
+    }
     func revokeTokens(actor: String) throws -> Int { try writer.revokeTokens(actor: actor) }
     func revokeToken(id: String) throws -> Bool { try writer.revokeToken(id: id) }
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt {

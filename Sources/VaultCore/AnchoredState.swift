@@ -32,6 +32,18 @@ public struct AnchoredState: Sendable {
         public var revoked: Bool
     }
 
+    /// An approval as the ledger has it (`request.filed`, `request.approval`, `request.approved`, `request.denied`).
+    public struct ApprovalAnchor: Sendable, Equatable {
+        public var filedBy: String
+        public var rule: String
+        public var required: Int
+        /// The `request_mac` of its `request.filed` entry (see `Approval.requestMAC`).
+        public var requestMAC: [UInt8]
+        public var status: Approval.Status
+        public var approvers: [String]
+        public var decidedBy: String?
+    }
+
     /// Number of ledger entries applied.
     public internal(set) var size: UInt64 = 0
     public internal(set) var tiers: [String: TierAnchor] = [:]
@@ -45,6 +57,7 @@ public struct AnchoredState: Sendable {
     public internal(set) var citizenEvents: [Pseudonym: [UInt64]] = [:]
     /// The ids of the records of each citizen, in creation order.
     public internal(set) var citizenRecords: [Pseudonym: [String]] = [:]
+    public internal(set) var approvals: [String: ApprovalAnchor] = [:]
     /// Tokens revoked one by one (`token.revoked`).
     public internal(set) var revokedTokens: Set<String> = []
     /// Actors whose every token issued at or before this time (ms) was revoked (`grant.revoked`).
@@ -103,6 +116,16 @@ public struct AnchoredState: Sendable {
             let pseudonym = Pseudonym(bytes: citizen)
             if records[id] == nil { citizenRecords[pseudonym, default: []].append(id) }
             records[id] = RecordAnchor(type: type, citizen: pseudonym, version: version, shredded: false, ciphertextHash: hash, entryIndex: index)
+        case LedgerEntry.Kind.requestFiled:
+            guard let id = string("approval"), let rule = string("rule"), let required = int("required"), let mac = bytes("request_mac") else { return }
+            approvals[id] = ApprovalAnchor(filedBy: entry.actor, rule: rule, required: required, requestMAC: mac, status: .pending, approvers: [], decidedBy: nil)
+        case LedgerEntry.Kind.requestApproval:
+            guard let id = string("approval") else { return }
+            approvals[id]?.approvers.append(entry.actor)
+        case LedgerEntry.Kind.requestApproved, LedgerEntry.Kind.requestDenied:
+            guard let id = string("approval") else { return }
+            approvals[id]?.status = entry.type == LedgerEntry.Kind.requestApproved ? .approved : .denied
+            approvals[id]?.decidedBy = entry.actor
         case LedgerEntry.Kind.recordShredded:
             guard let id = string("record") else { return }
             records[id]?.shredded = true

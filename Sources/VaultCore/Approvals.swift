@@ -2,7 +2,9 @@ import Foundation
 import VaultCrypto
 import VaultLedger
 
-/// An attestation request that a policy rule sends to an officer before anything is proven.
+/// An attestation request that a policy rule sends to officers before anything is proven: decided once, from
+/// `pending`, by `required` distinct officers approving (the last one issues it) or one officer denying; never by
+/// whoever filed it.
 public struct Approval: Sendable, Equatable {
     /// Status of an approval.
     public enum Status: String, Sendable, Codable { case pending, approved, denied }
@@ -11,12 +13,22 @@ public struct Approval: Sendable, Equatable {
     public let request: AttestationRequest
     public let rule: String
     public var status: Status
+    /// The officer whose approval issued it, or who denied it.
     public var decidedBy: String?
     /// The bundle made on approval (it holds no plaintext), for the requester to collect.
     public var bundle: AttestationBundle?
     public let createdAtMs: UInt64
+    /// Who filed the request (the requester itself, or an officer in its name); they may not decide it.
+    public let filedBy: String
+    /// The officers who approved it so far, in order.
+    public var approvers: [String]
+    /// How many distinct officers must approve it (1...16), fixed when it is filed.
+    public let required: Int
 
-    public init(id: String, request: AttestationRequest, rule: String, status: Status, decidedBy: String?, bundle: AttestationBundle?, createdAtMs: UInt64) {
+    public init(
+        id: String, request: AttestationRequest, rule: String, status: Status, decidedBy: String?, bundle: AttestationBundle?, createdAtMs: UInt64,
+        filedBy: String, approvers: [String] = [], required: Int = 1
+    ) {
         self.id = id
         self.request = request
         self.rule = rule
@@ -24,6 +36,22 @@ public struct Approval: Sendable, Equatable {
         self.decidedBy = decidedBy
         self.bundle = bundle
         self.createdAtMs = createdAtMs
+        self.filedBy = filedBy
+        self.approvers = approvers
+        self.required = required
+    }
+}
+
+extension Approval {
+    /// The approvers as stored: a JSON array of ids, always encoded alike so a compare-and-set can match it.
+    public static func encodeApprovers(_ ids: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
+    }
+
+    /// A stored status; anything else is corruption (never read as pending).
+    public static func status(stored: String) throws -> Status {
+        guard let status = Status(rawValue: stored) else { throw VaultError.corrupt("stored approval status") }
+        return status
     }
 }
 
@@ -59,8 +87,9 @@ extension AttestationRequest: Codable {
 }
 
 extension Vault {
-    /// Asks for an attestation under the installed policy: issued at once, or queued for an officer when the
-    /// matching rule needs approval (nothing is proven or decrypted until then).
+    /// Asks for an attestation under the installed policy: issued at once, or queued for officers when the
+    /// matching rule needs approval (nothing is proven or decrypted until then). A queued request is saved with
+    /// its filer and a `request.filed` entry (also in the citizen's log), in one transaction.
     public func requestAttestation(_ request: AttestationRequest, by caller: Caller) throws -> AttestationOutcome {
         guard let policy = try policy() else { throw VaultError.policyDenied("no policy is installed") }
         let recordType: String = try store.read { tx in
@@ -75,44 +104,57 @@ extension Vault {
         }
         let approval = Approval(
             id: "a-" + Hex.encode(RandomBytes.generate(12)), request: request, rule: decision.ruleID, status: .pending,
-            decidedBy: nil, bundle: nil, createdAtMs: clock())
-        try store.write { tx in try tx.saveApproval(approval) }
+            decidedBy: nil, bundle: nil, createdAtMs: clock(), filedBy: caller.id, required: decision.requiredApprovals)
+        try store.write { tx in
+            try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")
+            guard let record = try tx.record(id: request.recordID) else { throw VaultError.recordNotFound(request.recordID) }
+            guard !record.shredded else { throw VaultError.recordShredded(record.id) }
+            try tx.saveApproval(approval)
+            _ = try tx.appendLedger([try entry(LedgerEntry.Kind.requestFiled, caller, [
+                "approval": .string(approval.id), "record": .string(record.id), "requester": .string(request.requester),
+                "rule": .string(approval.rule), "required": .u64(UInt64(approval.required)), "citizen": .bytes(record.citizen.bytes),
+                "request_mac": .bytes(approval.requestMAC(authenticator)),
+            ])], citizens: [record.citizen])
+        }
         return .pending(approval)
     }
 
-    /// Approves or denies a pending request (officers). Approval proves and logs the attestation (and a
-    /// `request.approved` entry); denial is logged as `request.denied`.
-    public func decide(approvalID: String, approve: Bool, by caller: Caller) throws -> Approval {
-        var approval: Approval = try store.write { tx in
-            try authorize(caller, [.officer], tx, action: "decide approvals")
-            guard let approval = try tx.approval(id: approvalID) else { throw VaultError.invalidPredicate("no approval \(approvalID)") }
-            guard approval.status == .pending else { throw VaultError.forbidden("approval \(approvalID) is already \(approval.status.rawValue)") }
-            return approval
-        }
-        if approve {
-            let made = try attestUnderPolicy(approval.request, by: caller, approved: true)
-            approval.bundle = made.bundle
-            approval.status = .approved
-        } else {
-            approval.status = .denied
-        }
-        approval.decidedBy = caller.id
-        let decided = approval
-        try store.write { tx in
-            try tx.saveApproval(decided)
-            _ = try tx.appendLedger([try entry(approve ? LedgerEntry.Kind.requestApproved : "request.denied", caller, [
-                "approval": .string(decided.id), "requester": .string(decided.request.requester), "rule": .string(decided.rule),
-                "record": .string(decided.request.recordID),
-            ])], citizens: [nil])
-        }
-        return decided
-    }
-
-    /// Approvals, newest first, optionally only those with `status`.
+    /// Approvals, newest first, optionally only those with `status` (the operator's CLI and tests).
     public func approvals(status: Approval.Status? = nil) throws -> [Approval] {
         try store.read { try $0.approvals(status: status) }
     }
 
-    /// One approval.
+    /// Approvals for an officer, newest first, optionally only those with `status`.
+    public func approvals(status: Approval.Status?, by caller: Caller) throws -> [Approval] {
+        try store.read { tx in
+            try authorize(caller, [.officer], tx, action: "list approvals")
+            return try tx.approvals(status: status)
+        }
+    }
+
+    /// One approval (the operator's CLI and tests).
     public func approval(id: String) throws -> Approval? { try store.read { try $0.approval(id: id) } }
+
+    /// One approval, for an officer or the requester it was filed for (nil for anyone else, as if it did not exist).
+    public func approval(id: String, by caller: Caller) throws -> Approval? {
+        try store.read { tx in
+            try authorize(caller, [.officer, .requester], tx, action: "read approvals")
+            guard let approval = try tx.approval(id: id), caller.role == .officer || approval.request.requester == caller.id else { return nil }
+            return approval
+        }
+    }
+}
+
+extension Approval {
+    /// HMAC-SHA-256 under the node's state key over what is fixed when the approval is filed (its id, the request
+    /// as canonical JSON, rule, filer, required count, creation time): the `request_mac` of its `request.filed`
+    /// entry, so a database writer can neither change what officers are asked to approve nor file a request.
+    public func requestMAC(_ authenticator: StateAuthenticator) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let request = (try? encoder.encode(self.request)).map { [UInt8]($0) } ?? []
+        return authenticator.mac(table: "vault_approval", key: id, columns: [
+            .bytes(request), .text(rule), .text(filedBy), .integer(Int64(required)), .integer(Int64(bitPattern: createdAtMs)),
+        ])
+    }
 }

@@ -10,6 +10,8 @@ import VaultLedger
 public final class LedgerAnchor: @unchecked Sendable {
     let verifierKey: NoteVerifierKey
     let origin: String
+    /// Checks the approvals' request MACs recorded in `request.filed` entries.
+    let authenticator: StateAuthenticator
     private let lock = NSLock()
     private var state = AnchoredState()
     private var range = CompactRange()
@@ -23,10 +25,11 @@ public final class LedgerAnchor: @unchecked Sendable {
     /// Entries read per query while catching up.
     static let chunk = 4096
 
-    /// The anchor of the log named `origin` whose checkpoints `verifierKey` verifies.
-    public init(origin: String, verifierKey: NoteVerifierKey) {
+    /// The anchor of the log named `origin` whose checkpoints `verifierKey` verifies, on the node of `authenticator`.
+    public init(origin: String, verifierKey: NoteVerifierKey, authenticator: StateAuthenticator) {
         self.origin = origin
         self.verifierKey = verifierKey
+        self.authenticator = authenticator
     }
 
     /// Number of entries applied so far.

@@ -6,7 +6,8 @@ import VaultCrypto
 /// every installed version goes on the ledger with its hash, and every decision names the rule that made it.
 public struct Policy: Codable, Equatable, Sendable {
     /// One rule. `requesters` are exact ids or prefixes ending in `*`; `allow` lists `field:kind` pairs
-    /// (kinds: age_at_least, below, range, in, equals).
+    /// (kinds: age_at_least, below, range, in, equals). `approval: true` queues matching requests for one
+    /// officer; `approvals: k` (1...16) for k distinct officers.
     public struct Rule: Codable, Equatable, Sendable {
         public let id: String
         public let requesters: [String]
@@ -14,6 +15,13 @@ public struct Policy: Codable, Equatable, Sendable {
         public let allow: [String]
         public let purposes: [String]
         public let approval: Bool?
+        public let approvals: Int?
+
+        /// The most officers a rule may ask for.
+        public static let maxApprovals = 16
+
+        /// How many distinct officers must approve a matching request (0: none).
+        public var requiredApprovals: Int { approvals ?? (approval == true ? 1 : 0) }
 
         func matches(requester: String) -> Bool {
             requesters.contains { $0.hasSuffix("*") ? requester.hasPrefix(String($0.dropLast())) : requester == $0 }
@@ -25,16 +33,18 @@ public struct Policy: Codable, Equatable, Sendable {
     /// The rules, tried in order.
     public let rules: [Rule]
 
-    /// The outcome of evaluating a request: the rule that allowed it and whether an officer must approve it.
+    /// The outcome of evaluating a request: the rule that allowed it and how many officers must approve it.
     public struct Decision: Equatable, Sendable {
         public let ruleID: String
-        public let needsApproval: Bool
+        /// Distinct officers who must approve before anything is proven (0: issued at once).
+        public let requiredApprovals: Int
+        public var needsApproval: Bool { requiredApprovals > 0 }
     }
 
     /// Parses and checks a policy file.
     public static func parse(_ data: Data) throws -> Policy {
         let policy: Policy
-        do { policy = try JSONDecoder().decode(Policy.self, from: data) } catch {
+        do { policy = try JSONDecoder().decode(Policy.self, from: data) } catch let error as VaultError { throw error } catch {
             throw VaultError.invalidSchema("policy is not valid JSON of the documented shape")
         }
         guard policy.version >= 0 else { throw VaultError.invalidSchema("policy version must not be negative") }
@@ -43,6 +53,14 @@ public struct Policy: Codable, Equatable, Sendable {
             guard !rule.id.isEmpty, ids.insert(rule.id).inserted else { throw VaultError.invalidSchema("policy rule ids must be unique and non-empty") }
             guard !rule.requesters.isEmpty, !rule.allow.isEmpty, !rule.purposes.isEmpty else {
                 throw VaultError.invalidSchema("policy rule \(rule.id) needs requesters, allow and purposes")
+            }
+            if let k = rule.approvals {
+                guard (1...Rule.maxApprovals).contains(k) else {
+                    throw VaultError.invalidSchema("policy rule \(rule.id): approvals must be an integer from 1 to \(Rule.maxApprovals), not \(k)")
+                }
+                guard rule.approval != false else {
+                    throw VaultError.invalidSchema("policy rule \(rule.id) says approval false but approvals \(k); drop one")
+                }
             }
         }
         return policy
@@ -59,8 +77,31 @@ public struct Policy: Codable, Equatable, Sendable {
     public func evaluate(requester: String, recordType: String, predicates: [PredicateSpec], purpose: String) throws -> Decision {
         let wanted = predicates.map { "\($0.field):\($0.kind)" }
         for rule in rules where rule.matches(requester: requester) && rule.record_type == recordType && rule.purposes.contains(purpose) {
-            if wanted.allSatisfy(rule.allow.contains) { return Decision(ruleID: rule.id, needsApproval: rule.approval ?? false) }
+            if wanted.allSatisfy(rule.allow.contains) { return Decision(ruleID: rule.id, requiredApprovals: rule.requiredApprovals) }
         }
         throw VaultError.policyDenied("no rule of policy v\(version) lets \(requester) ask \(wanted.joined(separator: " and ")) about \(recordType) for \(purpose)")
+    }
+}
+
+extension Policy.Rule {
+    enum CodingKeys: String, CodingKey { case id, requesters, record_type, allow, purposes, approval, approvals }
+
+    /// Decodes a rule; `approvals` that is no integer (a fraction, a string, a boolean) is refused by name.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        requesters = try c.decode([String].self, forKey: .requesters)
+        record_type = try c.decode(String.self, forKey: .record_type)
+        allow = try c.decode([String].self, forKey: .allow)
+        purposes = try c.decode([String].self, forKey: .purposes)
+        approval = try c.decodeIfPresent(Bool.self, forKey: .approval)
+        if c.contains(.approvals), try !c.decodeNil(forKey: .approvals) {
+            guard let k = try? c.decode(Double.self, forKey: .approvals), k.rounded() == k, abs(k) <= 1_000_000 else {
+                throw VaultError.invalidSchema("policy rule \(id): approvals must be an integer from 1 to \(Self.maxApprovals)")
+            }
+            approvals = Int(k)
+        } else {
+            approvals = nil
+        }
     }
 }

@@ -22,15 +22,17 @@ public final class Vault: Sendable {
         store: any VaultStore, keys: NodeKeys, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock,
         checkpointSelector: (@Sendable () throws -> String?)? = nil
     ) {
+        let authenticator = StateAuthenticator(keys: keys)
         if let anchored = store as? AnchoredStore {
             self.store = anchored
         } else {
             // The node's name was checked when its keys were made; a name a note key refuses cannot reach here.
             let signer = try! LedgerSigner(name: keys.name, key: keys.signingKey)
-            self.store = AnchoredStore(base: store, anchor: LedgerAnchor(origin: keys.name, verifierKey: signer.verifierKey))
+            self.store = AnchoredStore(
+                base: store, anchor: LedgerAnchor(origin: keys.name, verifierKey: signer.verifierKey, authenticator: authenticator))
         }
         self.keys = keys
-        self.authenticator = StateAuthenticator(keys: keys)
+        self.authenticator = authenticator
         self.keyring = TierKeyring(keyEncryptionKey: keys.keyEncryptionKey)
         self.clock = clock
         self.checkpointSelector = checkpointSelector

@@ -36,8 +36,11 @@ extension Vault {
     /// true one adds an `attested` entry (requester, predicate hash, record, citizen) to the ledger.
     ///
     /// The caller must be the requester itself (role requester, same id) or an officer; `authorizer` applies policy.
+    /// `recording` runs inside the write transaction that appends the `attested` entry, before it, with the bundle:
+    /// what it writes commits with that entry, and if it throws nothing is written.
     public func attest(
-        _ request: AttestationRequest, by caller: Caller, authorizer: (any VaultReading, String, AttestationRequest) throws -> String
+        _ request: AttestationRequest, by caller: Caller, authorizer: (any VaultReading, String, AttestationRequest) throws -> String,
+        recording: (any VaultWriting, AttestationBundle) throws -> Void = { _, _ in }
     ) throws -> Attestation {
         guard caller.role == .officer || (caller.role == .requester && caller.id == request.requester) else {
             throw VaultError.forbidden("only the requester itself or an officer may ask for this attestation")
@@ -104,6 +107,12 @@ extension Vault {
         let proof = try Self.prove(
             statement, openings: PredicateSpec.fields(request.predicates).map { material.openings[$0]! }, request: request,
             predicate: predicate, ledgerIndex: material.entryIndex, checkpoint: material.checkpoint)
+        let bundle = AttestationBundle(
+            version: AttestationBundle.currentVersion, record_type: material.record.type, field_types: material.fieldTypes,
+            predicate: predicate, requester: request.requester, nonce: Base64.encode(request.nonce), expiry: request.expiry,
+            ledger_index: material.entryIndex, entry: Base64.encode(material.entryBytes),
+            inclusion: .init(tree_size: material.inclusion.treeSize, leaf_index: material.inclusion.leafIndex, hashes: material.inclusion.hashes.map(Base64.encode)),
+            checkpoint: material.checkpoint, statement: Base64.encode(statement.encoded), proof: Base64.encode(proof.encoded))
         // 3. Log it, unless the record was shredded meanwhile.
         let attestationIndex: UInt64 = try store.write { tx in
             guard let record = try tx.record(id: material.record.id), !record.shredded else { throw VaultError.recordShredded(material.record.id) }
@@ -112,6 +121,7 @@ extension Vault {
             guard record.version == material.record.version, try authorizer(tx, record.type, request) == material.ruleID else {
                 throw VaultError.policyDenied("the record or the policy changed while the proof was made; ask again")
             }
+            try recording(tx, bundle)
             return try tx.appendLedger([try entry(LedgerEntry.Kind.attested, caller, [
                 "record": .string(record.id), "citizen": .bytes(record.citizen.bytes), "requester": .string(request.requester),
                 "purpose": .string(request.purpose), "rule": .string(material.ruleID),
@@ -119,12 +129,6 @@ extension Vault {
                 "commitment_index": .u64(material.entryIndex),
             ])], citizens: [record.citizen]).firstIndex
         }
-        let bundle = AttestationBundle(
-            version: AttestationBundle.currentVersion, record_type: material.record.type, field_types: material.fieldTypes,
-            predicate: predicate, requester: request.requester, nonce: Base64.encode(request.nonce), expiry: request.expiry,
-            ledger_index: material.entryIndex, entry: Base64.encode(material.entryBytes),
-            inclusion: .init(tree_size: material.inclusion.treeSize, leaf_index: material.inclusion.leafIndex, hashes: material.inclusion.hashes.map(Base64.encode)),
-            checkpoint: material.checkpoint, statement: Base64.encode(statement.encoded), proof: Base64.encode(proof.encoded))
         return Attestation(bundle: bundle, ledgerIndex: attestationIndex)
     }
 

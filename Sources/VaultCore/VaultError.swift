@@ -50,6 +50,12 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case tokenNotFound(String)
     /// The caller's token was revoked (alone, or with every token of its actor) on the ledger.
     case credentialRevoked
+    /// No approval has this id.
+    case approvalNotFound(String)
+    /// The approval was already decided (another decision won): nothing was written.
+    case alreadyDecided(String, Approval.Status)
+    /// This officer already approved this approval (k-of-n needs distinct officers): nothing was written.
+    case alreadyApproved(String, officer: String)
 
     public var description: String {
         switch self {
@@ -77,6 +83,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidActor(id): return "actor id \"\(id)\" must be 1-64 characters of a-z 0-9 . _ -"
         case let .tokenNotFound(id): return "no token \(id)"
         case .credentialRevoked: return "this token was revoked"
+        case let .approvalNotFound(id): return "no approval \(id)"
+        case let .alreadyDecided(id, status): return "approval \(id) is already \(status.rawValue)"
+        case let .alreadyApproved(id, officer): return "\(officer) already approved \(id); another officer must approve it"
         }
     }
 }

@@ -49,11 +49,15 @@ public protocol VaultWriting: VaultReading {
     func replaceOpenings(recordID: String, with openings: [OpeningRow]) throws
     func saveMember(_ member: Member) throws
     func savePolicy(_ policy: Policy) throws
+    /// Files a new approval.
     func saveApproval(_ approval: Approval) throws
     /// Marks every bearer token of `actor` revoked; returns how many rows changed.
     func revokeTokens(actor: String) throws -> Int
     /// Marks the bearer token `id` revoked; false when there is none.
     func revokeToken(id: String) throws -> Bool
+    /// Compare-and-set: stores `approval`'s status, approvers, decider and bundle only if the row still reads pending
+    /// with exactly `previous`'s approvers. False, with nothing written, when another decision got there first.
+    func updateApproval(_ approval: Approval, from previous: Approval) throws -> Bool
     /// Appends entries to the ledger in this transaction; `citizens[i]` (if any) indexes entry i in that citizen's log.
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt
 }

@@ -25,6 +25,9 @@ public struct LedgerEntry: Equatable, Hashable, Sendable {
         public static let grantRevoked = "grant.revoked"
         public static let policyChanged = "policy.changed"
         public static let requestApproved = "request.approved"
+        public static let requestFiled = "request.filed"
+        public static let requestApproval = "request.approval"
+        public static let requestDenied = "request.denied"
     }
 
     /// The entry type, e.g. `record.created`: 1-64 characters of [a-z0-9._-].

@@ -91,9 +91,17 @@ public enum PostgresSchema {
             )
             """,
         ]),
-        // Tokens under a keyed hash with a MAC over the row (see VaultSchema "vault-v5-authenticated-tokens"): the
+        // See VaultSchema "vault-v5-approval-decisions".
+        Migration(name: "pg-v2-approval-decisions", statements: [
+            "ALTER TABLE vault_approval ADD COLUMN filed_by TEXT NOT NULL DEFAULT ''",
+            "UPDATE vault_approval SET filed_by = requester",
+            "ALTER TABLE vault_approval ADD COLUMN approvers TEXT NOT NULL DEFAULT '[]'",
+            "UPDATE vault_approval SET approvers = json_build_array(decided_by)::text WHERE status = 'approved' AND decided_by IS NOT NULL",
+            "ALTER TABLE vault_approval ADD COLUMN required BIGINT NOT NULL DEFAULT 1 CHECK (required BETWEEN 1 AND 16)",
+        ]),
+        // Tokens under a keyed hash with a MAC over the row (see VaultSchema "vault-v6-authenticated-tokens"): the
         // old rows cannot be told from forged ones and are dropped.
-        Migration(name: "pg-v2-authenticated-tokens", statements: [
+        Migration(name: "pg-v3-authenticated-tokens", statements: [
             "DROP TABLE vault_token",
             """
             CREATE TABLE vault_token (

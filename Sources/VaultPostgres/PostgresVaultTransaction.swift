@@ -107,9 +107,10 @@ struct PostgresVaultTransaction: VaultWriting {
     static func approval(_ row: PostgresRowReader) throws -> Approval {
         Approval(
             id: try row.text("id"), request: try decode(AttestationRequest.self, try row.bytes("request"), "stored approval"), rule: try row.text("rule"),
-            status: Approval.Status(rawValue: try row.text("status")) ?? .pending, decidedBy: try row.optionalText("decided_by"),
+            status: try Approval.status(stored: try row.text("status")), decidedBy: try row.optionalText("decided_by"),
             bundle: try row.optionalBytes("bundle").map { try decode(AttestationBundle.self, $0, "stored approval") },
-            createdAtMs: UInt64(try row.int("created_at_ms")))
+            createdAtMs: UInt64(try row.int("created_at_ms")), filedBy: try row.text("filed_by"),
+            approvers: try decode([String].self, Array(try row.text("approvers").utf8), "stored approval"), required: Int(try row.int("required")))
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], _ place: String) throws -> T {
@@ -218,13 +219,22 @@ struct PostgresVaultTransaction: VaultWriting {
     func saveApproval(_ approval: Approval) throws {
         try session.execute(
             """
-            INSERT INTO vault_approval (id, request, rule, status, requester, decided_by, bundle, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            ON CONFLICT (id) DO UPDATE SET request = excluded.request, rule = excluded.rule, status = excluded.status, requester = excluded.requester,
-                decided_by = excluded.decided_by, bundle = excluded.bundle, created_at_ms = excluded.created_at_ms
+            INSERT INTO vault_approval (id, request, rule, status, requester, decided_by, bundle, created_at_ms, filed_by, approvers, required)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """,
             [.text(approval.id), .bytes([UInt8](try JSONEncoder().encode(approval.request))), .text(approval.rule), .text(approval.status.rawValue),
              .text(approval.request.requester), .text(approval.decidedBy), .bytes(try approval.bundle.map { [UInt8](try JSONEncoder().encode($0)) }),
-             .int(approval.createdAtMs)])
+             .int(approval.createdAtMs), .text(approval.filedBy), .text(try Approval.encodeApprovers(approval.approvers)), .int(approval.required)])
+    }
+
+    func updateApproval(_ approval: Approval, from previous: Approval) throws -> Bool {
+        try session.execute(
+            """
+            UPDATE vault_approval SET status = $1, decided_by = $2, bundle = $3, approvers = $4
+            WHERE id = $5 AND status = 'pending' AND approvers = $6
+            """,
+            [.text(approval.status.rawValue), .text(approval.decidedBy), .bytes(try approval.bundle.map { [UInt8](try JSONEncoder().encode($0)) }),
+             .text(try Approval.encodeApprovers(approval.approvers)), .text(previous.id), .text(try Approval.encodeApprovers(previous.approvers))]) == 1
     }
 
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt {

@@ -109,9 +109,10 @@ struct SQLiteVaultTransaction: VaultWriting {
         do {
             return Approval(
                 id: row["id"], request: try JSONDecoder().decode(AttestationRequest.self, from: row["request"] as Data), rule: row["rule"],
-                status: Approval.Status(rawValue: row["status"]) ?? .pending, decidedBy: row["decided_by"],
+                status: try Approval.status(stored: row["status"]), decidedBy: row["decided_by"],
                 bundle: try (row["bundle"] as Data?).map { try JSONDecoder().decode(AttestationBundle.self, from: $0) },
-                createdAtMs: UInt64(row["created_at_ms"] as Int64))
+                createdAtMs: UInt64(row["created_at_ms"] as Int64), filedBy: row["filed_by"],
+                approvers: try JSONDecoder().decode([String].self, from: Data((row["approvers"] as String).utf8)), required: row["required"])
         } catch { throw VaultError.corrupt("stored approval") }
     }
 
@@ -220,11 +221,23 @@ struct SQLiteVaultTransaction: VaultWriting {
     func saveApproval(_ approval: Approval) throws {
         try db.execute(
             sql: """
-                INSERT OR REPLACE INTO vault_approval (id, request, rule, status, requester, decided_by, bundle, created_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO vault_approval (id, request, rule, status, requester, decided_by, bundle, created_at_ms, filed_by, approvers, required)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [approval.id, try JSONEncoder().encode(approval.request), approval.rule, approval.status.rawValue, approval.request.requester,
-                        approval.decidedBy, try approval.bundle.map { try JSONEncoder().encode($0) }, Int64(approval.createdAtMs)])
+                        approval.decidedBy, try approval.bundle.map { try JSONEncoder().encode($0) }, Int64(approval.createdAtMs),
+                        approval.filedBy, try Approval.encodeApprovers(approval.approvers), approval.required])
+    }
+
+    func updateApproval(_ approval: Approval, from previous: Approval) throws -> Bool {
+        try db.execute(
+            sql: """
+                UPDATE vault_approval SET status = ?, decided_by = ?, bundle = ?, approvers = ?
+                WHERE id = ? AND status = 'pending' AND approvers = ?
+                """,
+            arguments: [approval.status.rawValue, approval.decidedBy, try approval.bundle.map { try JSONEncoder().encode($0) },
+                        try Approval.encodeApprovers(approval.approvers), previous.id, try Approval.encodeApprovers(previous.approvers)])
+        return db.changesCount == 1
     }
 
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt {

@@ -67,7 +67,18 @@ public enum VaultSchema {
             // One note per cosigned tree size: the log's checkpoint with every witness line received for it.
             try db.execute(sql: "CREATE TABLE ledger_cosigned (tree_size INTEGER PRIMARY KEY, note TEXT NOT NULL)")
         }
-        migrator.registerMigration("vault-v5-authenticated-tokens") { db in
+        migrator.registerMigration("vault-v5-approval-decisions") { db in
+            // Who filed each approval (rows filed before this: the requester named in it), the officers who approved
+            // it so far (a JSON array of ids) and how many distinct officers it needs.
+            try db.execute(sql: """
+                ALTER TABLE vault_approval ADD COLUMN filed_by TEXT NOT NULL DEFAULT '';
+                UPDATE vault_approval SET filed_by = requester;
+                ALTER TABLE vault_approval ADD COLUMN approvers TEXT NOT NULL DEFAULT '[]';
+                UPDATE vault_approval SET approvers = json_array(decided_by) WHERE status = 'approved' AND decided_by IS NOT NULL;
+                ALTER TABLE vault_approval ADD COLUMN required INTEGER NOT NULL DEFAULT 1 CHECK (required BETWEEN 1 AND 16);
+                """)
+        }
+        migrator.registerMigration("vault-v6-authenticated-tokens") { db in
             // Tokens are now stored under a keyed hash with a MAC over the row: rows of the old table (plain
             // SHA-256, no MAC) cannot be told from forged ones, so they are dropped and must be made again.
             try db.execute(sql: """

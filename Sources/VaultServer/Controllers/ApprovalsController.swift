@@ -8,8 +8,9 @@ import VaultLedger
 import VaultNode
 import VaultSQLite
 
-/// `GET /v1/approvals` (officers: pending requests), `POST /v1/approvals/{id}` (officers: approve or deny),
-/// `GET /v1/approvals/{id}` (officers, or the requester collecting its bundle).
+/// `GET /v1/approvals` (officers: pending requests), `POST /v1/approvals/{id}` (officers other than the filer:
+/// approve or deny; 409 once decided or when approving twice), `GET /v1/approvals/{id}` (officers, or the
+/// requester collecting its bundle).
 struct ApprovalsController {
     let state: ServiceState
 
@@ -20,17 +21,16 @@ struct ApprovalsController {
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get { request, context in
-            _ = try context.require([.officer])
+            let caller = try context.require([.officer])
             let status = try request.uri.queryParameters.get("status").map { text -> Approval.Status in
                 guard let status = Approval.Status(rawValue: text) else { throw APIError(.badRequest, "invalid_request", "status is pending, approved or denied") }
                 return status
             } ?? .pending
-            return try JSONResponse.make(try state.vault.approvals(status: status).map(ApprovalJSON.init))
+            return try JSONResponse.make(try state.vault.approvals(status: status, by: caller).map(ApprovalJSON.init))
         }
         group.get("{id}") { _, context in
             let caller = try context.require([.officer, .requester])
-            guard let approval = try state.vault.approval(id: try context.parameters.require("id")),
-                  caller.role == .officer || approval.request.requester == caller.id else {
+            guard let approval = try state.vault.approval(id: try context.parameters.require("id"), by: caller) else {
                 throw APIError(.notFound, "not_found", "no such approval")
             }
             return try JSONResponse.make(ApprovalJSON(approval))
@@ -42,7 +42,6 @@ struct ApprovalsController {
                 throw APIError(.badRequest, "invalid_request", "decision is approve or deny")
             }
             let id = try context.parameters.require("id")
-            guard try state.vault.approval(id: id) != nil else { throw APIError(.notFound, "not_found", "no such approval") }
             return try JSONResponse.make(ApprovalJSON(try state.vault.decide(approvalID: id, approve: body.decision == "approve", by: caller)))
         }
     }
@@ -56,6 +55,11 @@ struct ApprovalJSON: Encodable {
     let request: AttestationRequest
     let decided_by: String?
     let bundle: AttestationBundle?
+    let filed_by: String
+    /// Officers who approved so far, in order, and how many must.
+    let approved_by: [String]
+    let approvals: Int
+    let required: Int
 
     init(_ a: Approval) {
         approval = a.id
@@ -64,5 +68,9 @@ struct ApprovalJSON: Encodable {
         request = a.request
         decided_by = a.decidedBy
         bundle = a.bundle
+        filed_by = a.filedBy
+        approved_by = a.approvers
+        approvals = a.approvers.count
+        required = a.required
     }
 }

@@ -57,6 +57,7 @@ struct CLIFailure: Error {
         case .invalidActor: return "actor ids are codes such as clerk-1 or bank-2 (they go on the public ledger)"
         case .tokenNotFound: return "the token id is printed when the token is made (t-...); `civicvault token revoke --for ACTOR` revokes all of an actor's"
         case .credentialRevoked: return "make a new token with `civicvault token create`"
+        case .approvalNotFound, .alreadyDecided, .alreadyApproved: return "list approvals with GET /v1/approvals?status=pending"
         }
     }
 
