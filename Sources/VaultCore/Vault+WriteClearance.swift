@@ -12,16 +12,16 @@ struct KeptField {
 
 extension Vault {
     /// Refuses a write naming a field the schema does not have (`unknownField`) or one above the caller's
-    /// clearance `rank` (`writeAboveClearance`, naming the field and its tier, never a value), first name first.
+    /// clearance `rank` (`writeAboveClearance`, naming the field and its tier, never a value); unknown names first,
+    /// then in name order.
     func checkWriteClearance(
         _ names: some Sequence<String>, schema: RecordSchema, tiers: [String: TierState], rank: Int
     ) throws {
         let names = names.sorted()
         if let unknown = names.first(where: { schema.field(named: $0) == nil }) { throw VaultError.unknownField(unknown) }
-        for name in names {
-            let field = schema.field(named: name)!
+        for field in names.compactMap(schema.field(named:)) {
             guard let tier = tiers[field.tier] else { throw VaultError.unknownTier(field.tier) }
-            guard tier.rank <= rank else { throw VaultError.writeAboveClearance(field: name, tier: tier.name) }
+            guard tier.rank <= rank else { throw VaultError.writeAboveClearance(field: field.name, tier: tier.name) }
         }
     }
 
