@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: dev keys, the citizen schema, the example policy and one token per role (created once, kept in
-# .civicvault/dev-tokens.env, mode 0600), then the service on 127.0.0.1:8080 with the embedded SQLite store.
+# .civicvault/dev-tokens.env, mode 0600, never printed: it says where they are), then the service on
+# 127.0.0.1:8080 with the embedded SQLite store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/debug/civicvault}
@@ -17,6 +18,7 @@ if [ ! -s "$TOKENS" ]; then
   umask 077
   {
     echo "# CivicVault dev tokens (secret; gitignored). Use: source $TOKENS"
+    echo "REGISTRAR_TOKEN=$("$BIN" token create "${NODE[@]}" --role department --for registry-1 --clearance restricted)"
     echo "DEPARTMENT_TOKEN=$("$BIN" token create "${NODE[@]}" --role department --for dept-health-1 --clearance confidential)"
     echo "OFFICER_TOKEN=$("$BIN" token create "${NODE[@]}" --role officer --for officer-1 --clearance restricted)"
     echo "REQUESTER_TOKEN=$("$BIN" token create "${NODE[@]}" --role requester --for bank-1)"
@@ -26,10 +28,15 @@ if [ ! -s "$TOKENS" ]; then
   } > "$TOKENS"
   chmod 600 "$TOKENS"
 fi
+# Token files from before the registrar (a department cleared for restricted fields, which citizen records have).
+if ! grep -q '^REGISTRAR_TOKEN=' "$TOKENS"; then
+  echo "REGISTRAR_TOKEN=$("$BIN" token create "${NODE[@]}" --role department --for registry-1 --clearance restricted)" >> "$TOKENS"
+fi
+chmod 600 "$TOKENS"
 echo
 echo "CivicVault dev node: http://127.0.0.1:$PORT  (keys: $KEYS, data: $DATA)"
-echo "Dev tokens (also in $TOKENS; run 'source $TOKENS' in another shell for the README tour):"
-grep -v '^#' "$TOKENS" | sed 's/^/  /'
+echo "Dev tokens (secret, mode 0600) are in $TOKENS: $(grep -c '_TOKEN=' "$TOKENS") tokens ($(grep -o '^[A-Z_]*_TOKEN' "$TOKENS" | tr '\n' ' ' | sed 's/ $//'))."
+echo "For the README tour, run in another shell from this directory: source $TOKENS"
 echo "Verifier key: $(cat "$KEYS/node.pub")"
 echo
 exec "$BIN" serve "${NODE[@]}" --host 127.0.0.1 --port "$PORT"

@@ -17,6 +17,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case corrupt(String)
     /// The caller's clearance is below the tier of what it asked for.
     case insufficientClearance(field: String, tier: String)
+    /// A write would set, change or drop a field above the caller's clearance (names the field, never its value).
+    case writeAboveClearance(field: String, tier: String)
     /// No record has this id.
     case recordNotFound(String)
     /// The record was crypto-shredded: nothing can be read or attested.
@@ -67,6 +69,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unknownTier(name): return "unknown tier \"\(name)\""
         case let .corrupt(place): return "stored data is corrupt: \(place)"
         case let .insufficientClearance(field, tier): return "clearance too low to read \"\(field)\" (tier \(tier))"
+        case let .writeAboveClearance(field, tier):
+            return "clearance too low to set, change or drop \"\(field)\" (tier \(tier)); write only fields at or below your clearance, as a patch"
         case let .recordNotFound(id): return "no record \(id)"
         case let .recordShredded(id): return "record \(id) was shredded"
         case let .forbidden(why): return "forbidden: \(why)"

@@ -23,30 +23,69 @@ public struct RecordView: Sendable, Equatable {
 extension Vault {
     /// Stores a new record of `type` for the citizen `nationalID` (departments and officers). Every field is
     /// encrypted under a fresh DEK of its tier, attestable fields are committed, and the `record.created` entry
-    /// (pseudonym, commitments, ciphertext hash, never values) commits in the same transaction.
+    /// (pseudonym, commitments, ciphertext hash, never values) commits in the same transaction. A field above the
+    /// caller's clearance is refused (`writeAboveClearance`).
     public func createRecord(type: String, nationalID: String, input: [String: JSONValue], by caller: Caller) throws -> RecordReceipt {
         let citizen = try pseudonym(of: nationalID)
         return try store.write { tx in
             try authorize(caller, [.department, .officer], tx, action: "write records")
             let id = "r-" + Hex.encode(RandomBytes.generate(16))
             let schema = try schema(type, tx)
+            let (tierStates, _) = try tierLevels(tx)
+            try checkWriteClearance(input.keys, schema: schema, tiers: tierStates, rank: try clearanceRank(caller, tierStates, tx))
             let record = RecordRow(
                 id: id, type: type, schemaVersion: schema.version, version: 1, citizen: citizen, createdAtMs: clock(), shredded: false)
             return try write(record, schema.validate(input), schema: schema, kind: LedgerEntry.Kind.recordCreated, tx: tx, caller: caller)
         }
     }
 
-    /// Replaces a record's values with a new version. The old version is destroyed, not kept: new DEKs are made,
-    /// the old field ciphertexts, DEKs and openings are deleted, and a `record.updated` entry carries the new
-    /// commitments (the old ones stay on the ledger, hiding).
+    /// Replaces a record's values with a new version (a full replace: fields not in `input` are dropped). The old
+    /// version is destroyed, not kept: new DEKs are made, the old field ciphertexts, DEKs and openings are deleted,
+    /// and a `record.updated` entry carries the new commitments (the old ones stay on the ledger, hiding).
+    ///
+    /// A caller may replace only a record whose every value is at or below its clearance: naming a field above it,
+    /// or dropping a value above it, is refused (`writeAboveClearance`), even when the value given would be the
+    /// same (comparing would let a caller guess values it cannot read). `patchRecord` changes only named fields.
     public func updateRecord(id: String, input: [String: JSONValue], by caller: Caller) throws -> RecordReceipt {
         try store.write { tx in
             try authorize(caller, [.department, .officer], tx, action: "write records")
             guard var record = try tx.record(id: id) else { throw VaultError.recordNotFound(id) }
             guard !record.shredded else { throw VaultError.recordShredded(id) }
             let schema = try schema(record.type, tx)
+            let (tierStates, _) = try tierLevels(tx)
+            let rank = try clearanceRank(caller, tierStates, tx)
+            try checkWriteClearance(input.keys, schema: schema, tiers: tierStates, rank: rank)
+            let current = try tx.fields(recordID: id)
+            try checkKeepsAboveClearance(current, dropping: Set(current.map(\.field)), tiers: tierStates, rank: rank)
+            let values = try schema.validate(input)
             record.version += 1
-            return try write(record, schema.validate(input), schema: schema, kind: LedgerEntry.Kind.recordUpdated, tx: tx, caller: caller)
+            return try write(record, values, schema: schema, kind: LedgerEntry.Kind.recordUpdated, tx: tx, caller: caller)
+        }
+    }
+
+    /// Changes only the fields `changes` names (`null` removes an optional one) in a new version of the record;
+    /// every other field keeps its value, re-encrypted for the new version under the new DEKs, and an attestable
+    /// kept field keeps its commitment and opening. A named field above the caller's clearance is refused
+    /// (`writeAboveClearance`); fields above it that are not named are kept, never shown to the caller, and the
+    /// `record.updated` entry holds no values.
+    public func patchRecord(id: String, changes: [String: JSONValue], by caller: Caller) throws -> RecordReceipt {
+        try store.write { tx in
+            try authorize(caller, [.department, .officer], tx, action: "write records")
+            guard var record = try tx.record(id: id) else { throw VaultError.recordNotFound(id) }
+            guard !record.shredded else { throw VaultError.recordShredded(id) }
+            let schema = try schema(record.type, tx)
+            let (tierStates, _) = try tierLevels(tx)
+            let rank = try clearanceRank(caller, tierStates, tx)
+            try checkWriteClearance(changes.keys, schema: schema, tiers: tierStates, rank: rank)
+            // Unnamed values are kept, except those of fields a newer schema no longer has (only a caller cleared for them drops them).
+            let current = try tx.fields(recordID: id)
+            let unnamed = current.filter { changes[$0.field] == nil }
+            let gone = Set(unnamed.filter { schema.field(named: $0.field) == nil }.map(\.field))
+            try checkKeepsAboveClearance(current, dropping: gone, tiers: tierStates, rank: rank)
+            let kept = try keptFields(of: record, Set(unnamed.map(\.field)).subtracting(gone), tiers: tierStates, tx: tx)
+            let values = try schema.validatePatch(changes, keeping: Set(kept.keys))
+            record.version += 1
+            return try write(record, values, kept: kept, schema: schema, kind: LedgerEntry.Kind.recordUpdated, tx: tx, caller: caller)
         }
     }
 
@@ -55,8 +94,10 @@ extension Vault {
         return schema
     }
 
+    /// Seals `values` and the `kept` values (re-encrypted, keeping their commitments) as `record`'s version.
     private func write(
-        _ record: RecordRow, _ values: [String: FieldValue], schema: RecordSchema, kind: String, tx: any VaultWriting, caller: Caller
+        _ record: RecordRow, _ values: [String: FieldValue], kept: [String: KeptField] = [:], schema: RecordSchema, kind: String,
+        tx: any VaultWriting, caller: Caller
     ) throws -> RecordReceipt {
         let (tierStates, _) = try tierLevels(tx)
         var deks: [String: SecureBytes] = [:]
@@ -68,7 +109,8 @@ extension Vault {
             "citizen": .bytes(record.citizen.bytes),
         ]
         for field in schema.fields {
-            guard let value = values[field.name] else { continue }
+            let keep = values[field.name] == nil ? kept[field.name] : nil
+            guard let value = values[field.name] ?? keep?.value else { continue }
             guard let tier = tierStates[field.tier] else { throw VaultError.unknownTier(field.tier) }
             if deks[tier.name] == nil {
                 let dek = SecureBytes.random(count: Envelope.keyByteCount)
@@ -82,11 +124,17 @@ extension Vault {
                 recordID: record.id, field: field.name, tier: tier.name,
                 ciphertext: try FieldCipher.seal(value, recordID: record.id, field: field.name, tier: tier.name, recordVersion: record.version, dek: dek)))
             if field.attestable {
-                let (commitment, opening) = Commitment.commit(to: OpeningCipher.scalar(of: value, field: field.name))
+                let commitment: [UInt8], opening: Opening
+                if let keep, let keptCommitment = keep.commitment, let keptOpening = keep.opening {
+                    (commitment, opening) = (keptCommitment, keptOpening)
+                } else {
+                    let made = Commitment.commit(to: OpeningCipher.scalar(of: value, field: field.name))
+                    (commitment, opening) = (made.commitment.bytes, made.opening)
+                }
                 openings.append(OpeningRow(
-                    recordID: record.id, field: field.name, tier: tier.name, commitment: commitment.bytes,
+                    recordID: record.id, field: field.name, tier: tier.name, commitment: commitment,
                     ciphertext: try OpeningCipher.seal(opening, recordID: record.id, field: field.name, tier: tier.name, recordVersion: record.version, dek: dek)))
-                attributes["commitment." + field.name] = .bytes(commitment.bytes)
+                attributes["commitment." + field.name] = .bytes(commitment)
             }
         }
         attributes["ciphertext_hash"] = .bytes(SHA256.hash(parts: fields.map(\.ciphertext)))

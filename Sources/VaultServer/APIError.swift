@@ -61,6 +61,7 @@ public struct APIError: Error, Sendable {
         case .recordNotFound, .memberNotFound, .approvalNotFound: return APIError(.notFound, "not_found", e.description)
         case .recordShredded: return APIError(.gone, "shredded", e.description)
         case .forbidden, .insufficientClearance: return APIError(.forbidden, "forbidden", e.description)
+        case .writeAboveClearance: return APIError(.forbidden, "clearance", e.description)
         case .policyDenied: return APIError(.forbidden, "policy_denied", e.description)
         case .predicateFalse: return APIError(.unprocessableContent, "predicate_false", e.description)
         case .rotationUnfinished: return APIError(.conflict, "rotation_unfinished", e.description)

@@ -16,6 +16,7 @@ import VaultSQLite
         (.post, "/v1/records", ServerFixture.citizenBody, ["department", "officer"]),
         (.get, "/v1/records/RID?purpose=audit", nil, ["department", "officer"]),
         (.put, "/v1/records/RID", #"{"values":{"national_id":"38001010000","full_name":"X","birth_date":"1980-01-01"}}"#, ["department", "officer"]),
+        (.patch, "/v1/records/RID", #"{"values":{"district":"south"}}"#, ["department", "officer"]),
         (.post, "/v1/attestations", #"{"record":"RID","predicates":[{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}],"nonce":"NONCE","purpose":"loan-application","requester":"bank-1"}"#, ["requester", "officer"]),
         (.get, "/v1/approvals", nil, ["officer"]),
         (.get, "/v1/citizens/me/access-log", nil, ["citizen"]),
@@ -33,6 +34,9 @@ import VaultSQLite
         fixture.tokens["revoked"] = try fixture.state.tokens.create(role: .officer, actor: "gone-1")
         _ = try fixture.state.vault.revoke(memberID: "gone-1", by: .operatorCLI())
         fixture.tokens["expired"] = try fixture.state.tokens.create(role: .officer, actor: "old-1", lifetimeMs: 0)
+        // Roles, not clearance, are what this matrix checks: the department here may write every field of a citizen
+        // record (WriteClearanceHTTPTests checks clearance on writes).
+        fixture.tokens["department"] = fixture.tokens["registrar"]
         let f = fixture
         let roles = ["department", "officer", "requester", "auditor", "citizen"]
         let checked = try await f.app.test(.router) { client in

@@ -21,7 +21,7 @@ import VaultNode
                         var failures = 0
                         for i in 0..<perClient {
                             let body = ServerFixture.citizenBody.replacingOccurrences(of: "38001010000", with: "4\(c)00\(i)")
-                            let created = try await client.call(.post, "/v1/records", token: f.tokens["department"], body: body)
+                            let created = try await client.call(.post, "/v1/records", token: f.tokens["registrar"], body: body)
                             guard created.status == .created, let id = created.json["record"] as? String else { failures += 1; continue }
                             let attested = try await client.call(.post, "/v1/attestations", token: f.tokens["requester"], body: """
                                 {"record":"\(id)","predicates":[{"field":"income","below":30000}],"nonce":"\(ServerFixture.nonce())","purpose":"loan-application"}

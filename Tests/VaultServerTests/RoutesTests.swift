@@ -16,7 +16,7 @@ import VaultCrypto
         defer { f.cleanUp() }
         try await f.app.test(.router) { client in
             #expect(try await client.call(.get, "/health").json["status"] as? String == "ok")
-            let created = try await client.call(.post, "/v1/records", token: f.tokens["department"], body: ServerFixture.citizenBody)
+            let created = try await client.call(.post, "/v1/records", token: f.tokens["registrar"], body: ServerFixture.citizenBody)
             #expect(created.status == .created)
             let id = try #require(created.json["record"] as? String)
             let read = try await client.call(.get, "/v1/records/\(id)?purpose=benefit-check", token: f.tokens["department"])

@@ -27,11 +27,14 @@ struct ServerFixture {
         try storage.vault.installPolicy(try Policy.parse(Data(contentsOf: Self.repo.appendingPathComponent("Keys/policy.example.json"))), by: officer)
         try storage.vault.grant(memberID: "clerk-1", role: .department, clearance: "confidential", by: officer)
         try storage.vault.grant(memberID: "officer-1", role: .officer, clearance: "restricted", by: officer)
+        try storage.vault.grant(memberID: "registrar-1", role: .department, clearance: "restricted", by: officer)
         sqlite = storage
         state = ServiceState(storage: storage.store, configuration: ServerConfiguration(maxBodyBytes: maxBodyBytes))
         let registry = state.tokens
         tokens["department"] = try registry.create(role: .department, actor: "clerk-1", clearance: "confidential")
         tokens["officer"] = try registry.create(role: .officer, actor: "officer-1", clearance: "restricted")
+        // The department that registers citizens: their records hold restricted fields, which only it may write.
+        tokens["registrar"] = try registry.create(role: .department, actor: "registrar-1", clearance: "restricted")
         tokens["requester"] = try registry.create(role: .requester, actor: "bank-1")
         tokens["landlord"] = try registry.create(role: .requester, actor: "landlord-1")
         tokens["auditor"] = try registry.create(role: .auditor, actor: "auditor-1")

@@ -18,7 +18,7 @@ import VaultTestSupport
         try test.vault.createStandardTiersIfNeeded(by: officer)
         try test.vault.registerSchema(json: Data(contentsOf: ServerFixture.repo.appendingPathComponent("schemas/citizen.json")), by: officer)
         let state = ServiceState(storage: test.store, configuration: ServerConfiguration())
-        let clerk = try state.tokens.create(role: .department, actor: "clerk-1", clearance: "confidential")
+        let clerk = try state.tokens.create(role: .department, actor: "clerk-1", clearance: "restricted")
         try await buildApplication(state).test(.router) { client in
             #expect(try await client.call(.get, "/health").status == .ok)
             #expect(try await client.call(.post, "/v1/records", token: clerk, body: ServerFixture.citizenBody).status == .created)

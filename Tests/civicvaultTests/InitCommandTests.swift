@@ -37,6 +37,7 @@ import Testing
         // A passphrase file works too, and its first line is the passphrase.
         let file = dir.appendingPathComponent("pass.txt")
         try (passphrase + "\n").write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)  // others may not read it
         #expect(try CLI.run(["keys", "show", "--keys", keys, "--passphrase-file", file.path]).status == 0)
         // No passphrase at all, without a terminal: refused with a hint.
         let none = try CLI.run(["keys", "show", "--keys", keys])

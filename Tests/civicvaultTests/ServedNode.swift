@@ -35,7 +35,7 @@ final class ServedNode: @unchecked Sendable {
         let initialized = try CLI.run(["init", "--keys", keys, "--dev", "--name", "crash.test/node"])
         guard initialized.status == 0 else { throw Failure("init failed: \(initialized.stderr)") }
         for (name, args) in [
-            ("department", ["--role", "department", "--for", "dept-clerk-1", "--clearance", "confidential"]),
+            ("department", ["--role", "department", "--for", "dept-clerk-1", "--clearance", "restricted"]),  // a registrar: citizen records hold restricted fields
             ("officer", ["--role", "officer", "--for", "officer-1", "--clearance", "restricted"]),
             ("requester", ["--role", "requester", "--for", "bank-1"]),
             ("auditor", ["--role", "auditor", "--for", "auditor-1"]),

@@ -8,8 +8,10 @@ import VaultLedger
 import VaultNode
 import VaultSQLite
 
-/// `POST /v1/records`, `GET|PUT|DELETE /v1/records/{id}`: departments and officers write and read records within
-/// their clearance; officers shred. Every operation is on the ledger.
+/// `POST /v1/records`, `GET|PUT|PATCH|DELETE /v1/records/{id}`: departments and officers write and read records
+/// within their clearance (a write may set or change only fields at or below it: PATCH names the fields it
+/// changes, PUT replaces a record whose every value the caller may write); officers shred. Every operation is on
+/// the ledger.
 struct RecordsController {
     let state: ServiceState
 
@@ -61,6 +63,13 @@ struct RecordsController {
             let caller = try context.require([.department, .officer])
             let body = try await RequestBody.decode(UpdateBody.self, from: request, allowed: UpdateBody.keys, maxBytes: state.configuration.maxBodyBytes)
             let receipt = try state.vault.updateRecord(id: try context.parameters.require("id"), input: body.values, by: caller)
+            state.metrics.recordsWritten.increment()
+            return try JSONResponse.make(Receipt(record: receipt.recordID, version: receipt.version, ledger_index: receipt.ledgerIndex))
+        }
+        group.patch("{id}") { request, context in
+            let caller = try context.require([.department, .officer])
+            let body = try await RequestBody.decode(UpdateBody.self, from: request, allowed: UpdateBody.keys, maxBytes: state.configuration.maxBodyBytes)
+            let receipt = try state.vault.patchRecord(id: try context.parameters.require("id"), changes: body.values, by: caller)
             state.metrics.recordsWritten.increment()
             return try JSONResponse.make(Receipt(record: receipt.recordID, version: receipt.version, ledger_index: receipt.ledgerIndex))
         }

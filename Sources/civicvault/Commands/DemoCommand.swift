@@ -22,7 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
         let tokens = storage.tokens
         let suffix = Hex.encode(RandomBytes.generate(3))
         let nationalID = "DEMO\(suffix)"
-        let dept = try tokens.create(role: .department, actor: "demo-clerk-\(suffix)", clearance: "confidential", lifetimeMs: 3_600_000)
+        let dept = try tokens.create(role: .department, actor: "demo-clerk-\(suffix)", clearance: "restricted", lifetimeMs: 3_600_000)
         let officer = try tokens.create(role: .officer, actor: "demo-officer-\(suffix)", clearance: "restricted", lifetimeMs: 3_600_000)
         let bank = try tokens.create(role: .requester, actor: "bank-demo-\(suffix)", lifetimeMs: 3_600_000)
         let auditor = try tokens.create(role: .auditor, actor: "demo-auditor-\(suffix)", lifetimeMs: 3_600_000)

@@ -22,7 +22,7 @@ struct FollowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let key = try KeyText.ledger(logKey)
-        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try DataOptions.secure(directory: data)
         let mirror: LedgerMirror
         do { mirror = try LedgerMirror(path: NodeDatabase.path(inDataDirectory: data), logKey: key) } catch { throw CLIFailure.from(error) }
         let http = HTTPClient(base: log)

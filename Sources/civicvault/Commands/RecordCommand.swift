@@ -4,20 +4,31 @@ import VaultCore
 import VaultNode
 import VaultSQLite
 
-/// `civicvault record put|get|list|shred`: citizens' records, encrypted at rest, every operation on the ledger.
+/// `civicvault record put|update|get|list|shred`: citizens' records, encrypted at rest, every operation on the ledger.
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "record", abstract: "Store, read, list and shred records.",
-        subcommands: [RecordPutCommand.self, RecordGetCommand.self, RecordListCommand.self, RecordShredCommand.self])
+        commandName: "record", abstract: "Store, update, read, list and shred records.",
+        subcommands: [RecordPutCommand.self, RecordUpdateCommand.self, RecordGetCommand.self, RecordListCommand.self, RecordShredCommand.self])
+
+    /// Field values as a JSON object, from `json` or else standard input.
+    static func values(_ json: String?) throws -> [String: JSONValue] {
+        let text = json ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        do {
+            return try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
+        } catch {
+            throw CLIFailure("the values are not a JSON object", hint: #"pass --json '{"full_name": "...", "birth_date": "1990-01-31"}'"#)
+        }
+    }
 }
 
 /// `record put`: stores a record (values as a JSON object from --json or standard input).
 struct RecordPutCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "put", abstract: "Store a new record, or a new version with --id.")
+    static let configuration = CommandConfiguration(
+        commandName: "put", abstract: "Store a new record, or replace a record's values with --id (as `record update --replace`).")
     @OptionGroup var node: NodeOptions
     @Option(help: "Record type (a registered schema).") var type: String = "citizen"
     @Option(help: "The citizen's national id (only its keyed pseudonym is stored).") var nationalId: String?
-    @Option(help: "Update this record instead of creating one.") var id: String?
+    @Option(help: "Replace this record's values instead of creating one (fields not given are dropped).") var id: String?
     @Option(help: "Field values as a JSON object; read from standard input when absent.") var json: String?
 
     func validate() throws {
@@ -25,17 +36,39 @@ struct RecordPutCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let text = json ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        let input: [String: JSONValue]
-        do {
-            input = try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
-        } catch {
-            throw CLIFailure("the values are not a JSON object", hint: #"pass --json '{"full_name": "...", "birth_date": "1990-01-31"}'"#)
-        }
+        let input = try RecordCommand.values(json)
         let vault = try node.open().vault
         do {
             let receipt = try id.map { try vault.updateRecord(id: $0, input: input, by: node.caller) }
                 ?? vault.createRecord(type: type, nationalID: nationalId!, input: input, by: node.caller)
+            try JSONOutput.print(["record": .string(receipt.recordID), "version": .integer(Int64(receipt.version)), "ledger_index": .integer(Int64(receipt.ledgerIndex))] as [String: JSONValue])
+        } catch { throw CLIFailure.from(error) }
+    }
+}
+
+/// `record update`: a new version of a record; a patch by default (only the fields given change), or a full
+/// replace with `--replace`.
+struct RecordUpdateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update", abstract: "Change a record's fields in a new version (a patch unless --replace).",
+        discussion: """
+            By default only the fields in --json change (null removes an optional field); every other field keeps its \
+            value, re-encrypted for the new version, and attestable fields keep their commitments. With --replace the \
+            values given are the whole record and fields not given are dropped. Either way a write may set, change or \
+            drop only fields at or below the actor's clearance: a replace is refused when the record holds a value above \
+            it, even an unchanged one. The operator at the command line is an officer with every clearance.
+            """)
+    @OptionGroup var node: NodeOptions
+    @Option(help: "Record id.") var id: String
+    @Option(help: "Field values as a JSON object (only the fields to change, unless --replace); read from standard input when absent.") var json: String?
+    @Flag(help: "Replace the whole record: fields not in --json are dropped.") var replace = false
+
+    func run() async throws {
+        let input = try RecordCommand.values(json)
+        let vault = try node.open().vault
+        do {
+            let receipt = replace
+                ? try vault.updateRecord(id: id, input: input, by: node.caller) : try vault.patchRecord(id: id, changes: input, by: node.caller)
             try JSONOutput.print(["record": .string(receipt.recordID), "version": .integer(Int64(receipt.version)), "ledger_index": .integer(Int64(receipt.ledgerIndex))] as [String: JSONValue])
         } catch { throw CLIFailure.from(error) }
     }

@@ -50,6 +50,7 @@ struct CLIFailure: Error {
         case .rotationUnfinished: return "finish the rotation first: `civicvault tier rotate --resume`"
         case .corrupt: return "run `civicvault ledger verify` and restore the database from a backup"
         case .forbidden, .insufficientClearance, .memberNotFound, .tierExists, .policyDenied: return "ask a data officer"
+        case .writeAboveClearance: return "update only fields at or below your clearance (`civicvault record update` patches), or ask a data officer"
         case .invalidPredicate: return #"e.g. --predicate '{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}'"#
         case .notWitnessed: return "wait for the witnesses to cosign a newer checkpoint, then retry"
         case .predicateFalse: return "nothing was recorded; the requester learns only that no attestation exists"

@@ -19,6 +19,22 @@ struct DataOptions: ParsableArguments {
     /// The database file.
     var databasePath: String { (data as NSString).appendingPathComponent("civicvault.sqlite") }
 
+    /// Creates `--data` when missing and forces it to mode 0700 (whatever it was), so no other user can list or
+    /// read the database; every command that opens it, `serve` included, calls this first.
+    func secureDirectory() throws { try Self.secure(directory: data) }
+
+    /// Creates `path` when missing and sets its mode to 0700.
+    static func secure(directory path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw CLIFailure("cannot create the data directory \(path): \(error.localizedDescription)", hint: "check --data and its permissions")
+        }
+        guard chmod(path, 0o700) == 0 else {
+            throw CLIFailure("cannot make the data directory \(path) private (mode 0700): \(String(cString: strerror(errno)))", hint: "run as its owner, or `chmod 700 \(path)`")
+        }
+    }
+
     /// The PostgreSQL database, when one is configured (`--database`, else `CIVICVAULT_DATABASE_URL`).
     func postgresURL() throws -> PostgresURL? {
         guard let text = database ?? ProcessInfo.processInfo.environment["CIVICVAULT_DATABASE_URL"], !text.isEmpty else { return nil }
@@ -30,8 +46,8 @@ struct DataOptions: ParsableArguments {
         if let url = try postgresURL() {
             do { return try PostgresLedgerStore.open(url: url, signer: signer) } catch { throw CLIFailure.from(error) }
         }
+        try secureDirectory()
         do {
-            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             return try SQLiteLedgerStore.open(path: databasePath, signer: signer)
         } catch {
             throw CLIFailure("cannot open the database \(databasePath): \(error)", hint: "check --data and its permissions")
@@ -46,6 +62,7 @@ struct DataOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: databasePath) else {
             throw CLIFailure("no database at \(databasePath)", hint: "check --data, or append entries first with `civicvault ledger append`")
         }
+        try secureDirectory()
         do {
             return try SQLiteLedgerStore.read(path: databasePath, body)
         } catch {

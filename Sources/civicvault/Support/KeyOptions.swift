@@ -7,14 +7,18 @@ struct KeyOptions: ParsableArguments {
     @Option(name: .long, help: "Directory of the node's keys (node.key, node.pub).")
     var keys: String = ".civicvault/keys"
 
-    @Option(name: .long, help: "File whose first line is the key file passphrase (else CIVICVAULT_PASSPHRASE, else a prompt).")
+    @Option(name: .long, help: "File whose first line is the key file passphrase, mode 0600 (else CIVICVAULT_PASSPHRASE, else a prompt).")
     var passphraseFile: String?
 
     var directory: KeyDirectory { KeyDirectory(path: keys) }
 
+    /// The environment variable a passphrase may come from; removed from the environment once read.
+    static let passphraseVariable = "CIVICVAULT_PASSPHRASE"
+
     /// The passphrase from --passphrase-file, CIVICVAULT_PASSPHRASE, or an interactive prompt, in that order.
     func passphrase(prompt: String) throws -> SecureBytes? {
         if let passphraseFile {
+            try Self.checkPrivate(passphraseFile)
             guard let data = FileManager.default.contents(atPath: passphraseFile) else {
                 throw CLIFailure("cannot read the passphrase file \(passphraseFile)", hint: "check the path and its permissions")
             }
@@ -23,13 +27,36 @@ struct KeyOptions: ParsableArguments {
             let line = bytes.prefix { $0 != 0x0a && $0 != 0x0d }
             return SecureBytes(copying: line)
         }
-        if let env = ProcessInfo.processInfo.environment["CIVICVAULT_PASSPHRASE"] {
-            return SecureBytes(copying: Array(env.utf8))
-        }
+        if let secret = Self.takeEnvironmentPassphrase() { return secret }
         guard isatty(STDIN_FILENO) == 1, let raw = getpass(prompt) else { return nil }
         let length = strlen(raw)
         let secret = SecureBytes(copying: UnsafeRawBufferPointer(start: raw, count: length))
         memset(raw, 0, length)
+        return secret
+    }
+
+    /// Refuses a passphrase file that group or others may access (any of mode 077): it must be 0600 or stricter.
+    static func checkPrivate(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw CLIFailure("cannot read the passphrase file \(path)", hint: "check the path and its permissions")
+        }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw CLIFailure(
+                "the passphrase file \(path) is open to other users (mode \(String(format: "%04o", mode)))",
+                hint: "chmod 600 \(path)")
+        }
+    }
+
+    /// CIVICVAULT_PASSPHRASE, copied into secure memory, then wiped and removed from the process environment so
+    /// nothing started later (or reading the environment later) sees it; nil when it is not set.
+    static func takeEnvironmentPassphrase() -> SecureBytes? {
+        guard let raw = getenv(passphraseVariable) else { return nil }
+        let length = strlen(raw)
+        let secret = SecureBytes(copying: UnsafeRawBufferPointer(start: raw, count: length))
+        memset(raw, 0, length)
+        unsetenv(passphraseVariable)
         return secret
     }
 

@@ -16,11 +16,12 @@ struct NodeOptions: ParsableArguments {
     /// The caller: the operator at the command line, an officer with full clearance.
     var caller: Caller { .operatorCLI(id: actor) }
 
-    /// Opens the node's storage (PostgreSQL when a database URL is given, else SQLite in `--data`); creates the
-    /// standard tiers on first use.
+    /// Opens the node's storage (PostgreSQL when a database URL is given, else SQLite in `--data`, forced to mode
+    /// 0700); creates the standard tiers on first use.
     func open() throws -> NodeStore {
         let keys = try keyOptions.loadNodeKeys()
         let url = try dataOptions.postgresURL()
+        if url == nil { try dataOptions.secureDirectory() }
         do {
             let storage = try url.map { try PostgresNode.open(url: $0, keys: keys).store }
                 ?? NodeStorage.open(dataDirectory: dataOptions.data, keys: keys).store

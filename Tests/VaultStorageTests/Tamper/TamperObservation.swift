@@ -93,7 +93,7 @@ extension VaultTamperTests {
             let id = try vault.createRecord(type: "citizen", nationalID: "TAMPER-NEW", input: [
                 "national_id": .string("TAMPER-NEW"), "full_name": .string("New"), "birth_date": .string("1990-01-01"), "income": .integer(1),
                 "email": .string("new@example.org"),
-            ], by: clerk).recordID
+            ], by: registrar).recordID
             if try vault.readRecord(id: id, purpose: "audit", by: officer).fields["national_id"] != .string("TAMPER-NEW") { o.wrong.append("new write reads back wrong") }
             if try vault.readRecord(id: id, purpose: "audit", by: clerk).fields["national_id"] != nil { o.wrong.append("confidential clerk read a new record's national_id") }
         } catch { o.detected.append("write: \(named(error))") }

@@ -11,6 +11,8 @@ extension VaultTamperTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let officer = Caller.operatorCLI(id: "officer-1")
     static let clerk = Caller(id: "clerk-1", role: .department, clearance: "confidential")
+    /// The department that writes the records: citizen records hold restricted fields, and a write may set only fields within the writer's clearance.
+    static let registrar = Caller(id: "registrar-1", role: .department, clearance: "restricted")
     static let bank = Caller(id: "bank-1", role: .requester)
 
     /// The pristine database and everything a correct node must show about it. On SQLite a data directory (each
@@ -80,7 +82,7 @@ extension VaultTamperTests {
                 "national_id": .string(nid), "full_name": .string("Tamper Citizen \(i)"), "birth_date": .string("1985-0\(1 + i % 9)-1\(i % 10)"),
                 "district": .string(["north", "south", "harbour"][i % 3]), "income": .integer(Int64(20_000 + i)), "email": .string("t\(i)@example.org"),
             ]
-            let id = try vault.createRecord(type: "citizen", nationalID: nid, input: values, by: clerk).recordID
+            let id = try vault.createRecord(type: "citizen", nationalID: nid, input: values, by: registrar).recordID
             ids.append(id)
             p.citizens[id] = nid
             let schema = try RecordSchema.parse(json: Data(contentsOf: repo.appendingPathComponent("schemas/citizen.json")), tiers: try TierLevels(names: ["public", "internal", "confidential", "restricted"]))
@@ -92,7 +94,7 @@ extension VaultTamperTests {
         }
         var newValues = p.expected[ids[1]]!.mapValues(\.json)
         newValues["full_name"] = .string("Tamper Citizen Renamed")
-        _ = try vault.updateRecord(id: ids[1], input: newValues, by: clerk)
+        _ = try vault.updateRecord(id: ids[1], input: newValues, by: registrar)
         p.expected[ids[1]]!["full_name"] = .string("Tamper Citizen Renamed")
         p.shredded = ids[2]
         try vault.shred(id: ids[2], by: officer)
