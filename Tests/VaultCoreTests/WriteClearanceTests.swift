@@ -64,7 +64,7 @@ import VaultTestSupport
             let request = AttestationRequest(
                 recordID: id, predicates: expected.keys.sorted().map { PredicateSpec(field: $0, at_least: expected[$0]!, at_most: expected[$0]!) },
                 requester: "bank-1", nonce: nonce, expiry: WriteClearanceTests.now + 600, purpose: "loan")
-            let made = try f.vault.attest(request, by: f.officer) { _, _ in "test" }
+            let made = try f.vault.attest(request, by: f.officer) { _, _, _ in "test" }
             #expect(try verifier.verify(made.bundle, now: WriteClearanceTests.now, requester: "bank-1", nonce: nonce).requester == "bank-1")
         }
     }
