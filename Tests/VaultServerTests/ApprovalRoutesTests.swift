@@ -12,7 +12,7 @@ import VaultNode
 @Suite struct ApprovalRoutesTests {
     /// Creates the citizen's record; returns its id.
     static func record(_ client: some TestClientProtocol, _ f: ServerFixture) async throws -> String {
-        try #require(try await client.call(.post, "/v1/records", token: f.tokens["department"], body: ServerFixture.citizenBody).json["record"] as? String)
+        try #require(try await client.call(.post, "/v1/records", token: f.tokens["registrar"], body: ServerFixture.citizenBody).json["record"] as? String)
     }
 
     static func landlordBody(_ record: String, requester: String? = nil) -> String {
