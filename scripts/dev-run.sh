@@ -14,10 +14,16 @@ NODE=(--keys "$KEYS" --data "$DATA")
 "$BIN" init --keys "$KEYS" --dev --if-missing --name civicvault.local/dev
 "$BIN" schema add "${NODE[@]}" schemas/citizen.json >/dev/null
 "$BIN" policy install "${NODE[@]}" Keys/policy.example.json >/dev/null
+# Tokens of the format before keyed hashes (the migration drops them) or near their 90-day expiry are made anew.
+if [ -s "$TOKENS" ] && { ! grep -q '^# token-format: 2$' "$TOKENS" || [ -n "$(find "$TOKENS" -mtime +80)" ]; }; then
+  echo "Dev tokens in $TOKENS are of an older format or close to expiry: making new ones."
+  rm -f "$TOKENS"
+fi
 if [ ! -s "$TOKENS" ]; then
   umask 077
   {
     echo "# CivicVault dev tokens (secret; gitignored). Use: source $TOKENS"
+    echo "# token-format: 2"
     echo "REGISTRAR_TOKEN=$("$BIN" token create "${NODE[@]}" --role department --for registry-1 --clearance restricted)"
     echo "DEPARTMENT_TOKEN=$("$BIN" token create "${NODE[@]}" --role department --for dept-health-1 --clearance confidential)"
     echo "OFFICER_TOKEN=$("$BIN" token create "${NODE[@]}" --role officer --for officer-1 --clearance restricted)"

@@ -42,6 +42,7 @@ extension Vault {
         _ request: AttestationRequest, by caller: Caller, authorizer: (any VaultReading, String, AttestationRequest) throws -> String,
         recording: (any VaultWriting, AttestationBundle) throws -> Void = { _, _ in }
     ) throws -> Attestation {
+        guard LedgerEntry.isValidIdentifier(request.requester) else { throw VaultError.invalidActor(String(request.requester.prefix(64))) }
         guard caller.role == .officer || (caller.role == .requester && caller.id == request.requester) else {
             throw VaultError.forbidden("only the requester itself or an officer may ask for this attestation")
         }
