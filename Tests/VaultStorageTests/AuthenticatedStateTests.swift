@@ -332,3 +332,59 @@ import VaultTestSupport
         #expect(throws: VaultError.credentialRevoked) { try second.vault.readRecord(id: node.record, purpose: "audit", by: clerk) }
     }
 }
+
+extension AuthenticatedStateTests {
+    /// No false alarms: one node writes (records, updates, grants, a rotation, a policy) while a second node over the
+    /// same database reads (records, tiers, members, access logs, approvals) from snapshots that may be older than
+    /// what it already applied. Not one `stateTampered` may come of honest traffic.
+    @Test(arguments: StorageBackend.available) func honestConcurrentNodesRaiseNoAlarm(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        let second = try node.test.reopened()
+        let errors = Errors()
+        let writer = node.vault
+        let reader = second.vault
+        let officer = self.officer
+        let record = node.record
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            for round in 0..<12 {
+                do {
+                    switch worker {
+                    case 0:
+                        let id = try writer.createRecord(type: "citizen", nationalID: "C-\(round % 3)", input: [
+                            "national_id": .string("C-\(round % 3)"), "full_name": .string("N \(round)"), "birth_date": .string("1990-01-01"),
+                        ], by: officer).recordID
+                        _ = try writer.updateRecord(id: id, input: [
+                            "national_id": .string("C-\(round % 3)"), "full_name": .string("M \(round)"), "birth_date": .string("1990-01-02"),
+                        ], by: officer)
+                    case 1:
+                        try writer.grant(memberID: "clerk-\(round)", role: .department, clearance: round % 2 == 0 ? "internal" : "confidential", by: officer)
+                        if round % 4 == 3 { _ = try writer.revoke(memberID: "clerk-\(round - 1)", by: officer) }
+                        if round == 6 { _ = try writer.rotate(tier: "internal", by: officer) }
+                        if round == 8 { try writer.installPolicy(try AuthenticatedStateTests.policy(version: 2, landlordsNeedApproval: false), by: officer) }
+                    case 2:
+                        _ = try reader.readRecord(id: record, purpose: "audit", by: officer)
+                        _ = try reader.tiers(by: officer)
+                        _ = try reader.members()
+                        _ = try reader.approvals(status: nil, by: officer)
+                    default:
+                        _ = try reader.accessLog(nationalID: "C-\(round % 3)")
+                        _ = try reader.records(ofCitizen: "C-\(round % 3)", by: officer)
+                        _ = try writer.accessLog(nationalID: "38001010000")
+                    }
+                } catch {
+                    errors.add("worker \(worker) round \(round): \(error)")
+                }
+            }
+        }
+        #expect(errors.all.isEmpty, "\(errors.all)")
+        #expect(try reader.members().count == 12)  // clerk-0...clerk-11 (clerk-1 existed already)
+    }
+
+    final class Errors: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [String] = []
+        func add(_ text: String) { lock.withLock { list.append(text) } }
+        var all: [String] { lock.withLock { list } }
+    }
+}
