@@ -15,9 +15,15 @@ extension VaultTamperTests {
                            [.int(p.tierBeforeRotation.current), .int(p.tierBeforeRotation.min), .bool(false)])
         },
         // vault_schema (json: see `storageCases`)
-        Case(table: "vault_schema", change: "raise the schema's version column", expect: .detected,
-             why: "state_tampered: schema.registered records the version", named: tampered("vault_schema", "citizen")) { db, _ in
+        Case(table: "vault_schema", change: "raise the schema's version column", expect: .harmless,
+             why: "never read: both backends read only the json column (the version inside it is checked with its hash)") { db, _ in
             try db.execute("UPDATE vault_schema SET version = version + 1")
+        },
+        Case(table: "vault_schema", change: "raise the version inside the schema JSON", expect: .detected,
+             why: "state_tampered: schema.registered records the version and the hash", named: tampered("vault_schema", "citizen")) { db, _ in
+            var schema = try JSONSerialization.jsonObject(with: Data(try db.bytes("SELECT json FROM vault_schema"))) as! [String: Any]
+            schema["version"] = (schema["version"] as! Int) + 1
+            try db.execute("UPDATE vault_schema SET json = ?", [.bytes([UInt8](try JSONSerialization.data(withJSONObject: schema)))])
         },
         // vault_member
         Case(table: "vault_member", change: "un-revoke a revoked member", expect: .detected, why: "state_tampered: grant.revoked is on the ledger",
@@ -166,7 +172,7 @@ extension VaultTamperTests {
              named: "approved bundle verification") { db, p in
             try db.execute("UPDATE vault_approval SET bundle = ? WHERE id = ?", [.bytes(p.bankBundle), .text(p.approved)])
         },
-        Case(table: "vault_approval", change: "delete the approved bundle", expect: .detected, why: "state_tampered: an approved approval has a bundle",
+        Case(table: "vault_approval", change: "delete the approved bundle", expect: .detected, why: "state_tampered: an approved row must carry its bundle (was served as approved with no bundle and no error; fixed in AnchoredReader.agree)",
              named: tampered("vault_approval")) { db, p in
             try db.execute("UPDATE vault_approval SET bundle = NULL WHERE id = ?", [.text(p.approved)])
         },
