@@ -136,9 +136,12 @@ class AnchoredReader: VaultReading {
         return rows
     }
 
+    /// The row is what the ledger records; an approved row carries its bundle and no other row has one (the bundle
+    /// itself is checked by its requester, offline: it is bound to their name and nonce).
     static func agree(_ row: Approval, _ a: AnchoredState.ApprovalAnchor, authenticator: StateAuthenticator) -> Bool {
         row.status == a.status && row.filedBy == a.filedBy && row.approvers == a.approvers && row.required == a.required
-            && row.rule == a.rule && row.decidedBy == a.decidedBy && ConstantTime.equals(row.requestMAC(authenticator), a.requestMAC)
+            && row.rule == a.rule && row.decidedBy == a.decidedBy && (row.bundle != nil) == (a.status == .approved)
+            && ConstantTime.equals(row.requestMAC(authenticator), a.requestMAC)
     }
 
     func citizenEvents(citizen: Pseudonym) throws -> [UInt64] {
