@@ -17,7 +17,7 @@ import VaultSQLite
         (.get, "/v1/records/RID?purpose=audit", nil, ["department", "officer"]),
         (.put, "/v1/records/RID", #"{"values":{"national_id":"38001010000","full_name":"X","birth_date":"1980-01-01"}}"#, ["department", "officer"]),
         (.patch, "/v1/records/RID", #"{"values":{"district":"south"}}"#, ["department", "officer"]),
-        (.post, "/v1/attestations", #"{"record":"RID","predicates":[{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}],"nonce":"NONCE","purpose":"loan-application","requester":"bank-1"}"#, ["requester", "officer"]),
+        (.post, "/v1/attestations", #"{"record":"RID","predicates":[{"field":"birth_date","age_at_least":18}],"nonce":"NONCE","purpose":"loan-application","requester":"bank-1"}"#, ["requester", "officer"]),
         (.get, "/v1/approvals", nil, ["officer"]),
         (.get, "/v1/citizens/me/access-log", nil, ["citizen"]),
         (.get, "/v1/tiers", nil, ["officer", "auditor"]),
