@@ -9,6 +9,7 @@ public struct Policy: Codable, Equatable, Sendable {
     /// with its parameters pinned (see `Allowance`: `income:below:30000`, `birth_date:age_at_least:18`).
     /// `approval: true` queues matching requests for one officer; `approvals: k` (1...16) for k distinct officers.
     /// `budget` limits the distinct questions per (requester, record, field) and period (default 3 per 30 days).
+    /// `consent: true` makes matching requests wait for the citizen's decision, for `consent_hours` (default 72).
     public struct Rule: Codable, Equatable, Sendable {
         public let id: String
         public let requesters: [String]
@@ -18,7 +19,14 @@ public struct Policy: Codable, Equatable, Sendable {
         public let approval: Bool?
         public let approvals: Int?
         public let budget: Budget?
+        public let consent: Bool?
+        public let consent_hours: Int?
 
+        /// The longest a consent request may wait, in hours.
+        public static let maxConsentHours = 720
+
+        /// How long a consent request waits for the citizen, in milliseconds.
+        public var consentWindowMs: UInt64 { UInt64(consent_hours ?? 72) * 3_600_000 }
         /// The most officers a rule may ask for.
         public static let maxApprovals = 16
 
@@ -48,6 +56,8 @@ public struct Policy: Codable, Equatable, Sendable {
         public let requiredApprovals: Int
         /// The rule's disclosure budget.
         public let budget: Budget
+        /// True when the citizen must consent before anything is proven.
+        public let consent: Bool
         public var needsApproval: Bool { requiredApprovals > 0 }
     }
 
@@ -67,6 +77,15 @@ public struct Policy: Codable, Equatable, Sendable {
             for entry in rule.allow {
                 do { _ = try Allowance(parsing: entry) } catch let VaultError.invalidSchema(why) {
                     throw VaultError.invalidSchema("policy rule \(rule.id): \(why)")
+                }
+            }
+            if rule.consent == true && rule.requiredApprovals > 0 {
+                throw VaultError.invalidSchema("policy rule \(rule.id): consent cannot be combined with officers' approval; use one")
+            }
+            if let hours = rule.consent_hours {
+                guard rule.consent == true else { throw VaultError.invalidSchema("policy rule \(rule.id): consent_hours needs consent true") }
+                guard (1...Rule.maxConsentHours).contains(hours) else {
+                    throw VaultError.invalidSchema("policy rule \(rule.id): consent_hours must be an integer from 1 to \(Rule.maxConsentHours)")
                 }
             }
             if let k = rule.approvals {
@@ -94,7 +113,7 @@ public struct Policy: Codable, Equatable, Sendable {
         for rule in candidates(requester: requester, recordType: recordType, purpose: purpose) {
             let allowances = rule.allowances
             if predicates.allSatisfy({ spec in allowances.contains { $0.permits(spec, today: today) } }) {
-                return Decision(ruleID: rule.id, requiredApprovals: rule.requiredApprovals, budget: rule.questionBudget)
+                return Decision(ruleID: rule.id, requiredApprovals: rule.requiredApprovals, budget: rule.questionBudget, consent: rule.consent == true)
             }
         }
         let wanted = predicates.map { "\($0.field):\($0.kind)" }
@@ -115,7 +134,7 @@ public struct Policy: Codable, Equatable, Sendable {
 }
 
 extension Policy.Rule {
-    enum CodingKeys: String, CodingKey, CaseIterable { case id, requesters, record_type, allow, purposes, approval, approvals, budget }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, requesters, record_type, allow, purposes, approval, approvals, budget, consent, consent_hours }
 
     /// Decodes a rule; unknown keys, and `approvals` that is no integer (a fraction, a string, a boolean), are
     /// refused by name.
@@ -138,5 +157,14 @@ extension Policy.Rule {
             approvals = nil
         }
         budget = try c.decodeIfPresent(Policy.Budget.self, forKey: .budget)
+        consent = try c.decodeIfPresent(Bool.self, forKey: .consent)
+        if c.contains(.consent_hours), try !c.decodeNil(forKey: .consent_hours) {
+            guard let hours = try? c.decode(Int.self, forKey: .consent_hours) else {
+                throw VaultError.invalidSchema("policy rule \(id): consent_hours must be an integer from 1 to \(Self.maxConsentHours)")
+            }
+            consent_hours = hours
+        } else {
+            consent_hours = nil
+        }
     }
 }
