@@ -20,6 +20,7 @@ import VaultSQLite
         (.post, "/v1/attestations", #"{"record":"RID","predicates":[{"field":"birth_date","age_at_least":18}],"nonce":"NONCE","purpose":"loan-application","requester":"bank-1"}"#, ["requester", "officer"]),
         (.get, "/v1/approvals", nil, ["officer"]),
         (.get, "/v1/citizens/me/access-log", nil, ["citizen"]),
+        (.get, "/v1/citizens/me/requests", nil, ["citizen"]),
         (.get, "/v1/tiers", nil, ["officer", "auditor"]),
         (.post, "/v1/tiers", #"{"name":"tNAME","rank":RANK}"#, ["officer"]),
         (.post, "/v1/tiers/public/rotate", nil, ["officer"]),

@@ -24,6 +24,11 @@ import VaultNode
             // Officers cannot decide it; requesters cannot list the citizen's requests.
             #expect(try await client.call(.post, "/v1/approvals/\(request)", token: f.tokens["officer"], body: #"{"decision":"approve"}"#).status == .forbidden)
             #expect(try await client.call(.get, "/v1/citizens/me/requests", token: employer).status == .forbidden)
+            for who in ["officer", "requester", "department", "auditor"] {
+                let refused = try await client.call(.post, "/v1/citizens/me/requests/\(request)", token: f.tokens[who], body: #"{"decision":"approve"}"#)
+                #expect(refused.status == .forbidden && refused.json["error"] as? String == "forbidden", "\(who)")
+            }
+            #expect(try await client.call(.post, "/v1/citizens/me/requests/\(request)", body: #"{"decision":"approve"}"#).status == .unauthorized)
 
             let listed = try await client.call(.get, "/v1/citizens/me/requests", token: f.tokens["citizen"])
             let requests = try #require(listed.json["requests"] as? [[String: Any]])
