@@ -136,9 +136,12 @@ class AnchoredReader: VaultReading {
         return rows
     }
 
+    /// The row is what the ledger records; an approved row carries its bundle and no other row has one (the bundle
+    /// itself is checked by its requester, offline: it is bound to their name and nonce).
     static func agree(_ row: Approval, _ a: AnchoredState.ApprovalAnchor, authenticator: StateAuthenticator) -> Bool {
         row.status == a.status && row.filedBy == a.filedBy && row.approvers == a.approvers && row.required == a.required
-            && row.rule == a.rule && row.decidedBy == a.decidedBy && ConstantTime.equals(row.requestMAC(authenticator), a.requestMAC)
+            && row.rule == a.rule && row.decidedBy == a.decidedBy && (row.bundle != nil) == (a.status == .approved)
+            && ConstantTime.equals(row.requestMAC(authenticator), a.requestMAC)
     }
 
     func citizenEvents(citizen: Pseudonym) throws -> [UInt64] {
@@ -218,9 +221,27 @@ final class AnchoredWriter: AnchoredReader, VaultWriting {
     }
     func revokeTokens(actor: String) throws -> Int { try writer.revokeTokens(actor: actor) }
     func revokeToken(id: String) throws -> Bool { try writer.revokeToken(id: id) }
+    /// Tagged entries of each citizen appended in this transaction so far.
+    private var pendingTrail: [Pseudonym: UInt64] = [:]
+
+    /// Appends `entries`; each entry about a citizen (`citizens[i]`) leaves with the citizen's next tag instead of
+    /// any pseudonym, and a record's first entry with its sealed pseudonym (see `CitizenTrail`).
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt {
-        let receipt = try writer.appendLedger(entries, citizens: citizens)
-        appended.append((entries, receipt))
+        let trail = anchor.trail
+        let tagged: [LedgerEntry] = try entries.enumerated().map { i, entry in
+            guard i < citizens.count, let citizen = citizens[i] else { return entry }
+            var attributes = entry.attributes
+            attributes["citizen"] = nil
+            let n = anchor.withState { $0.trailCounts[citizen] ?? 0 } + pendingTrail[citizen, default: 0]
+            pendingTrail[citizen, default: 0] += 1
+            attributes["tag"] = .bytes(trail.tag(citizen, n))
+            if entry.type == LedgerEntry.Kind.recordCreated, case let .string(id)? = attributes["record"] {
+                attributes["citizen_box"] = .bytes(try trail.seal(citizen, recordID: id))
+            }
+            return try LedgerEntry(type: entry.type, timestampMs: entry.timestampMs, actor: entry.actor, attributes: attributes)
+        }
+        let receipt = try writer.appendLedger(tagged, citizens: citizens)
+        appended.append((tagged, receipt))
         return receipt
     }
 }

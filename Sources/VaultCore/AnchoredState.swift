@@ -1,3 +1,4 @@
+import VaultCrypto
 import VaultLedger
 
 /// The authorization state as the verified ledger records it: every tier, member, schema, policy, record,
@@ -74,12 +75,19 @@ public struct AnchoredState: Sendable {
     /// Questions that count against disclosure budgets (`attested`, and `question.refused` with outcome `false` or
     /// `policy_denied`), oldest first, per (requester, record, field).
     public internal(set) var questions: [QuestionSubject: [AskedQuestion]] = [:]
+    /// The entry index of every citizen tag on the ledger (public: what `GET /v1/ledger/tags/{tag}` answers).
+    public internal(set) var tags: [[UInt8]: UInt64] = [:]
+    /// How many tagged entries each citizen has: n of the next one's tag.
+    public internal(set) var trailCounts: [Pseudonym: UInt64] = [:]
     /// Tokens revoked one by one (`token.revoked`).
     public internal(set) var revokedTokens: Set<String> = []
     /// Actors whose every token issued at or before this time (ms) was revoked (`grant.revoked`).
     public internal(set) var actorsRevokedAt: [String: UInt64] = [:]
 
-    public init() {}
+    /// The node's trail keys, to rebuild each citizen's events from tags (nil: tags are indexed, not resolved).
+    let trail: CitizenTrail?
+
+    public init(trail: CitizenTrail? = nil) { self.trail = trail }
 
     /// True when the token `credential` of `actor` was revoked on the ledger.
     public func isRevoked(_ credential: Credential, actor: String) -> Bool {
@@ -95,7 +103,26 @@ public struct AnchoredState: Sendable {
         func string(_ key: String) -> String? { if case let .string(s)? = a[key] { return s }; return nil }
         func int(_ key: String) -> Int? { if case let .u64(v)? = a[key], v <= UInt64(Int.max) { return Int(v) }; return nil }
         func bytes(_ key: String) -> [UInt8]? { if case let .bytes(b)? = a[key] { return b }; return nil }
-        if let citizen = bytes("citizen") { citizenEvents[Pseudonym(bytes: citizen), default: []].append(index) }
+        // The citizen an entry is about: named by a pseudonym (ledgers written before tags), or by a tag that must be
+        // the next of the citizen of its record (whose record.created entry seals the pseudonym).
+        var citizen: Pseudonym? = bytes("citizen").map { Pseudonym(bytes: $0) }
+        if let citizen { citizenEvents[citizen, default: []].append(index) }
+        if let tag = bytes("tag") {
+            tags[tag] = index
+            var owner: Pseudonym?
+            if let id = string("record") {
+                if entry.type == LedgerEntry.Kind.recordCreated, let box = bytes("citizen_box") {
+                    owner = trail?.open(box, recordID: id)
+                } else {
+                    owner = records[id]?.citizen
+                }
+            }
+            if let owner, let trail, ConstantTime.equals(trail.tag(owner, trailCounts[owner] ?? 0), tag) {
+                citizenEvents[owner, default: []].append(index)
+                trailCounts[owner, default: 0] += 1
+                citizen = owner
+            }
+        }
         switch entry.type {
         case LedgerEntry.Kind.tierCreated:
             guard let tier = string("tier"), let rank = int("rank"), let version = int("version") else { return }
@@ -128,8 +155,7 @@ public struct AnchoredState: Sendable {
             policy = (version, hash)
         case LedgerEntry.Kind.recordCreated, LedgerEntry.Kind.recordUpdated:
             guard let id = string("record"), let type = string("type"), let version = int("version"),
-                  let citizen = bytes("citizen"), let hash = bytes("ciphertext_hash") else { return }
-            let pseudonym = Pseudonym(bytes: citizen)
+                  let pseudonym = citizen ?? records[id]?.citizen, let hash = bytes("ciphertext_hash") else { return }
             if records[id] == nil { citizenRecords[pseudonym, default: []].append(id) }
             records[id] = RecordAnchor(type: type, citizen: pseudonym, version: version, shredded: false, ciphertextHash: hash, entryIndex: index)
         case LedgerEntry.Kind.requestFiled:

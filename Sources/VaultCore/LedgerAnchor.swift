@@ -13,7 +13,7 @@ public final class LedgerAnchor: @unchecked Sendable {
     /// Checks the approvals' request MACs recorded in `request.filed` entries.
     let authenticator: StateAuthenticator
     private let lock = NSLock()
-    private var state = AnchoredState()
+    private var state: AnchoredState
     private var range = CompactRange()
     /// Leaf hashes of every applied entry, 32 bytes each, back to back.
     private var leaves: [UInt8] = []
@@ -26,10 +26,15 @@ public final class LedgerAnchor: @unchecked Sendable {
     static let chunk = 4096
 
     /// The anchor of the log named `origin` whose checkpoints `verifierKey` verifies, on the node of `authenticator`.
-    public init(origin: String, verifierKey: NoteVerifierKey, authenticator: StateAuthenticator) {
+    /// The node's citizen trail keys (tags of new entries, and resolving tags while replaying).
+    let trail: CitizenTrail
+
+    public init(origin: String, verifierKey: NoteVerifierKey, authenticator: StateAuthenticator, trail: CitizenTrail) {
         self.origin = origin
         self.verifierKey = verifierKey
         self.authenticator = authenticator
+        self.trail = trail
+        state = AnchoredState(trail: trail)
     }
 
     /// Number of entries applied so far.

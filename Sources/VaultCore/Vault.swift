@@ -32,7 +32,8 @@ public final class Vault: Sendable {
             // The node's name was checked when its keys were made; a name a note key refuses cannot reach here.
             let signer = try! LedgerSigner(name: keys.name, key: keys.signingKey)
             self.store = AnchoredStore(
-                base: store, anchor: LedgerAnchor(origin: keys.name, verifierKey: signer.verifierKey, authenticator: authenticator))
+                base: store,
+                anchor: LedgerAnchor(origin: keys.name, verifierKey: signer.verifierKey, authenticator: authenticator, trail: CitizenTrail(keys: keys)))
         }
         self.keys = keys
         self.authenticator = authenticator

@@ -10,6 +10,8 @@ public enum VaultLabels {
     public static let opening = "CivicVault/v1/opening"
     /// Prefix of the keyed BLAKE2b pseudonym of a national id.
     public static let pseudonym = "CivicVault/v1/pseudonym"
+    /// AAD label of a record's pseudonym sealed into its `record.created` entry (`citizen_box`).
+    public static let citizenBox = "CivicVault/v1/citizen-box"
 }
 
 /// Builds associated data as a label followed by length-prefixed parts (u16 big-endian length || bytes), so that

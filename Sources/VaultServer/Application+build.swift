@@ -14,8 +14,11 @@ public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
     let router = Router(context: VaultRequestContext.self)
     router.add(middleware: ErrorMiddleware(tampered: state.metrics.stateTampered))
     HealthController(state: state).addRoutes(to: router.group(""))
-    LedgerController(ledger: state.storage.ledger, witnessed: state.witnessed, maxBodyBytes: state.configuration.maxBodyBytes)
-        .addRoutes(to: router.group("v1/ledger"))
+    let vault = state.vault
+    LedgerController(
+        ledger: state.storage.ledger, witnessed: state.witnessed, maxBodyBytes: state.configuration.maxBodyBytes,
+        tagIndex: { tag in try vault.ledgerIndex(ofTag: tag) }
+    ).addRoutes(to: router.group("v1/ledger"))
     router.post("v1/attestations/verify") { request, context in
         try await AttestationsController(state: state).verify(request, context)
     }
@@ -43,6 +46,8 @@ public func buildFollowerRouter(_ mirror: LedgerMirror) -> Router<VaultRequestCo
     router.get("health") { _, _ in
         try JSONResponse.make(["status": .string("ok"), "role": .string("follower"), "tree_size": .integer(Int64(try mirror.treeSize()))] as [String: JSONValue])
     }
-    LedgerController(ledger: mirror, witnessed: nil, maxBodyBytes: 64 * 1024).addRoutes(to: router.group("v1/ledger"))
+    let tags = TagIndex(ledger: mirror)
+    LedgerController(ledger: mirror, witnessed: nil, maxBodyBytes: 64 * 1024, tagIndex: { try tags.index(of: $0) })
+        .addRoutes(to: router.group("v1/ledger"))
     return router
 }

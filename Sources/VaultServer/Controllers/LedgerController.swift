@@ -16,7 +16,17 @@ struct LedgerController {
     /// The log node's witness bookkeeping; nil on a follower.
     let witnessed: WitnessedCheckpoints?
     let maxBodyBytes: Int
+    /// Where a citizen tag is: the node's verified-ledger view, or a follower's index of its mirror.
+    let tagIndex: @Sendable ([UInt8]) throws -> UInt64?
     static let maxPage: UInt64 = 1000
+
+    /// The answer to a tag lookup: the entry carrying it and its inclusion proof in the tree of `tree_size`.
+    struct TagEntry: Encodable {
+        let index: UInt64
+        let bytes: String
+        let tree_size: UInt64
+        let hashes: [String]
+    }
 
     struct Inclusion: Encodable {
         let tree_size: UInt64
@@ -76,6 +86,18 @@ struct LedgerController {
             let proof = try ledger.inclusionProof(index: index, treeSize: size)
             let leaf = try ledger.entry(at: index).leafHash
             return try JSONResponse.make(Inclusion(tree_size: size, leaf_index: index, leaf_hash: Base64.encode(leaf), hashes: proof.hashes.map(Base64.encode)))
+        }
+        group.get("tags/{tag}") { request, context in
+            let text = try context.parameters.require("tag")
+            guard text.utf8.count == 64, let tag = Hex.decode(text) else {
+                throw APIError(.badRequest, "invalid_request", "a tag is 64 lowercase hex digits")
+            }
+            let size = try Self.number(request, "size") ?? ledger.treeSize()
+            guard size <= (try ledger.treeSize()) else { throw APIError(.badRequest, "invalid_request", "size is beyond the tree") }
+            guard let index = try tagIndex(tag), index < size else { throw APIError(.notFound, "not_found", "no entry carries this tag in the tree of size \(size)") }
+            let proof = try ledger.inclusionProof(index: index, treeSize: size)
+            return try JSONResponse.make(TagEntry(
+                index: index, bytes: Base64.encode(try ledger.entry(at: index).bytes), tree_size: size, hashes: proof.hashes.map(Base64.encode)))
         }
         group.get("proofs/consistency") { request, _ in
             guard let old = try Self.number(request, "old") else { throw APIError(.badRequest, "invalid_request", "old is required") }

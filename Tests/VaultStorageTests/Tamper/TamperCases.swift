@@ -3,7 +3,7 @@ import VaultLedger
 import VaultTestSupport
 
 extension VaultTamperTests {
-    enum Expect: Sendable { case detected, harmless, notDetected }
+    enum Expect: Sendable { case detected, harmless }
 
     /// One change to one table, written once for both backends (`?` placeholders, bound values, one statement per
     /// call; see `TamperConnection`), with what the node must make of it.
@@ -13,6 +13,9 @@ extension VaultTamperTests {
         let change: String
         let expect: Expect
         let why: String
+        /// For a detected case, what one of the detections must contain (see `tampered`), when a specific named
+        /// error is what catches it.
+        var named: String? = nil
         let sql: @Sendable (TamperConnection, Pristine) throws -> Void
 
         /// The table's name on `backend`.
@@ -28,13 +31,20 @@ extension VaultTamperTests {
         try db.execute("UPDATE \(table) SET \(column) = ? WHERE \(condition)", [.bytes(bytes)] + args)
     }
 
+    /// What the detection of a row refused by `AnchoredReader` or `StateAuthenticator` says (`VaultError.stateTampered`).
+    static func tampered(_ table: String, _ key: String = "") -> String { "stored state was tampered with: \(table) row \(key)" }
+
     /// SQL for the current key version of the confidential tier.
     static let current = "(SELECT current_version FROM vault_tier WHERE name = 'confidential')"
 
     /// A live record other than the attested and the updated one.
     static func other(_ p: Pristine) -> String { p.expected.keys.sorted().first { $0 != p.attestable && $0 != p.updated }! }
 
-    static let cases: [Case] = [
+    /// Every case: the storage cases below and the trusted-state cases (`stateCases`).
+    static let cases: [Case] = storageCases + stateCases
+
+    /// The ledger, the keys, ciphertexts and openings, and the rows they are bound to.
+    static let storageCases: [Case] = [
         // ledger_entry
         Case(table: "ledger_entry", change: "flip a byte of entry 5", expect: .detected, why: "leaf hash recomputed") { db, _ in try flip(db, "ledger_entry", "entry", where: "idx = 5") },
         Case(table: "ledger_entry", change: "flip a byte of entry 5 and store its new leaf hash", expect: .detected, why: "subtree/block root") { db, _ in
@@ -87,13 +97,13 @@ extension VaultTamperTests {
             try db.execute("UPDATE ledger_checkpoint SET note = ?, tree_size = ?", [.text(p.previousNote), .int(Int64(p.previousSize))])
         },
         // vault_tier / vault_tier_key
-        Case(table: "vault_tier", change: "raise min_decryption_version of confidential", expect: .detected, why: "reads refuse retired versions") { db, _ in try db.execute("UPDATE vault_tier SET min_decryption_version = 9 WHERE name = 'confidential'") },
-        Case(table: "vault_tier", change: "raise current_version of internal (no such key)", expect: .detected, why: "writes need the key") { db, _ in try db.execute("UPDATE vault_tier SET current_version = 9 WHERE name = 'internal'") },
-        Case(table: "vault_tier", change: "set rotating on restricted", expect: .detected, why: "state_tampered: the ledger's key.rotated/key.rewrapped entries say the tier is not rotating") { db, _ in try db.execute("UPDATE vault_tier SET rotating = ? WHERE name = 'restricted'", [.bool(true)]) },
-        Case(table: "vault_tier", change: "rename the confidential tier", expect: .detected, why: "its fields name an unknown tier: corrupt (was silently withheld from every read)") { db, _ in
+        Case(table: "vault_tier", change: "raise min_decryption_version of confidential", expect: .detected, why: "state_tampered: key.retired records it", named: tampered("vault_tier", "confidential")) { db, _ in try db.execute("UPDATE vault_tier SET min_decryption_version = 9 WHERE name = 'confidential'") },
+        Case(table: "vault_tier", change: "raise current_version of internal (no such key)", expect: .detected, why: "state_tampered: key.rotated records it", named: tampered("vault_tier", "internal")) { db, _ in try db.execute("UPDATE vault_tier SET current_version = 9 WHERE name = 'internal'") },
+        Case(table: "vault_tier", change: "set rotating on restricted", expect: .detected, why: "state_tampered: the ledger's key.rotated/key.rewrapped entries say the tier is not rotating", named: tampered("vault_tier", "restricted")) { db, _ in try db.execute("UPDATE vault_tier SET rotating = ? WHERE name = 'restricted'", [.bool(true)]) },
+        Case(table: "vault_tier", change: "rename the confidential tier", expect: .detected, why: "state_tampered: the ledger has no tier secret (and its fields name an unknown tier; was silently withheld from every read)", named: tampered("vault_tier", "secret")) { db, _ in
             try db.execute("UPDATE vault_tier SET name = 'secret' WHERE name = 'confidential'")
         },
-        Case(table: "vault_tier", change: "move restricted below confidential (rank -1)", expect: .detected, why: "state_tampered: tier.created records the rank") { db, _ in try db.execute("UPDATE vault_tier SET rank = -1 WHERE name = 'restricted'") },
+        Case(table: "vault_tier", change: "move restricted below confidential (rank -1)", expect: .detected, why: "state_tampered: tier.created records the rank", named: tampered("vault_tier", "restricted")) { db, _ in try db.execute("UPDATE vault_tier SET rank = -1 WHERE name = 'restricted'") },
         Case(table: "vault_tier_key", change: "flip a byte of a wrapped tier key", expect: .detected, why: "AEAD under the KEK") { db, _ in try flip(db, "vault_tier_key", "wrapped", where: "tier = 'confidential' AND version = \(current)", at: 40) },
         Case(table: "vault_tier_key", change: "swap the current wrapped keys of internal and confidential", expect: .detected, why: "AAD binds tier and version") { db, _ in
             let internalCurrent = current.replacingOccurrences(of: "'confidential'", with: "'internal'")
@@ -108,7 +118,7 @@ extension VaultTamperTests {
         },
         // vault_schema
         Case(table: "vault_schema", change: "replace the schema JSON with garbage", expect: .detected, why: "stored schema corrupt") { db, _ in try db.execute("UPDATE vault_schema SET json = ?", [.bytes(Array("{{".utf8))]) },
-        Case(table: "vault_schema", change: "move national_id to the public tier", expect: .detected, why: "state_tampered: the schema no longer hashes to schema.registered's schema_hash") { db, _ in
+        Case(table: "vault_schema", change: "move national_id to the public tier", expect: .detected, why: "state_tampered: the schema no longer hashes to schema.registered's schema_hash", named: tampered("vault_schema", "citizen")) { db, _ in
             var schema = try JSONSerialization.jsonObject(with: Data(try db.bytes("SELECT json FROM vault_schema"))) as! [String: Any]
             schema["fields"] = (schema["fields"] as! [[String: Any]]).map { field in
                 var f = field
@@ -118,33 +128,41 @@ extension VaultTamperTests {
             try db.execute("UPDATE vault_schema SET json = ?", [.bytes([UInt8](try JSONSerialization.data(withJSONObject: schema)))])
         },
         // vault_record
-        Case(table: "vault_record", change: "bump a record's version", expect: .detected, why: "AAD binds the record version") { db, p in try db.execute("UPDATE vault_record SET version = version + 1 WHERE id = ?", [.text(p.attestable)]) },
-        Case(table: "vault_record", change: "change a record's type", expect: .detected, why: "no schema for the type") { db, p in try db.execute("UPDATE vault_record SET type = 'horse' WHERE id = ?", [.text(p.attestable)]) },
-        Case(table: "vault_record", change: "delete a record row", expect: .detected, why: "no record (the ledger shows it was created)") { db, p in
+        Case(table: "vault_record", change: "bump a record's version", expect: .detected, why: "state_tampered: the record's entry has the version (the AAD binds it too)", named: tampered("vault_record")) { db, p in try db.execute("UPDATE vault_record SET version = version + 1 WHERE id = ?", [.text(p.attestable)]) },
+        Case(table: "vault_record", change: "change a record's type", expect: .detected, why: "state_tampered: the record's entry has the type", named: tampered("vault_record")) { db, p in try db.execute("UPDATE vault_record SET type = 'horse' WHERE id = ?", [.text(p.attestable)]) },
+        Case(table: "vault_record", change: "delete a record row", expect: .detected, why: "state_tampered: the ledger shows it was created", named: tampered("vault_record")) { db, p in
             for t in ["vault_field", "vault_data_key", "vault_opening"] { try db.execute("DELETE FROM \(t) WHERE record_id = ?", [.text(p.updated)]) }
             try db.execute("DELETE FROM vault_record WHERE id = ?", [.text(p.updated)])
         },
-        Case(table: "vault_record", change: "un-shred a shredded record", expect: .harmless, why: "state_tampered on reading it (record.shredded is on the ledger), and its keys, fields and openings were destroyed anyway") { db, p in try db.execute("UPDATE vault_record SET shredded = ? WHERE id = ?", [.bool(false), .text(p.shredded)]) },
-        Case(table: "vault_record", change: "give a record another citizen's pseudonym", expect: .detected, why: "attestation looks the record's entry up under its pseudonym and finds none; reads still work, and the record.created entry keeps the true pseudonym") { db, p in
+        Case(table: "vault_record", change: "un-shred a shredded record", expect: .detected, why: "state_tampered on reading it (record.shredded is on the ledger); its keys, fields and openings were destroyed anyway", named: tampered("vault_record")) { db, p in try db.execute("UPDATE vault_record SET shredded = ? WHERE id = ?", [.bool(false), .text(p.shredded)]) },
+        Case(table: "vault_record", change: "change a record's schema_version", expect: .harmless,
+             why: "read by no code: RecordRow.schemaVersion is only written (a record is read with its type's one stored schema, checked against schema.registered)") { db, p in
+            try db.execute("UPDATE vault_record SET schema_version = 7 WHERE id = ?", [.text(p.attestable)])
+        },
+        Case(table: "vault_record", change: "change a record's created_at_ms", expect: .harmless,
+             why: "no decision reads it: it only orders a citizen's records (ORDER BY created_at_ms, id), which AnchoredReader compares as a set with the ledger's") { db, p in
+            try db.execute("UPDATE vault_record SET created_at_ms = 0 WHERE id = ?", [.text(p.attestable)])
+        },
+        Case(table: "vault_record", change: "give a record another citizen's pseudonym", expect: .detected, why: "state_tampered: the record's entry has the pseudonym (reads and attestations refuse it)", named: tampered("vault_record")) { db, p in
             // ORDER BY: the same other record on both backends (row order differs without it).
             try db.execute("UPDATE vault_record SET citizen = (SELECT citizen FROM vault_record WHERE id <> ?1 ORDER BY id LIMIT 1) WHERE id = ?1", [.text(p.attestable)])
         },
         // vault_field
-        Case(table: "vault_field", change: "flip a byte of a field ciphertext", expect: .detected, why: "AEAD") { db, p in try flip(db, "vault_field", "ciphertext", where: "record_id = ? AND field = 'full_name'", [.text(p.attestable)], at: 30) },
-        Case(table: "vault_field", change: "swap full_name ciphertexts of two records", expect: .detected, why: "AAD binds the record id") { db, p in
+        Case(table: "vault_field", change: "flip a byte of a field ciphertext", expect: .detected, why: "state_tampered: the ciphertexts no longer hash to the entry's ciphertext_hash (AEAD too)", named: tampered("vault_field")) { db, p in try flip(db, "vault_field", "ciphertext", where: "record_id = ? AND field = 'full_name'", [.text(p.attestable)], at: 30) },
+        Case(table: "vault_field", change: "swap full_name ciphertexts of two records", expect: .detected, why: "state_tampered: ciphertext_hash (the AAD binds the record id too)", named: tampered("vault_field")) { db, p in
             let other = other(p)
             let a = try db.bytes("SELECT ciphertext FROM vault_field WHERE record_id = ? AND field = 'full_name'", [.text(p.attestable)])
             let b = try db.bytes("SELECT ciphertext FROM vault_field WHERE record_id = ? AND field = 'full_name'", [.text(other)])
             try db.execute("UPDATE vault_field SET ciphertext = ? WHERE record_id = ? AND field = 'full_name'", [.bytes(b), .text(p.attestable)])
             try db.execute("UPDATE vault_field SET ciphertext = ? WHERE record_id = ? AND field = 'full_name'", [.bytes(a), .text(other)])
         },
-        Case(table: "vault_field", change: "swap full_name and birth_date ciphertexts of one record", expect: .detected, why: "AAD binds the field name") { db, p in
+        Case(table: "vault_field", change: "swap full_name and birth_date ciphertexts of one record", expect: .detected, why: "state_tampered: ciphertext_hash (the AAD binds the field name too)", named: tampered("vault_field")) { db, p in
             let a = try db.bytes("SELECT ciphertext FROM vault_field WHERE record_id = ? AND field = 'full_name'", [.text(p.attestable)])
             let b = try db.bytes("SELECT ciphertext FROM vault_field WHERE record_id = ? AND field = 'birth_date'", [.text(p.attestable)])
             try db.execute("UPDATE vault_field SET ciphertext = ? WHERE record_id = ? AND field = 'full_name'", [.bytes(b), .text(p.attestable)])
             try db.execute("UPDATE vault_field SET ciphertext = ? WHERE record_id = ? AND field = 'birth_date'", [.bytes(a), .text(p.attestable)])
         },
-        Case(table: "vault_field", change: "put back the ciphertext of the previous version", expect: .detected, why: "AAD binds the version, and the old DEK is gone") { db, p in
+        Case(table: "vault_field", change: "put back the ciphertext of the previous version", expect: .detected, why: "state_tampered: ciphertext_hash (the AAD binds the version, and the old DEK is gone)", named: tampered("vault_field")) { db, p in
             try db.execute("UPDATE vault_field SET ciphertext = ? WHERE record_id = ? AND field = 'full_name'", [.bytes(p.oldFieldCiphertext), .text(p.updated)])
         },
         Case(table: "vault_field", change: "move a field row to another tier", expect: .detected, why: "AAD binds the tier") { db, p in
@@ -153,7 +171,7 @@ extension VaultTamperTests {
         Case(table: "vault_field", change: "move a field row to a tier that does not exist", expect: .detected, why: "unknown tier is corrupt (was silently withheld)") { db, p in
             try db.execute("UPDATE vault_field SET tier = 'nowhere' WHERE record_id = ? AND field = 'full_name'", [.text(p.attestable)])
         },
-        Case(table: "vault_field", change: "delete an optional field row (email)", expect: .detected, why: "state_tampered: the field ciphertexts no longer hash to the entry's ciphertext_hash") { db, p in
+        Case(table: "vault_field", change: "delete an optional field row (email)", expect: .detected, why: "state_tampered: the field ciphertexts no longer hash to the entry's ciphertext_hash", named: tampered("vault_field")) { db, p in
             try db.execute("DELETE FROM vault_field WHERE record_id = ? AND field = 'email'", [.text(p.attestable)])
         },
         // vault_data_key
@@ -177,20 +195,7 @@ extension VaultTamperTests {
             try db.execute("UPDATE vault_opening SET commitment = (SELECT commitment FROM vault_opening WHERE record_id = ?1 AND field = 'birth_date') WHERE record_id = ?2 AND field = 'birth_date'", [.text(other(p)), .text(p.attestable)])
         },
         Case(table: "vault_opening", change: "delete an opening", expect: .detected, why: "attestation refuses") { db, p in try db.execute("DELETE FROM vault_opening WHERE record_id = ? AND field = 'birth_date'", [.text(p.attestable)]) },
-        // vault_member, vault_token, vault_policy, vault_approval, vault_citizen_event
-        Case(table: "vault_member", change: "un-revoke a revoked member", expect: .detected, why: "state_tampered: grant.revoked is on the ledger") { db, _ in
-            try db.execute("UPDATE vault_member SET revoked = ? WHERE id = 'gone-1'", [.bool(false)])
-        },
-        Case(table: "vault_member", change: "raise a member's clearance column", expect: .detected, why: "state_tampered: grant.added records the clearance") { db, _ in try db.execute("UPDATE vault_member SET clearance = 'restricted' WHERE id = 'clerk-1'") },
-        Case(table: "vault_token", change: "raise a token's clearance", expect: .detected, why: "state_tampered: the row's MAC under the node's state key") { db, _ in try db.execute("UPDATE vault_token SET clearance = 'restricted' WHERE actor = 'clerk-1'") },
-        Case(table: "vault_token", change: "revoke every token", expect: .detected, why: "401 token_revoked") { db, _ in try db.execute("UPDATE vault_token SET revoked = ?", [.bool(true)]) },
         Case(table: "ledger_cosigned", change: "insert a forged cosigned checkpoint", expect: .harmless, why: "a served cosigned note is only final when its witness lines verify against the configured keys; readers verify the log signature and the cosignatures themselves") { db, _ in try db.execute("INSERT INTO ledger_cosigned (tree_size, note) VALUES (3, 'forged')") },
-        Case(table: "vault_policy", change: "replace the policy JSON with garbage", expect: .detected, why: "stored policy corrupt") { db, _ in try db.execute("UPDATE vault_policy SET json = ?", [.bytes(Array("[]".utf8))]) },
-        Case(table: "vault_policy", change: "drop every rule", expect: .detected, why: "attestation refused by policy (fails closed)") { db, _ in try db.execute("UPDATE vault_policy SET json = ?", [.bytes(Array(#"{"version":1,"rules":[]}"#.utf8))]) },
-        Case(table: "vault_approval", change: "mark the pending approval approved, without a bundle", expect: .harmless, why: "no bundle is made or served by it; the ledger has no request.approved entry") { db, _ in try db.execute("UPDATE vault_approval SET status = 'approved'") },
-        Case(table: "vault_citizen_event", change: "delete a citizen's events", expect: .detected, why: "state_tampered: the index is rebuilt from the verified entries' citizen attributes") { db, p in
-            try db.execute("DELETE FROM vault_citizen_event WHERE ledger_idx = ?", [.int(Int64(p.accessLog[0]))])
-        },
         Case(table: TamperConnection.migrationLog, change: "delete the migration log", expect: .detected, why: "reopening re-runs the migrations, which fail on the existing tables") { db, _ in try db.execute("DELETE FROM \(db.migrationTable)") },
     ]
 }

@@ -22,8 +22,9 @@ extension VaultTamperTests {
 
     /// Opens the node with `open` (a failure is a detection) and runs everything it offers against it:
     /// `ledger verify` (the same `LedgerVerifier`), the checkpoint an auditor kept, reading every record,
-    /// attesting and verifying the bundle offline, the citizen's access log, the tokens, a clerk's and a revoked
-    /// member's reads, and a new write.
+    /// attesting and verifying the bundle offline, the citizen's access log, the tokens (and an attacker's and a
+    /// revoked one), a clerk's and a revoked member's reads, the approvals and the approved bundle, a landlord's
+    /// request (policy v2 needs an officer), and a new write.
     static func observe(_ p: Pristine, open: () throws -> NodeStore) -> Observation {
         var o = Observation()
         func named(_ error: any Error) -> String { "\(type(of: error)): \(error)" }
@@ -55,10 +56,15 @@ extension VaultTamperTests {
         do {
             let view = try vault.readRecord(id: p.shredded, purpose: "audit", by: officer)
             if !view.fields.isEmpty { o.wrong.append("shredded record \(p.shredded) returned values") }
-        } catch {}
+        } catch VaultError.recordShredded {
+        } catch { o.detected.append("read of the shredded record: \(named(error))") }
+        let verifier: BundleVerifier
+        do { verifier = BundleVerifier(ledgerKey: try NoteVerifierKey(name: p.keys.name, publicKey: p.keys.signingKey.publicKey)) } catch {
+            o.detected.append("ledger key: \(named(error))")
+            return o
+        }
         do {
             let made = try vault.attestUnderPolicy(attestation(p.attestable), by: bank)
-            let verifier = BundleVerifier(ledgerKey: try NoteVerifierKey(name: p.keys.name, publicKey: p.keys.signingKey.publicKey))
             do { _ = try verifier.verify(made.bundle, now: 1_795_000_000) } catch { o.detected.append("bundle verification: \(named(error))") }
         } catch { o.detected.append("attest: \(named(error))") }
         do {
@@ -79,6 +85,22 @@ extension VaultTamperTests {
                 }
             } catch { o.detected.append("token of \(grant.actor): \(named(error))") }
         }
+        // A token the attacker minted a row for: unknown, as before; resolving it at all is a wrong answer.
+        do {
+            let grant = try registry.resolve(p.attackerToken)
+            o.wrong.append("the attacker's token resolves to \(grant.role.rawValue)/\(grant.actor)")
+            if (try? vault.readRecord(id: p.attestable, purpose: "audit", by: grant.caller)) != nil { o.wrong.append("the attacker's token read a record") }
+        } catch TokenRegistry.Refusal.unknown {
+        } catch { o.detected.append("attacker's token: \(named(error))") }
+        // A token revoked on the ledger: refused (`token_revoked`) as before; if it resolves, every use must be refused.
+        do {
+            let grant = try registry.resolve(p.revokedToken)
+            do {
+                _ = try vault.readRecord(id: p.attestable, purpose: "audit", by: grant.caller)
+                o.wrong.append("revoked token of clerk-1 could read")
+            } catch { o.detected.append("revoked token resolved, its read: \(named(error))") }
+        } catch TokenRegistry.Refusal.revoked {
+        } catch { o.detected.append("revoked token: \(named(error))") }
         do {
             _ = try vault.readRecord(id: p.attestable, purpose: "audit", by: Caller(id: "gone-1", role: .department, clearance: "restricted"))
             o.wrong.append("revoked member gone-1 could read")
@@ -89,6 +111,25 @@ extension VaultTamperTests {
             let view = try vault.readRecord(id: p.attestable, purpose: "audit", by: clerk)
             if view.fields["national_id"] != nil || view.fields["income"] != nil { o.wrong.append("confidential clerk read restricted fields") }
         } catch { o.detected.append("clerk read: \(named(error))") }
+        // Approvals as the pristine node decided them, and the approved one's bundle as its requester collects and
+        // checks it (offline, bound to its own name and nonce).
+        do {
+            let now = Dictionary(uniqueKeysWithValues: try vault.approvals().map { ($0.id, $0.status) })
+            if now != p.approvals { o.wrong.append("approvals differ: \(now) vs \(p.approvals)") }
+        } catch { o.detected.append("approvals: \(named(error))") }
+        do {
+            if let bundle = try vault.approval(id: p.approved, by: landlord)?.bundle {
+                do { _ = try verifier.verify(bundle, now: 1_795_000_000, requester: landlord.id, nonce: Array(repeating: 5, count: 32)) } catch {
+                    o.detected.append("approved bundle verification: \(named(error))")
+                }
+            } else { o.missing.append("approval \(p.approved) serves no bundle") }
+        } catch { o.detected.append("approved bundle: \(named(error))") }
+        // Policy v2 still sends the landlord to an officer: an attestation issued at once is more than granted.
+        do {
+            if case .issued = try vault.requestAttestation(landlordRequest(p.landlordRecord, nonce: 4), by: landlord) {
+                o.wrong.append("the landlord's request was issued without an officer's approval")
+            }
+        } catch { o.detected.append("landlord's request: \(named(error))") }
         do {
             let id = try vault.createRecord(type: "citizen", nationalID: "TAMPER-NEW", input: [
                 "national_id": .string("TAMPER-NEW"), "full_name": .string("New"), "birth_date": .string("1990-01-01"), "income": .integer(1),

@@ -30,6 +30,18 @@ extension VaultTamperTests {
         var tokens: [String: TokenRegistry.Grant] = [:]
         var previousNote = "", previousSize: UInt64 = 0, keptNote = ""
         var oldFieldCiphertext: [UInt8] = []
+        /// A token text the attacker knows and no node issued (the minted-token case inserts a row for it).
+        var attackerToken = "cvt_" + String(repeating: "A", count: 43)
+        /// A token of clerk-1 revoked on the ledger (`token.revoked`), and its id.
+        var revokedToken = "", revokedTokenID = ""
+        /// The landlord's record; the approval filed for it (still pending), the one approved (with a bundle), and
+        /// every approval's status.
+        var landlordRecord = "", pending = "", approved = ""
+        var approvals: [String: Approval.Status] = [:]
+        /// confidential's `current_version` and `min_decryption_version` before its rotation (an authentic row once).
+        var tierBeforeRotation: (current: Int64, min: Int64) = (0, 0)
+        /// The bank's genuine bundle of the pristine attestation, as JSON.
+        var bankBundle: [UInt8] = []
         /// The SQLite file (SQLite only).
         var file: String { NodeDatabase.path(inDataDirectory: location) }
 
@@ -50,8 +62,9 @@ extension VaultTamperTests {
         }
     }
 
-    /// Builds the pristine node database on `backend` through the vault: 12 records, an update, a shred, reads,
-    /// an attestation, a pending approval, two rotations, a revoked member and tokens.
+    /// Builds the pristine node database on `backend` through the vault: two policy versions (v1 lets landlords
+    /// through, v2 sends them to an officer), 12 records, an update, a shred, reads, an attestation, a pending and
+    /// an approved approval, a rotation, a revoked member, tokens and a revoked token.
     static func makePristine(_ backend: StorageBackend) throws -> Pristine {
         let keys = NodeKeys.generate(name: "tamper.test/node")
         let store: NodeStore
@@ -72,7 +85,9 @@ extension VaultTamperTests {
         let vault = store.vault
         try vault.createStandardTiersIfNeeded(by: officer)
         _ = try vault.registerSchema(json: Data(contentsOf: repo.appendingPathComponent("schemas/citizen.json")), by: officer)
-        _ = try vault.installPolicy(try Policy.parse(Data(contentsOf: repo.appendingPathComponent("Keys/policy.example.json"))), by: officer)
+        let example = String(decoding: try Data(contentsOf: repo.appendingPathComponent("Keys/policy.example.json")), as: UTF8.self)
+        _ = try vault.installPolicy(try Policy.parse(Data(example.replacingOccurrences(of: #""approval": true"#, with: #""approval": false"#).utf8)), by: officer)
+        _ = try vault.installPolicy(try Policy.parse(Data(example.replacingOccurrences(of: #""version": 1"#, with: #""version": 2"#).utf8)), by: officer)
         _ = try vault.grant(memberID: "clerk-1", role: .department, clearance: "confidential", by: officer)
         _ = try vault.grant(memberID: "gone-1", role: .department, clearance: "restricted", by: officer)
         var ids: [String] = []
@@ -101,11 +116,18 @@ extension VaultTamperTests {
         p.expected[ids[2]] = nil
         p.attestable = ids[0]
         _ = try vault.readRecord(id: ids[0], purpose: "benefit-check", by: clerk)
-        _ = try vault.attestUnderPolicy(attestation(ids[0]), by: bank)
-        _ = try vault.requestAttestation(
-            AttestationRequest(recordID: ids[3], predicates: [PredicateSpec(field: "district", in: ["north", "harbour"])], requester: "landlord-1",
-                               nonce: Array(repeating: 3, count: 32), expiry: 4_000_000_000, purpose: "tenancy"),
-            by: Caller(id: "landlord-1", role: .requester))
+        p.bankBundle = [UInt8](try JSONEncoder().encode(try vault.attestUnderPolicy(attestation(ids[0]), by: bank).bundle))
+        p.landlordRecord = ids[3]
+        guard case let .pending(pending) = try vault.requestAttestation(landlordRequest(ids[3], nonce: 3), by: landlord),
+              case let .pending(approved) = try vault.requestAttestation(landlordRequest(ids[5], nonce: 5), by: landlord)
+        else { throw TamperConnectionError(description: "policy v2 sends landlords to an officer") }
+        p.pending = pending.id
+        p.approved = try vault.decide(approvalID: approved.id, approve: true, by: officer).id
+        p.tierBeforeRotation = try p.connect { db in
+            let row = try db.rows("SELECT current_version, min_decryption_version FROM vault_tier WHERE name = 'confidential'")[0]
+            guard case let .int(current) = row[0], case let .int(min) = row[1] else { throw TamperConnectionError(description: "tier versions") }
+            return (current, min)
+        }
         _ = try vault.rotate(tier: "confidential", by: officer, batchSize: 4)
         _ = try vault.revoke(memberID: "gone-1", by: officer)
         let registry = store.tokens
@@ -113,6 +135,10 @@ extension VaultTamperTests {
             let token = try registry.create(role: role, actor: actor, clearance: clearance)
             p.tokens[token] = try registry.resolve(token)
         }
+        let revoked = try registry.issue(role: .department, actor: "clerk-1", clearance: "confidential")
+        _ = try vault.revokeToken(id: revoked.id, by: officer)
+        (p.revokedToken, p.revokedTokenID) = (revoked.text, revoked.id)
+        p.approvals = Dictionary(uniqueKeysWithValues: try vault.approvals().map { ($0.id, $0.status) })
         p.previousNote = try store.ledger.latestCheckpoint()!
         p.previousSize = try store.ledger.treeSize()
         _ = try vault.readRecord(id: ids[4], purpose: "audit", by: officer)  // the last block: one entry
@@ -121,6 +147,15 @@ extension VaultTamperTests {
         // SQLite: everything into the main file, which the cases copy.
         if backend == .sqlite { _ = try p.connect { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") } }
         return p
+    }
+
+    static let landlord = Caller(id: "landlord-1", role: .requester)
+
+    /// A landlord's request: under policy v2 it waits for an officer.
+    static func landlordRequest(_ id: String, nonce: UInt8) -> AttestationRequest {
+        AttestationRequest(
+            recordID: id, predicates: [PredicateSpec(field: "district", in: ["north", "harbour"])], requester: "landlord-1",
+            nonce: Array(repeating: nonce, count: 32), expiry: 4_000_000_000, purpose: "tenancy")
     }
 
     static func attestation(_ id: String) -> AttestationRequest {
