@@ -13,12 +13,16 @@ public struct AccessEvent: Sendable, Equatable {
     public let fields: [String]
     /// Fields refused to the actor (for `field.read`), or empty.
     public let refused: [String]
-    /// The requester an attestation went to (for `attested`).
+    /// The requester an attestation went to or a question came from (`attested`, `question.refused`, requests).
     public let requester: String?
+    /// How a question ended: `true` (`attested`), or `false`, `policy_denied`, `budget_exhausted`
+    /// (`question.refused`); nil for other events.
+    public let outcome: String?
 }
 
 extension Vault {
-    /// Every create, update, read, refusal, attestation and shred touching the citizen's records, oldest first.
+    /// Every create, update, read, refusal, question (whatever its outcome) and shred touching the citizen's
+    /// records, oldest first.
     public func accessLog(nationalID: String) throws -> [AccessEvent] {
         try accessLog(citizen: try pseudonym(of: nationalID))
     }
@@ -47,7 +51,8 @@ extension Vault {
                 return AccessEvent(
                     ledgerIndex: index, type: entry.type, actor: entry.actor, timestampMs: entry.timestampMs,
                     record: string("record"), purpose: string("purpose"), fields: list("fields"), refused: list("refused"),
-                    requester: string("requester"))
+                    requester: string("requester"),
+                    outcome: entry.type == LedgerEntry.Kind.attested ? "true" : entry.type == LedgerEntry.Kind.questionRefused ? string("outcome") : nil)
             }
     }
 }

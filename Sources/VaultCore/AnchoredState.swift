@@ -45,6 +45,19 @@ public struct AnchoredState: Sendable {
         public var decidedBy: String?
     }
 
+    /// Whom a question was asked about: one field of one record, by one requester.
+    public struct QuestionSubject: Sendable, Hashable {
+        public let requester: String
+        public let record: String
+        public let field: String
+    }
+
+    /// A question that counts against a disclosure budget: its keyed predicate hash and when it was asked.
+    public struct AskedQuestion: Sendable, Equatable {
+        public let predicateHash: [UInt8]
+        public let timestampMs: UInt64
+    }
+
     /// Number of ledger entries applied.
     public internal(set) var size: UInt64 = 0
     public internal(set) var tiers: [String: TierAnchor] = [:]
@@ -59,6 +72,9 @@ public struct AnchoredState: Sendable {
     /// The ids of the records of each citizen, in creation order.
     public internal(set) var citizenRecords: [Pseudonym: [String]] = [:]
     public internal(set) var approvals: [String: ApprovalAnchor] = [:]
+    /// Questions that count against disclosure budgets (`attested`, and `question.refused` with outcome `false` or
+    /// `policy_denied`), oldest first, per (requester, record, field).
+    public internal(set) var questions: [QuestionSubject: [AskedQuestion]] = [:]
     /// The entry index of every citizen tag on the ledger (public: what `GET /v1/ledger/tags/{tag}` answers).
     public internal(set) var tags: [[UInt8]: UInt64] = [:]
     /// How many tagged entries each citizen has: n of the next one's tag.
@@ -152,6 +168,14 @@ public struct AnchoredState: Sendable {
             guard let id = string("approval") else { return }
             approvals[id]?.status = entry.type == LedgerEntry.Kind.requestApproved ? .approved : .denied
             approvals[id]?.decidedBy = entry.actor
+        case LedgerEntry.Kind.attested, LedgerEntry.Kind.questionRefused:
+            guard let record = string("record"), let requester = string("requester"), let fields = string("fields"),
+                  let hash = bytes("predicate_hash") else { return }
+            if entry.type == LedgerEntry.Kind.questionRefused, string("outcome") == "budget_exhausted" { return }
+            for field in fields.split(separator: ",") {
+                questions[QuestionSubject(requester: requester, record: record, field: String(field)), default: []]
+                    .append(AskedQuestion(predicateHash: hash, timestampMs: entry.timestampMs))
+            }
         case LedgerEntry.Kind.recordShredded:
             guard let id = string("record") else { return }
             records[id]?.shredded = true

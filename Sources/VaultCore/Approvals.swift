@@ -88,25 +88,27 @@ extension AttestationRequest: Codable {
 
 extension Vault {
     /// Asks for an attestation under the installed policy: issued at once, or queued for officers when the
-    /// matching rule needs approval (nothing is proven or decrypted until then). A queued request is saved with
+    /// matching rule needs approval, or for the citizen when it needs consent (nothing is proven or decrypted until
+    /// then). A queued request is saved with
     /// its filer and a `request.filed` entry (also in the citizen's log), in one transaction.
     public func requestAttestation(_ request: AttestationRequest, by caller: Caller) throws -> AttestationOutcome {
-        let (policy, recordType): (Policy, String) = try store.read { tx in
+        let (policy, recordType): (Policy?, String) = try store.read { tx in
             try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")
-            guard let policy = try tx.policy() else { throw VaultError.policyDenied("no policy is installed") }
             guard let record = try tx.record(id: request.recordID) else { throw VaultError.recordNotFound(request.recordID) }
             guard !record.shredded else { throw VaultError.recordShredded(record.id) }
-            return (policy, record.type)
+            return (try tx.policy(), record.type)
         }
-        let decision = try policy.evaluate(requester: request.requester, recordType: recordType, predicates: request.predicates, purpose: request.purpose)
-        guard decision.needsApproval else { return .issued(try attestUnderPolicy(request, by: caller)) }
+        // A request no rule allows goes the attestation's way too, which records the refusal.
+        let decision = try? policy?.evaluate(
+            requester: request.requester, recordType: recordType, predicates: request.predicates, purpose: request.purpose, today: today())
+        guard let decision, decision.needsApproval || decision.consent else { return .issued(try attestUnderPolicy(request, by: caller)) }
         guard LedgerEntry.isValidIdentifier(request.requester) else { throw VaultError.invalidActor(String(request.requester.prefix(64))) }
         guard caller.role == .officer || (caller.role == .requester && caller.id == request.requester) else {
             throw VaultError.forbidden("only the requester itself or an officer may ask for this attestation")
         }
         let approval = Approval(
-            id: "a-" + Hex.encode(RandomBytes.generate(12)), request: request, rule: decision.ruleID, status: .pending,
-            decidedBy: nil, bundle: nil, createdAtMs: clock(), filedBy: caller.id, required: decision.requiredApprovals)
+            id: (decision.consent ? Approval.consentPrefix : "a-") + Hex.encode(RandomBytes.generate(12)), request: request, rule: decision.ruleID,
+            status: .pending, decidedBy: nil, bundle: nil, createdAtMs: clock(), filedBy: caller.id, required: decision.consent ? 1 : decision.requiredApprovals)
         try store.write { tx in
             try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")
             guard let record = try tx.record(id: request.recordID) else { throw VaultError.recordNotFound(request.recordID) }

@@ -33,6 +33,7 @@ extension Vault {
     private func decidable(_ approvalID: String, approve: Bool, by caller: Caller, _ tx: any VaultReading) throws -> Approval {
         try authorize(caller, [.officer], tx, action: "decide approvals")
         guard let approval = try tx.approval(id: approvalID) else { throw VaultError.approvalNotFound(approvalID) }
+        guard !approval.isConsent else { throw VaultError.forbidden("\(approvalID) waits for the citizen's consent; only the citizen decides it") }
         guard approval.filedBy != caller.id else { throw VaultError.forbidden("\(caller.id) filed approval \(approvalID) and may not decide it") }
         guard approval.status == .pending else { throw VaultError.alreadyDecided(approvalID, approval.status) }
         guard !approve || !approval.approvers.contains(caller.id) else { throw VaultError.alreadyApproved(approvalID, officer: caller.id) }

@@ -13,14 +13,17 @@ public final class Vault: Sendable {
     public let authenticator: StateAuthenticator
     let keyring: TierKeyring
     let clock: @Sendable () -> UInt64
+    /// The node's time zone: "today", the only date age questions are asked on, is the clock's date here.
+    let timeZone: TimeZone
     /// Picks the signed checkpoint attestations are proven against (e.g. the newest one witnesses made final);
     /// nil means the latest checkpoint of the log.
     let checkpointSelector: (@Sendable () throws -> String?)?
 
-    /// A vault over `store`, using the node's `keys`. `clock` gives milliseconds since the epoch (tests pin it).
+    /// A vault over `store`, using the node's `keys`. `clock` gives milliseconds since the epoch (tests pin it);
+    /// `timeZone` is the node's (the process's by default, i.e. `TZ`).
     public init(
         store: any VaultStore, keys: NodeKeys, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock,
-        checkpointSelector: (@Sendable () throws -> String?)? = nil
+        checkpointSelector: (@Sendable () throws -> String?)? = nil, timeZone: TimeZone = .current
     ) {
         let authenticator = StateAuthenticator(keys: keys)
         if let anchored = store as? AnchoredStore {
@@ -37,12 +40,13 @@ public final class Vault: Sendable {
         self.keyring = TierKeyring(keyEncryptionKey: keys.keyEncryptionKey)
         self.clock = clock
         self.checkpointSelector = checkpointSelector
+        self.timeZone = timeZone
     }
 
     /// The same vault, proving attestations against the checkpoints `selector` picks (which must be this log's);
     /// when it returns nil, attestations are refused with `notWitnessed`.
     public func provingAgainst(_ selector: @escaping @Sendable () throws -> String?) -> Vault {
-        Vault(store: store, keys: keys, clock: clock, checkpointSelector: selector)
+        Vault(store: store, keys: keys, clock: clock, checkpointSelector: selector, timeZone: timeZone)
     }
 
     /// The node's view of its verified ledger (state every access decision is checked against).

@@ -30,10 +30,21 @@ public struct Attestation: Sendable, Equatable {
     public let ledgerIndex: UInt64
 }
 
+/// A question refused before anything is proven: recorded, then thrown.
+private struct Refused: Error {
+    let ruleID: String?
+    let outcome: QuestionOutcome
+    let error: VaultError
+}
+
 extension Vault {
     /// Proves `request`'s predicates about a record in zero knowledge and returns the offline bundle. The opening is
-    /// decrypted only inside this call; a false predicate is refused (`predicateFalse`) and nothing is recorded; a
-    /// true one adds an `attested` entry (requester, predicate hash, record, citizen) to the ledger.
+    /// decrypted only inside this call. Every question is recorded and counts against the disclosure budget of
+    /// (requester, record, field): a true one as an `attested` entry (requester, purpose, rule, fields, keyed
+    /// predicate hash, record, citizen); a false one (`predicateFalse`), one the authorizer refuses
+    /// (`policyDenied`) and one past the budget (`disclosureBudgetExhausted`, checked first, in the write
+    /// transaction that records the question) as a `question.refused` entry with its outcome. An age question
+    /// without `on` is asked on the node's today.
     ///
     /// The caller must be the requester itself (role requester, same id) or an officer; `authorizer` applies policy.
     /// `recording` runs inside the write transaction that appends the `attested` entry, before it, with the bundle:
@@ -42,6 +53,7 @@ extension Vault {
         _ request: AttestationRequest, by caller: Caller, authorizer: (any VaultReading, String, AttestationRequest) throws -> String,
         recording: (any VaultWriting, AttestationBundle) throws -> Void = { _, _ in }
     ) throws -> Attestation {
+        let request = request.pinningDates(to: today())
         guard LedgerEntry.isValidIdentifier(request.requester) else { throw VaultError.invalidActor(String(request.requester.prefix(64))) }
         guard caller.role == .officer || (caller.role == .requester && caller.id == request.requester) else {
             throw VaultError.forbidden("only the requester itself or an officer may ask for this attestation")
@@ -49,6 +61,8 @@ extension Vault {
         try Self.checkPurpose(request.purpose)
         guard !request.predicates.isEmpty, request.predicates.count <= 16 else { throw VaultError.invalidPredicate("give 1...16 predicates") }
         let predicate = try PredicateSpec.canonical(request.predicates)
+        let fields = PredicateSpec.fields(request.predicates)
+        let hash = predicateHash(recordID: request.recordID, predicate: predicate)
         // 1. Read what the proof needs in one snapshot: openings, commitments, the record's ledger entry, a checkpoint.
         struct Material {
             let record: RecordRow
@@ -66,17 +80,26 @@ extension Vault {
             guard let note = try select() else { throw VaultError.notWitnessed("no checkpoint has been cosigned by enough witnesses yet") }
             return note
         }
-        let material: Material = try store.read { tx in
+        let read: Result<Material, Refused> = try store.read { tx in
             try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")
             guard let record = try tx.record(id: request.recordID) else { throw VaultError.recordNotFound(request.recordID) }
             guard !record.shredded else { throw VaultError.recordShredded(record.id) }
-            let ruleID = try authorizer(tx, record.type, request)
+            // Fields are checked before policy, so only the schema's attestable field names reach a refusal entry.
             let schema = try schema(record.type, tx)
-            let fields = PredicateSpec.fields(request.predicates)
             var types: [String: String] = [:]
             for name in fields {
                 guard let field = schema.field(named: name), field.attestable else { throw VaultError.invalidPredicate("field \(name) is not attestable") }
                 types[name] = field.type
+            }
+            let ruleID: String
+            do { ruleID = try authorizer(tx, record.type, request) } catch let error as VaultError {
+                guard case .policyDenied = error else { throw error }
+                return .failure(Refused(ruleID: nil, outcome: .policyDenied, error: error))
+            }
+            // Past the budget nothing is proven (the write transaction checks again and records the refusal).
+            let budget = try questionBudget(tx, ruleID: ruleID, request: request, recordType: record.type)
+            if let exhausted = budgetRefusal(requester: request.requester, recordID: record.id, fields: fields, hash: hash, budget: budget) {
+                return .failure(Refused(ruleID: ruleID, outcome: .budgetExhausted, error: exhausted))
             }
             let (tierStates, _) = try tierLevels(tx)
             let keys = Dictionary(uniqueKeysWithValues: try tx.dataKeys(recordID: record.id).map { ($0.tier, $0) })
@@ -98,39 +121,70 @@ extension Vault {
             guard entryIndex < size else {
                 throw VaultError.notWitnessed("record entry \(entryIndex) is newer than the final checkpoint (size \(size)); retry after the witnesses cosign")
             }
-            return Material(
+            return .success(Material(
                 record: record, ruleID: ruleID, fieldTypes: types, openings: openings, commitments: commitments, entryIndex: entryIndex,
                 entryBytes: try tx.ledgerEntryBytes(at: entryIndex), checkpoint: note,
-                inclusion: try tx.inclusionProof(index: entryIndex, treeSize: size))
+                inclusion: try tx.inclusionProof(index: entryIndex, treeSize: size)))
+        }
+        let material: Material
+        switch read {
+        case let .success(m): material = m
+        case let .failure(refused):
+            let error = try store.write { tx in
+                try recordRefusal(request, by: caller, ruleID: refused.ruleID, fields: fields, hash: hash, outcome: refused.outcome, error: refused.error, tx)
+            }
+            throw error
         }
         // 2. Prove, outside any transaction.
         let statement = try PredicateSpec.statement(request.predicates, commitments: material.commitments, fieldTypes: material.fieldTypes)
-        let proof = try Self.prove(
-            statement, openings: PredicateSpec.fields(request.predicates).map { material.openings[$0]! }, request: request,
-            predicate: predicate, ledgerIndex: material.entryIndex, checkpoint: material.checkpoint)
+        let proved = Result { () throws(VaultError) -> Proof in
+            try Self.prove(
+                statement, openings: fields.map { material.openings[$0]! }, request: request,
+                predicate: predicate, ledgerIndex: material.entryIndex, checkpoint: material.checkpoint)
+        }
+        if case .failure(.predicateFalse) = proved {
+            let error = try store.write { tx in
+                try recordRefusal(request, by: caller, ruleID: material.ruleID, fields: fields, hash: hash, outcome: .answeredFalse, error: .predicateFalse, tx)
+            }
+            throw error
+        }
+        let proof = try proved.get()
         let bundle = AttestationBundle(
             version: AttestationBundle.currentVersion, record_type: material.record.type, field_types: material.fieldTypes,
             predicate: predicate, requester: request.requester, nonce: Base64.encode(request.nonce), expiry: request.expiry,
             ledger_index: material.entryIndex, entry: Base64.encode(material.entryBytes),
             inclusion: .init(tree_size: material.inclusion.treeSize, leaf_index: material.inclusion.leafIndex, hashes: material.inclusion.hashes.map(Base64.encode)),
             checkpoint: material.checkpoint, statement: Base64.encode(statement.encoded), proof: Base64.encode(proof.encoded))
-        // 3. Log it, unless the record was shredded meanwhile.
-        let attestationIndex: UInt64 = try store.write { tx in
+        // 3. Log it, unless the record was shredded meanwhile; past the budget (other questions were recorded
+        // meanwhile), the refusal is logged instead and the bundle is never returned.
+        let written: Result<UInt64, VaultError> = try store.write { tx in
             guard let record = try tx.record(id: material.record.id), !record.shredded else { throw VaultError.recordShredded(material.record.id) }
             // Re-checked at the final write: a revocation or a policy change made while the proof was computed wins.
             try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")
-            guard record.version == material.record.version, try authorizer(tx, record.type, request) == material.ruleID else {
+            let ruleID: String
+            do { ruleID = try authorizer(tx, record.type, request) } catch let error as VaultError {
+                guard case .policyDenied = error else { throw error }
+                return .failure(try recordRefusal(request, by: caller, ruleID: nil, fields: fields, hash: hash, outcome: .policyDenied, error: error, tx))
+            }
+            guard record.version == material.record.version, ruleID == material.ruleID else {
                 throw VaultError.policyDenied("the record or the policy changed while the proof was made; ask again")
             }
+            let budget = try questionBudget(tx, ruleID: ruleID, request: request, recordType: record.type)
+            if let exhausted = budgetRefusal(requester: request.requester, recordID: record.id, fields: fields, hash: hash, budget: budget) {
+                return .failure(try recordRefusal(request, by: caller, ruleID: ruleID, fields: fields, hash: hash, outcome: .budgetExhausted, error: exhausted, tx))
+            }
             try recording(tx, bundle)
-            return try tx.appendLedger([try entry(LedgerEntry.Kind.attested, caller, [
+            return .success(try tx.appendLedger([try entry(LedgerEntry.Kind.attested, caller, [
                 "record": .string(record.id), "citizen": .bytes(record.citizen.bytes), "requester": .string(request.requester),
-                "purpose": .string(request.purpose), "rule": .string(material.ruleID),
-                "predicate_hash": .bytes(SHA256.hash(Array(predicate.utf8))), "proof_hash": .bytes(SHA256.hash(proof.encoded)),
+                "purpose": .string(request.purpose), "rule": .string(material.ruleID), "fields": .string(fields.joined(separator: ",")),
+                "predicate_hash": .bytes(hash), "proof_hash": .bytes(SHA256.hash(proof.encoded)),
                 "commitment_index": .u64(material.entryIndex),
-            ])], citizens: [record.citizen]).firstIndex
+            ])], citizens: [record.citizen]).firstIndex)
         }
-        return Attestation(bundle: bundle, ledgerIndex: attestationIndex)
+        switch written {
+        case let .success(index): return Attestation(bundle: bundle, ledgerIndex: index)
+        case let .failure(error): throw error
+        }
     }
 
     /// Binds the context and proves; maps a false statement to `predicateFalse`.

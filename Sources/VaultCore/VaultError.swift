@@ -56,6 +56,11 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case approvalNotFound(String)
     /// The approval was already decided (another decision won): nothing was written.
     case alreadyDecided(String, Approval.Status)
+    /// The requester has asked its allowed number of distinct questions about this field of this record in the
+    /// budget's period; names requester, record, field and budget, never an answer.
+    case disclosureBudgetExhausted(String)
+    /// The consent request waited longer than its rule allows; it was denied on the ledger.
+    case consentExpired(String)
     /// This officer already approved this approval (k-of-n needs distinct officers): nothing was written.
     case alreadyApproved(String, officer: String)
 
@@ -89,6 +94,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case .credentialRevoked: return "this token was revoked"
         case let .approvalNotFound(id): return "no approval \(id)"
         case let .alreadyDecided(id, status): return "approval \(id) is already \(status.rawValue)"
+        case let .disclosureBudgetExhausted(why): return "disclosure budget exhausted: \(why)"
+        case let .consentExpired(id): return "consent request \(id) expired before the citizen decided; it is denied"
         case let .alreadyApproved(id, officer): return "\(officer) already approved \(id); another officer must approve it"
         }
     }

@@ -28,6 +28,7 @@ public struct AccessEventJSON: Encodable, Sendable {
     public let fields: [String]?
     public let refused: [String]?
     public let requester: String?
+    public let outcome: String?
 
     public init(_ e: AccessEvent) {
         ledger_index = e.ledgerIndex
@@ -39,5 +40,6 @@ public struct AccessEventJSON: Encodable, Sendable {
         fields = e.fields.isEmpty ? nil : e.fields
         refused = e.refused.isEmpty ? nil : e.refused
         requester = e.requester
+        outcome = e.outcome
     }
 }

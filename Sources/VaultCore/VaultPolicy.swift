@@ -25,17 +25,21 @@ extension Vault {
     /// The installed policy, if any.
     public func policy() throws -> Policy? { try store.read { try $0.policy() } }
 
-    /// Attests under the installed policy: refused unless a rule allows it; requests whose rule needs approval are
-    /// refused here with a message saying so (the service queues them for an officer). The policy is read in the
-    /// transaction that reads the record and again in the one that records the attestation. `recording` is `attest`'s.
+    /// Attests under the installed policy: refused unless a rule allows it with exactly these parameters (age
+    /// questions on the node's today); requests whose rule needs approval are refused here with a message saying so
+    /// (the service queues them for an officer, or for the citizen's consent). The policy is read in the transaction that reads the record and
+    /// again in the one that records the attestation; refusals are recorded like answers (see `attest`).
+    /// `recording` is `attest`'s.
     public func attestUnderPolicy(
         _ request: AttestationRequest, by caller: Caller, approved: Bool = false,
         recording: (any VaultWriting, AttestationBundle) throws -> Void = { _, _ in }
     ) throws -> Attestation {
         try attest(request, by: caller, authorizer: { tx, recordType, request in
             guard let policy = try tx.policy() else { throw VaultError.policyDenied("no policy is installed") }
-            let decision = try policy.evaluate(requester: request.requester, recordType: recordType, predicates: request.predicates, purpose: request.purpose)
+            let decision = try policy.evaluate(
+                requester: request.requester, recordType: recordType, predicates: request.predicates, purpose: request.purpose, today: today())
             if decision.needsApproval && !approved { throw VaultError.policyDenied("rule \(decision.ruleID) needs an officer's approval") }
+            if decision.consent && !approved { throw VaultError.policyDenied("rule \(decision.ruleID) needs the citizen's consent") }
             return decision.ruleID
         }, recording: recording)
     }

@@ -28,6 +28,8 @@ public struct LedgerEntry: Equatable, Hashable, Sendable {
         public static let requestFiled = "request.filed"
         public static let requestApproval = "request.approval"
         public static let requestDenied = "request.denied"
+        /// A question answered false, or refused by policy or by the disclosure budget (attribute `outcome`).
+        public static let questionRefused = "question.refused"
     }
 
     /// The entry type, e.g. `record.created`: 1-64 characters of [a-z0-9._-].

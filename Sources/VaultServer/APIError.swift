@@ -67,6 +67,8 @@ public struct APIError: Error, Sendable {
         case .rotationUnfinished: return APIError(.conflict, "rotation_unfinished", e.description)
         case .alreadyDecided: return APIError(.conflict, "already_decided", e.description)
         case .alreadyApproved: return APIError(.conflict, "already_approved", e.description)
+        case .consentExpired: return APIError(.gone, "consent_expired", e.description)
+        case .disclosureBudgetExhausted: return APIError(.tooManyRequests, "disclosure_budget_exhausted", e.description)
         case .notWitnessed: return APIError(.serviceUnavailable, "not_witnessed", e.description)
         case .corrupt: return APIError(.internalServerError, "corrupt", e.description)
         case .stateTampered: return APIError(.internalServerError, "state_tampered", e.description)

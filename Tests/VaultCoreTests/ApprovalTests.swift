@@ -11,8 +11,8 @@ import VaultTestSupport
 @Suite struct ApprovalTests {
     static let policyJSON = """
         {"version": 1, "rules": [
-          {"id": "landlords-one", "requesters": ["landlord-1"], "record_type": "citizen", "allow": ["district:in"], "purposes": ["tenancy"], "approval": true},
-          {"id": "landlords-two", "requesters": ["landlord-2"], "record_type": "citizen", "allow": ["district:in"], "purposes": ["tenancy"], "approvals": 2}
+          {"id": "landlords-one", "requesters": ["landlord-1"], "record_type": "citizen", "allow": ["district:in:north|south"], "purposes": ["tenancy"], "approval": true},
+          {"id": "landlords-two", "requesters": ["landlord-2"], "record_type": "citizen", "allow": ["district:in:north|south"], "purposes": ["tenancy"], "approvals": 2}
         ]}
         """
     static let district = PredicateSpec(field: "district", in: ["north", "south"])
@@ -215,10 +215,10 @@ import VaultTestSupport
 
     @Test func policyRulesSayHowManyOfficers() throws {
         func rule(_ extra: String) -> Data {
-            Data(#"{"version":1,"rules":[{"id":"r","requesters":["a"],"record_type":"t","allow":["x:equals"],"purposes":["p"]\#(extra)}]}"#.utf8)
+            Data(#"{"version":1,"rules":[{"id":"r","requesters":["a"],"record_type":"t","allow":["x:equals:v"],"purposes":["p"]\#(extra)}]}"#.utf8)
         }
         func required(_ extra: String) throws -> Int {
-            try Policy.parse(rule(extra)).evaluate(requester: "a", recordType: "t", predicates: [PredicateSpec(field: "x", equals: "v")], purpose: "p").requiredApprovals
+            try Policy.parse(rule(extra)).evaluate(requester: "a", recordType: "t", predicates: [PredicateSpec(field: "x", equals: "v")], purpose: "p", today: "2026-12-01").requiredApprovals
         }
         #expect(try required("") == 0)
         #expect(try required(#","approval":false"#) == 0)

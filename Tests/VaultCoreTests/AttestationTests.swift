@@ -11,8 +11,8 @@ import VaultTestSupport
 @Suite struct AttestationTests {
     static let policyJSON = """
         {"version": 1, "rules": [
-          {"id": "banks-age", "requesters": ["bank-*"], "record_type": "citizen", "allow": ["birth_date:age_at_least", "income:below", "income:range"], "purposes": ["loan"]},
-          {"id": "landlords-district", "requesters": ["landlord-1"], "record_type": "citizen", "allow": ["district:in"], "purposes": ["tenancy"], "approval": true}
+          {"id": "banks-age", "requesters": ["bank-*"], "record_type": "citizen", "allow": ["birth_date:age_at_least:18", "income:below:30000", "income:below:20000", "income:range:10000:40000"], "purposes": ["loan"]},
+          {"id": "landlords-district", "requesters": ["landlord-1"], "record_type": "citizen", "allow": ["district:in:north|south"], "purposes": ["tenancy"], "approval": true}
         ]}
         """
     static let now: UInt64 = 1_795_000_000  // 2026-11-18
@@ -35,7 +35,8 @@ import VaultTestSupport
         }
     }
 
-    static let adult = PredicateSpec(field: "birth_date", age_at_least: 18, on: "2026-11-26")
+    /// Asked on the node's today (no `on`), the only date the policy allows.
+    static let adult = PredicateSpec(field: "birth_date", age_at_least: 18)
 
     @Test(arguments: StorageBackend.available) func ageAttestationVerifiesOfflineAndIsLogged(backend: StorageBackend) throws {
         let s = try Setup(backend)
@@ -55,15 +56,20 @@ import VaultTestSupport
         for secret in ["2000-01-01", "25000", "Mari", "38001010000"] { #expect(!text.contains(secret)) }
     }
 
-    @Test(arguments: StorageBackend.available) func falseStatementsAreRefusedAndLeaveNoTrace(backend: StorageBackend) throws {
-        let s = try Setup(backend, born: "2010-06-01")  // 16 years old on 2026-11-26
+    @Test(arguments: StorageBackend.available) func falseStatementsAreRefusedAndRecorded(backend: StorageBackend) throws {
+        let s = try Setup(backend, born: "2010-06-01")  // 16 years old today (2026-12)
         defer { s.f.cleanUp() }
         let before = try s.f.storage.ledger.treeSize()
         #expect(throws: VaultError.predicateFalse) { try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester)) }
         #expect(throws: VaultError.predicateFalse) {
             try s.f.vault.attestUnderPolicy(s.request([PredicateSpec(field: "income", below: 20_000)]), by: Caller(id: "bank-1", role: .requester))
         }
-        #expect(try s.f.storage.ledger.treeSize() == before)
+        // Each false answer is a `question.refused` entry with outcome false, in the citizen's log.
+        #expect(try s.f.storage.ledger.treeSize() == before + 2)
+        let log = try s.f.vault.accessLog(nationalID: "38001010000").suffix(2)
+        #expect(log.map(\.type) == ["question.refused", "question.refused"])
+        #expect(log.map(\.outcome) == ["false", "false"] && log.allSatisfy { $0.requester == "bank-1" && $0.purpose == "loan" })
+        #expect(log.map(\.fields) == [["birth_date"], ["income"]])
     }
 
     @Test func andOfSeveralFieldsAndRangeVerify() throws {
@@ -71,7 +77,10 @@ import VaultTestSupport
         defer { s.f.cleanUp() }
         let specs = [Self.adult, PredicateSpec(field: "income", below: 30_000), PredicateSpec(field: "income", at_least: 10_000, at_most: 40_000)]
         let made = try s.f.vault.attestUnderPolicy(s.request(specs), by: Caller(id: "bank-1", role: .requester))
-        #expect(try s.verifier.verify(made.bundle, now: Self.now).predicate == (try PredicateSpec.canonical(specs)))
+        // The age question was asked on the node's today, which the bundle's predicate names.
+        let asked = s.request(specs).pinningDates(to: s.f.vault.today()).predicates
+        #expect(asked[0].on == s.f.vault.today())
+        #expect(try s.verifier.verify(made.bundle, now: Self.now).predicate == (try PredicateSpec.canonical(asked)))
     }
 
     @Test(arguments: StorageBackend.available) func policyDecidesAndNamesTheRule(backend: StorageBackend) throws {

@@ -195,7 +195,7 @@ import VaultSQLite
         try f.vault.installPolicy(try Policy.parse(Data(AttestationTests.policyJSON.utf8)), by: f.officer)
         let id = try f.vault.createRecord(type: "citizen", nationalID: "38001010000", input: f.input("38001010000", born: "2000-01-01", income: 25_000), by: f.officer).recordID
         let request = AttestationRequest(
-            recordID: id, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18, on: "2026-11-26"), PredicateSpec(field: "income", below: 30_000)],
+            recordID: id, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18), PredicateSpec(field: "income", below: 30_000)],
             requester: "bank-1", nonce: Array(repeating: 7, count: 32), expiry: BundleSeed.now + 600, purpose: "loan")
         let made = try f.vault.attestUnderPolicy(request, by: Caller(id: "bank-1", role: .requester))
         let verifier = BundleVerifier(ledgerKey: try NoteVerifierKey(name: f.keys.name, publicKey: f.keys.signingKey.publicKey))
@@ -304,7 +304,7 @@ import VaultSQLite
             do {
                 let policy = try Policy.parse(Data(input))
                 _ = policy.hash
-                _ = try? policy.evaluate(requester: "bank-1", recordType: "citizen", predicates: [PredicateSpec(field: "income", below: 1)], purpose: "loan")
+                _ = try? policy.evaluate(requester: "bank-1", recordType: "citizen", predicates: [PredicateSpec(field: "income", below: 1)], purpose: "loan", today: "2026-12-01")
                 return true
             } catch is VaultError { return false }
         }

@@ -16,7 +16,7 @@ import VaultNode
     }
 
     static func landlordBody(_ record: String, requester: String? = nil) -> String {
-        #"{"record":"\#(record)","predicates":[{"field":"district","in":["north","south"]}],"nonce":"\#(ServerFixture.nonce())","purpose":"tenancy""#
+        #"{"record":"\#(record)","predicates":[{"field":"district","in":["north","harbour"]}],"nonce":"\#(ServerFixture.nonce())","purpose":"tenancy""#
             + (requester.map { #","requester":"\#($0)"}"# } ?? "}")
     }
 

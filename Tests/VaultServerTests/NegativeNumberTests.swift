@@ -31,7 +31,7 @@ import VaultCore
             try RecordSchema.parse(json: Data(#"{"type":"t","version":-1,"fields":[{"name":"a","type":"string","tier":"public"}]}"#.utf8), tiers: tiers)
         }
         #expect(throws: VaultError.self) {
-            try Policy.parse(Data(#"{"version":-3,"rules":[{"id":"r","requesters":["a"],"record_type":"t","allow":["a:equals"],"purposes":["p"]}]}"#.utf8))
+            try Policy.parse(Data(#"{"version":-3,"rules":[{"id":"r","requesters":["a"],"record_type":"t","allow":["a:equals:b"],"purposes":["p"]}]}"#.utf8))
         }
     }
 }

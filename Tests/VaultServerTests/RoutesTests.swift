@@ -23,13 +23,13 @@ import VaultCrypto
             #expect(read.status == .ok)
             #expect((read.json["fields"] as? [String: Any])?["full_name"] as? String == "Mari Maasikas")
             #expect(read.json["withheld"] as? [String] == ["income", "national_id"])
-            let updated = try await client.call(.put, "/v1/records/\(id)", token: f.tokens["officer"], body: #"{"values":{"national_id":"38001010000","full_name":"Mari Maasikas","birth_date":"1980-01-01","district":"south","income":22000}}"#)
+            let updated = try await client.call(.put, "/v1/records/\(id)", token: f.tokens["officer"], body: #"{"values":{"national_id":"38001010000","full_name":"Mari Maasikas","birth_date":"1980-01-01","district":"harbour","income":22000}}"#)
             #expect(updated.json["version"] as? Int == 2)
 
             // Attestation: issued, verified online, and a landlord's request waits for approval.
             let nonce = ServerFixture.nonce()
             let attested = try await client.call(.post, "/v1/attestations", token: f.tokens["requester"], body: """
-                {"record":"\(id)","predicates":[{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}],"nonce":"\(nonce)","purpose":"loan-application"}
+                {"record":"\(id)","predicates":[{"field":"birth_date","age_at_least":18}],"nonce":"\(nonce)","purpose":"loan-application"}
                 """)
             #expect(attested.status == .created)
             let bundle = try #require(attested.json["bundle"])
@@ -42,7 +42,7 @@ import VaultCrypto
             #expect(wrong.json["error"] as? String == "verification_failed")
 
             let pending = try await client.call(.post, "/v1/attestations", token: f.tokens["landlord"], body: """
-                {"record":"\(id)","predicates":[{"field":"district","in":["north","south"]}],"nonce":"\(nonce)","purpose":"tenancy"}
+                {"record":"\(id)","predicates":[{"field":"district","in":["north","harbour"]}],"nonce":"\(nonce)","purpose":"tenancy"}
                 """)
             #expect(pending.status == .accepted)
             let approvalID = try #require(pending.json["approval"] as? String)

@@ -28,8 +28,8 @@ import VaultTestSupport
     static func policy(version: Int, landlordsNeedApproval: Bool) throws -> Policy {
         try Policy.parse(Data("""
             {"version": \(version), "rules": [
-              {"id": "banks", "requesters": ["bank-*"], "record_type": "citizen", "allow": ["birth_date:age_at_least"], "purposes": ["loan-application"]},
-              {"id": "landlords", "requesters": ["landlord-*"], "record_type": "citizen", "allow": ["district:in"], "purposes": ["tenancy"], "approval": \(landlordsNeedApproval)}
+              {"id": "banks", "requesters": ["bank-*"], "record_type": "citizen", "allow": ["birth_date:age_at_least:18"], "purposes": ["loan-application"]},
+              {"id": "landlords", "requesters": ["landlord-*"], "record_type": "citizen", "allow": ["district:in:north|harbour"], "purposes": ["tenancy"], "approval": \(landlordsNeedApproval)}
             ]}
             """.utf8))
     }
@@ -125,7 +125,7 @@ import VaultTestSupport
         #expect(throws: VaultError.credentialRevoked) { try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk) }
         #expect(throws: VaultError.credentialRevoked) {
             try node.vault.attestUnderPolicy(
-                AttestationRequest(recordID: node.record, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18, on: "2026-11-26")],
+                AttestationRequest(recordID: node.record, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18)],
                                    requester: "bank-1", nonce: Array(repeating: 1, count: 32), expiry: 4_000_000_000, purpose: "loan-application"),
                 by: requester)
         }

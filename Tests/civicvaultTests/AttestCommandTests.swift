@@ -19,7 +19,7 @@ import Testing
         let bundle = dir.appendingPathComponent("bundle.json").path
         let nonce = String(repeating: "ab", count: 32)
         let attest = try CLI.run(["attest"] + node + [
-            "--record", record, "--predicate", #"{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}"#,
+            "--record", record, "--predicate", #"{"field":"birth_date","age_at_least":18}"#,
             "--requester", "bank-7", "--purpose", "loan-application", "--nonce", nonce, "--out", bundle,
         ])
         #expect(attest.status == 0, "\(attest.stderr)")

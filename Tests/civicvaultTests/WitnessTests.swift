@@ -31,7 +31,7 @@ import Testing
         #expect(created == 201)
         let record = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])["record"] as! String
         let nonce = Data((0..<32).map { UInt8($0) }).base64EncodedString()
-        let ask = #"{"record":"\#(record)","predicates":[{"field":"income","below":1000}],"nonce":"\#(nonce)","purpose":"loan-application"}"#
+        let ask = #"{"record":"\#(record)","predicates":[{"field":"income","below":30000}],"nonce":"\#(nonce)","purpose":"loan-application"}"#
         // Before any witness cosigned, nothing is final and attestations wait.
         #expect(try ServiceProcess.get(node.url + "/v1/ledger/checkpoint/cosigned").0 == 404)
         #expect(try ServiceProcess.request("POST", node.url + "/v1/attestations", token: bank, body: ask).0 == 503)

@@ -43,7 +43,7 @@ PEER_PACKAGES = {
 PEER_IMPORTS = {"anoncreds": "anoncreds", "zksk": "zksk", "pynacl": "nacl"}
 # What the HTTP benchmark asks for: the README's "over 18" (16-bit) and the peers' "income >= 18000" (32-bit).
 ATTEST_PREDICATES = [
-    ("attest_age", '{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}'),
+    ("attest_age", '{"field":"birth_date","age_at_least":18}'),
     ("attest_income", '{"field":"income","at_least":18000}'),
 ]
 
@@ -238,7 +238,7 @@ def service_bench(binary, work, quick):
     node = ["--keys", keys, "--data", data]
     sh([binary, "init", "--keys", keys, "--dev", "--name", "bench.civicvault/service"], cwd=ROOT)
     sh([binary, "schema", "add"] + node + ["schemas/citizen.json"], cwd=ROOT)
-    sh([binary, "policy", "install"] + node + ["Keys/policy.example.json"], cwd=ROOT)
+    sh([binary, "policy", "install"] + node + ["Keys/policy.bench.json"], cwd=ROOT)
     dept = sh([binary, "token", "create"] + node + ["--role", "department", "--for", "bench-clerk", "--clearance", "confidential"], cwd=ROOT)
     bank = sh([binary, "token", "create"] + node + ["--role", "requester", "--for", "bank-1"], cwd=ROOT)
     port = free_port()

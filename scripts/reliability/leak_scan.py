@@ -38,7 +38,7 @@ def tour(n):
     st, _ = n.request("GET", "/v1/records/%s?purpose=audit" % rid, t["officer"])
     st, _ = n.request("GET", "/v1/records/%s?purpose=audit" % rid, t["requester"])  # refused, logged
     st, att = n.request("POST", "/v1/attestations", t["requester"], {
-        "record": rid, "predicates": [{"field": "birth_date", "age_at_least": 18, "on": "2026-11-26"}, {"field": "income", "below": 1000000}],
+        "record": rid, "predicates": [{"field": "birth_date", "age_at_least": 18}, {"field": "income", "below": 30000}],
         "nonce": nonce, "purpose": "loan-application"})
     assert st == 201, (st, att)
     st, _ = n.request("POST", "/v1/attestations/verify", None, {"bundle": att["bundle"], "requester": "bank-1", "nonce": nonce})

@@ -24,7 +24,7 @@ def write_scripts(n, records):
     bodies = []
     for i in range(500):
         nonce = base64.b64encode(os.urandom(32)).decode()
-        bodies.append('{"record":"%s","predicates":[{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}],"nonce":"%s","purpose":"loan-application"}'
+        bodies.append('{"record":"%s","predicates":[{"field":"birth_date","age_at_least":18}],"nonce":"%s","purpose":"loan-application"}'
                       % (records[i % len(records)], nonce))
     attest = os.path.join(n.dir, "attest.lua")
     open(attest, "w").write("""

@@ -11,7 +11,7 @@ struct AttestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "attest", abstract: "Make a zero-knowledge attestation bundle.")
     @OptionGroup var node: NodeOptions
     @Option(help: "Record id.") var record: String
-    @Option(help: #"A predicate as JSON, e.g. '{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}'; repeat for AND."#)
+    @Option(help: #"A predicate as JSON, e.g. '{"field":"birth_date","age_at_least":18}' (asked on the node's today); repeat for AND."#)
     var predicate: [String]
     @Option(help: "The requester the proof is for.") var requester: String
     @Option(help: "Purpose code, checked by policy.") var purpose: String

@@ -16,7 +16,7 @@ struct BenchAttestCommand: AsyncParsableCommand {
     @Option(help: "Attestations per predicate; medians are reported.") var runs: Int = 101
     @Option(help: "Citizen records to attest about (round robin).") var records: Int = 20
     @Option(help: "The citizen schema.") var schema: String = "schemas/citizen.json"
-    @Option(help: "The attestation policy.") var policy: String = "Keys/policy.example.json"
+    @Option(help: "The attestation policy.") var policy: String = "Keys/policy.bench.json"
     @OptionGroup var output: BenchOutputOptions
 
     func validate() throws {
@@ -26,7 +26,7 @@ struct BenchAttestCommand: AsyncParsableCommand {
     /// The predicates timed: the key of their results and what a bank asks.
     static let cases: [(key: String, label: String, spec: PredicateSpec)] = [
         ("income_at_least", "income >= 18000 (32-bit)", PredicateSpec(field: "income", at_least: 18_000)),
-        ("age_at_least", "age >= 18 (birth date, 16-bit)", PredicateSpec(field: "birth_date", age_at_least: 18, on: "2026-11-26")),
+        ("age_at_least", "age >= 18 (birth date, 16-bit)", PredicateSpec(field: "birth_date", age_at_least: 18)),
     ]
 
     func run() async throws {
@@ -55,7 +55,7 @@ struct BenchAttestCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var results = BenchResults(bench: "attest")
         results.set("runs", runs)
-        print("bench attest: \(records) citizen records, \(runs) attestations per predicate by bank-1 under Keys/policy.example.json; WAL + synchronous=FULL")
+        print("bench attest: \(records) citizen records, \(runs) attestations per predicate by bank-1 under Keys/policy.bench.json; WAL + synchronous=FULL")
         for c in Self.cases {
             var prove: [(wall: Double, cpu: Double)] = [], verify: [(wall: Double, cpu: Double)] = []
             var bundleBytes = 0, proofBytes = 0

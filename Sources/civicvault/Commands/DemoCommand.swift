@@ -46,7 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         let nonce = RandomBytes.generate(32)
         let attested = try await http.json("POST", "/v1/attestations", token: bank, body: [
-            "record": record, "predicates": [["field": "birth_date", "age_at_least": 18, "on": Self.today()]],
+            "record": record, "predicates": [["field": "birth_date", "age_at_least": 18]],
             "nonce": Base64.encode(nonce), "purpose": "loan-application",
         ])
         let bundleData = try JSONSerialization.data(withJSONObject: attested["bundle"] as Any)
@@ -81,6 +81,4 @@ struct DemoCommand: AsyncParsableCommand {
         guard let value = object[name] as? String else { throw CLIFailure("the service's answer has no \(name)", hint: "check the service's logs") }
         return value
     }
-
-    static func today() -> String { FieldValue.isoDate(fromDays: Int64(Date().timeIntervalSince1970 / 86_400)) }
 }

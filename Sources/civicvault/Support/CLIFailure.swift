@@ -51,9 +51,11 @@ struct CLIFailure: Error {
         case .corrupt: return "run `civicvault ledger verify` and restore the database from a backup"
         case .forbidden, .insufficientClearance, .memberNotFound, .tierExists, .policyDenied: return "ask a data officer"
         case .writeAboveClearance: return "update only fields at or below your clearance (`civicvault record update` patches), or ask a data officer"
-        case .invalidPredicate: return #"e.g. --predicate '{"field":"birth_date","age_at_least":18,"on":"2026-11-26"}'"#
+        case .invalidPredicate: return #"e.g. --predicate '{"field":"birth_date","age_at_least":18}' (the node's date is implied)"#
         case .notWitnessed: return "wait for the witnesses to cosign a newer checkpoint, then retry"
-        case .predicateFalse: return "nothing was recorded; the requester learns only that no attestation exists"
+        case .predicateFalse: return "the question was recorded (question.refused, outcome false) and counts against the disclosure budget"
+        case .consentExpired: return "the requester must ask again; the citizen decides within the rule's consent_hours"
+        case .disclosureBudgetExhausted: return "the requester has used its disclosure budget for this field of this record; wait for the period to pass"
         case .stateTampered: return "a database row was forged, edited or rolled back; it is not obeyed. Restore the database from a backup and compare with published checkpoints"
         case .invalidActor: return "actor ids are codes such as clerk-1 or bank-2 (they go on the public ledger)"
         case .tokenNotFound: return "the token id is printed when the token is made (t-...); `civicvault token revoke --for ACTOR` revokes all of an actor's"

@@ -160,7 +160,7 @@ extension VaultTamperTests {
 
     static func attestation(_ id: String) -> AttestationRequest {
         AttestationRequest(
-            recordID: id, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18, on: "2026-11-26")], requester: "bank-1",
+            recordID: id, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18)], requester: "bank-1",
             nonce: Array(repeating: 9, count: 32), expiry: 4_000_000_000, purpose: "loan-application")
     }
 }
