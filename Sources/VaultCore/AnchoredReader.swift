@@ -170,8 +170,9 @@ class AnchoredReader: VaultReading {
     /// put back from an older version).
     func checkFields(_ rows: [FieldRow], of record: RecordRow, schema: RecordSchema) throws {
         if wrote("vault_record", record.id) { return }
-        guard let expected = anchor.withState({ $0.records[record.id]?.ciphertextHash }),
-              ConstantTime.equals(expected, schema.ciphertextHash(of: rows)) else { try refuse("vault_field", record.id) }
+        guard let anchored = anchor.withState({ $0.records[record.id] }),
+              ConstantTime.equals(anchored.ciphertextHash, anchored.hashByName ? RecordSchema.ciphertextHash(byName: rows) : schema.ciphertextHash(of: rows))
+        else { try refuse("vault_field", record.id) }
     }
 
     // MARK: passed through (authenticated encryption, or not an access decision)

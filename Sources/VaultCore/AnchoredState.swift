@@ -20,8 +20,10 @@ public struct AnchoredState: Sendable {
         public var citizen: Pseudonym
         public var version: Int
         public var shredded: Bool
-        /// SHA-256 of the field ciphertexts of the latest version, in schema order.
+        /// SHA-256 of the field ciphertexts of the latest version (`ciphertext_hash`).
         public var ciphertextHash: [UInt8]
+        /// True when that hash orders fields by name (`ciphertext_order` = `name`), false for schema order.
+        public var hashByName: Bool
         /// The index of the entry that wrote the latest version (its commitments).
         public var entryIndex: UInt64
     }
@@ -157,7 +159,9 @@ public struct AnchoredState: Sendable {
             guard let id = string("record"), let type = string("type"), let version = int("version"),
                   let pseudonym = citizen ?? records[id]?.citizen, let hash = bytes("ciphertext_hash") else { return }
             if records[id] == nil { citizenRecords[pseudonym, default: []].append(id) }
-            records[id] = RecordAnchor(type: type, citizen: pseudonym, version: version, shredded: false, ciphertextHash: hash, entryIndex: index)
+            records[id] = RecordAnchor(
+                type: type, citizen: pseudonym, version: version, shredded: false, ciphertextHash: hash, hashByName: string("ciphertext_order") == "name",
+                entryIndex: index)
         case LedgerEntry.Kind.requestFiled:
             guard let id = string("approval"), let rule = string("rule"), let required = int("required"), let mac = bytes("request_mac") else { return }
             approvals[id] = ApprovalAnchor(filedBy: entry.actor, rule: rule, required: required, requestMAC: mac, status: .pending, approvers: [], decidedBy: nil)

@@ -48,14 +48,8 @@ extension Vault {
     /// same (comparing would let a caller guess values it cannot read). `patchRecord` changes only named fields.
     public func updateRecord(id: String, input: [String: JSONValue], by caller: Caller) throws -> RecordReceipt {
         try store.write { tx in
-            try authorize(caller, [.department, .officer], tx, action: "write records")
-            guard var record = try tx.record(id: id) else { throw VaultError.recordNotFound(id) }
-            guard !record.shredded else { throw VaultError.recordShredded(id) }
-            let schema = try schema(record.type, tx)
-            let (tierStates, _) = try tierLevels(tx)
-            let rank = try clearanceRank(caller, tierStates, tx)
+            var (record, schema, tierStates, rank, current) = try writable(id, by: caller, tx)
             try checkWriteClearance(input.keys, schema: schema, tiers: tierStates, rank: rank)
-            let current = try tx.fields(recordID: id)
             try checkKeepsAboveClearance(current, dropping: Set(current.map(\.field)), tiers: tierStates, rank: rank)
             let values = try schema.validate(input)
             record.version += 1
@@ -70,15 +64,9 @@ extension Vault {
     /// `record.updated` entry holds no values.
     public func patchRecord(id: String, changes: [String: JSONValue], by caller: Caller) throws -> RecordReceipt {
         try store.write { tx in
-            try authorize(caller, [.department, .officer], tx, action: "write records")
-            guard var record = try tx.record(id: id) else { throw VaultError.recordNotFound(id) }
-            guard !record.shredded else { throw VaultError.recordShredded(id) }
-            let schema = try schema(record.type, tx)
-            let (tierStates, _) = try tierLevels(tx)
-            let rank = try clearanceRank(caller, tierStates, tx)
+            var (record, schema, tierStates, rank, current) = try writable(id, by: caller, tx)
             try checkWriteClearance(changes.keys, schema: schema, tiers: tierStates, rank: rank)
             // Unnamed values are kept, except those of fields a newer schema no longer has (only a caller cleared for them drops them).
-            let current = try tx.fields(recordID: id)
             let unnamed = current.filter { changes[$0.field] == nil }
             let gone = Set(unnamed.filter { schema.field(named: $0.field) == nil }.map(\.field))
             try checkKeepsAboveClearance(current, dropping: gone, tiers: tierStates, rank: rank)
@@ -87,6 +75,21 @@ extension Vault {
             record.version += 1
             return try write(record, values, kept: kept, schema: schema, kind: LedgerEntry.Kind.recordUpdated, tx: tx, caller: caller)
         }
+    }
+
+    /// What a write to record `id` starts from: the caller authorized, the live record, its schema, the tiers, the
+    /// caller's clearance rank, and its current field rows (checked against the ledger's ciphertext hash, so a
+    /// damaged or rolled-back version is refused rather than carried into a new, authentic-looking one).
+    func writable(_ id: String, by caller: Caller, _ tx: any VaultWriting) throws
+        -> (record: RecordRow, schema: RecordSchema, tiers: [String: TierState], rank: Int, fields: [FieldRow]) {
+        try authorize(caller, [.department, .officer], tx, action: "write records")
+        guard let record = try tx.record(id: id) else { throw VaultError.recordNotFound(id) }
+        guard !record.shredded else { throw VaultError.recordShredded(id) }
+        let schema = try schema(record.type, tx)
+        let (tierStates, _) = try tierLevels(tx)
+        let fields = try tx.fields(recordID: id)
+        try (tx as? AnchoredReader)?.checkFields(fields, of: record, schema: schema)
+        return (record, schema, tierStates, try clearanceRank(caller, tierStates, tx), fields)
     }
 
     func schema(_ type: String, _ tx: any VaultReading) throws -> RecordSchema {
@@ -137,7 +140,8 @@ extension Vault {
                 attributes["commitment." + field.name] = .bytes(commitment)
             }
         }
-        attributes["ciphertext_hash"] = .bytes(SHA256.hash(parts: fields.map(\.ciphertext)))
+        attributes["ciphertext_hash"] = .bytes(RecordSchema.ciphertextHash(byName: fields))
+        attributes["ciphertext_order"] = .string("name")
         try tx.saveRecord(record)
         try tx.replaceFields(recordID: record.id, with: fields)
         try tx.replaceDataKeys(recordID: record.id, with: wrapped)
