@@ -14,7 +14,9 @@ import Glibc
 /// entries, in process (no HTTP): the lookup walk (per event a `TagIndex` lookup, the entry and an inclusion proof
 /// verified against the signed checkpoint), the scan (every entry read, leaf-hashed, the root rebuilt, tags
 /// collected) and the node's start-up replay (`Vault.loadAnchor`), beside SHA-256 of N messages of the entries'
-/// size and a raw SQLite read of every entry, measured in the same run.
+/// size and a raw SQLite read of every entry, measured in the same run. The entries are the ledger bench's, each with
+/// a tag (the citizen's from `CitizenTrail.tag(key:_:)` under a random K_citizen, others random) and no `citizen_box`:
+/// the replay indexes every tag but opens no box and builds no record state, so it is a floor for a real node's.
 struct BenchTrailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "trail", abstract: "Benchmark the citizen trail audit (lookup and scan) and the node's replay.")
 
