@@ -19,6 +19,18 @@ import VaultTestSupport
         #expect((r["disk_raw_records_per_s"] as? Double ?? 0) > 0)
     }
 
+    @Test func benchTrailFindsEveryEventBothWaysAndReplays() throws {
+        let r = try Self.results(["trail", "--entries", "300", "--events", "5", "--batch", "64"])
+        #expect((r["entries"] as? Int) == 300)
+        #expect((r["events"] as? Int) == 5)
+        // The audit's walk: every event, then the probes past the end.
+        #expect((r["lookup_lookups"] as? Int) == 5 + 9)
+        for key in ["lookup_total_ms", "lookup_us_per_event", "lookup_hashes_per_event", "scan_entries_per_s", "replay_entries_per_s",
+                    "raw_read_entries_per_s", "sha256_messages_per_s", "tag_index_build_s"] {
+            #expect((r[key] as? Double ?? 0) > 0, "\(key)")
+        }
+    }
+
     @Test(.enabled(if: StorageBackend.postgresURL != nil, "needs CIVICVAULT_TEST_POSTGRES_URL"))
     func benchPostgresWritesCopiesAndVerifies() throws {
         let r = try Self.results(["postgres", "--database", StorageBackend.postgresURL!.description, "--records", "12", "--writers", "2"])

@@ -114,6 +114,34 @@ def ledger_rows(t, l):
           x(num(l, "proof_us") / num(l, "lookup_us") if num(l, "proof_us") and num(l, "lookup_us") else None) + " of lookup", "—")
 
 
+def trail_rows(t, tr):
+    if not tr or "failed" in tr:
+        t.row("citizen trail audit", "failed: %s" % (tr or {}).get("failed", "not run"), "—", "—", "—")
+        return
+    n, k = tr.get("entries"), tr.get("events")
+    scan, raw, sha = num(tr, "scan_entries_per_s"), num(tr, "raw_read_entries_per_s"), num(tr, "sha256_messages_per_s")
+    t.row("audit by lookup: %s events + %s probes past the end, each a TagIndex lookup, entry, inclusion proof at size %s "
+          "verified against the signed checkpoint (in process)" % (k, (tr.get("lookup_lookups") or 0) - (k or 0), n),
+          "%s total, %s per event, %.1f hashes per event" % (ms(num(tr, "lookup_total_ms")), us(num(tr, "lookup_us_per_event")),
+                                                              num(tr, "lookup_hashes_per_event") or 0),
+          "log2 N = %.1f; the scan below" % (num(tr, "log2_entries") or 0),
+          x(num(tr, "lookup_vs_scan")) + " faster than the scan", "—")
+    t.row("audit by scan: read %s entries of ~%s B, leaf-hash, rebuild the root (CompactRange), collect tags" % (n, tr.get("entry_bytes")),
+          rate(scan, " entries/s"), "%s raw SQLite read (SELECT entry, no hashing)" % rate(raw, " entries/s"),
+          x(scan / raw if scan and raw else None) + " of raw read", "—")
+    t.row("same scan against the hashing floor", rate(scan, " entries/s"),
+          "%s SHA-256 of %s-byte messages (libsodium)" % (rate(sha, " messages/s"), tr.get("entry_bytes")),
+          x(scan / sha if scan and sha else None) + " of SHA-256 alone", "—")
+    rss = ""
+    if num(tr, "replay_rss_before_mb") is not None:
+        rss = "; resident %.0f -> %.0f MB" % (num(tr, "replay_rss_before_mb"), num(tr, "replay_rss_after_mb") or 0)
+    replay = num(tr, "replay_entries_per_s")
+    t.row("node start-up replay: `Vault.loadAnchor()` over the same %s-entry SQLite ledger (verify against the checkpoint, then apply; "
+          "the bench entries index tags but carry no citizen box to open nor record state to build)" % n,
+          "%s (%s CPU per entry%s)" % (rate(replay, " entries/s"), us(num(tr, "replay_cpu_us_per_entry")), rss),
+          "%s raw SQLite read" % rate(raw, " entries/s"), x(replay / raw if replay and raw else None) + " of raw read", "—")
+
+
 def peer_rows(t, a, p, peers):
     ac = peers.get("anoncreds", {})
     if "unavailable" in ac:
@@ -223,6 +251,8 @@ def render(results):
     records_rows(t, results.get("records", {}))
     t.section("Ledger: storage floor")
     ledger_rows(t, results.get("ledger", {}))
+    t.section("Citizen trail audit (`civicvault bench trail`: one citizen's tagged events in a ledger of N entries)")
+    trail_rows(t, results.get("trail"))
     t.section("Against peers (process CPU time, medians; wall clock shown for reference)")
     peer_rows(t, results.get("attest", {}), results.get("proofs", {}), results.get("peers", {}))
     t.section("Cross-language sanity check (the same libsodium calls from Swift and from Python; CPU time per call)")
@@ -260,7 +290,7 @@ def render(results):
     for op, target, ok in t.outcomes:
         out.append("- %s — %s: %s" % ("met" if ok else "MISSED" if ok is False else "not measured", target, op))
     out += ["", "## How it was measured", "",
-            "- CivicVault runs as the release build (`swift build -c release --product civicvault`), in `civicvault bench crypto|proofs|attest|records|ledger`; "
+            "- CivicVault runs as the release build (`swift build -c release --product civicvault`), in `civicvault bench crypto|proofs|attest|records|ledger|trail`; "
             "raw results are in .build/bench/results.json after a run.",
             "- Floors: the libsodium calls an operation must make (counted in VaultProofs' ProofCost for proofs, listed in BenchRecordsFloor.swift for "
             "records), timed through VaultCrypto's thin wrappers in a tight loop, in the same process, interleaved with the operation. "

@@ -7,6 +7,8 @@ Runs, in this order, each beside a baseline measured in the same run:
   3. civicvault bench attest   "attribute >= threshold" end to end: attest + offline bundle verification
   4. civicvault bench records  encrypt+commit+append of ten-field records vs the libsodium floor and raw SQLite
   5. civicvault bench ledger   batched ledger appends and inclusion proofs vs raw SQLite
+     civicvault bench trail    the citizen audit (tag lookups vs a full scan) and the node's replay, vs a raw SQLite
+                               read of every entry and SHA-256 of as many messages
   6. scripts/bench/peers.py    AnonCreds, zksk and PyNaCl, in a virtualenv made here (.venv-bench)
   7. the HTTP service          wrk on loopback against `civicvault serve` started here (fresh keys and data)
   8. civicvault bench postgres record writes on the PostgreSQL backend vs raw PostgreSQL writing the same rows,
@@ -340,6 +342,8 @@ def main():
         ["--entries", "100000", "--batch", "10000", "--proofs", "2000"] if q else
         ["--entries", "1000000", "--batch", "10000", "--proofs", "10000"]) + ["--scratch", os.path.join(args.work, "ledger")])
     shutil.rmtree(os.path.join(args.work, "ledger"), ignore_errors=True)
+    results["trail"] = civicvault_bench(args.bin, args.work, "trail", (
+        ["--entries", "100000", "--events", "20"] if q else ["--entries", "1000000", "--events", "20"]) + scratch)
 
     install, python = ensure_venv()
     peers_json = os.path.join(args.work, "peers.json")

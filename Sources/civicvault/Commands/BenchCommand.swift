@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks.", subcommands: [
             BenchLedgerCommand.self, BenchProofsCommand.self, BenchRecordsCommand.self, BenchAttestCommand.self, BenchCryptoCommand.self,
-            BenchPostgresCommand.self,
+            BenchPostgresCommand.self, BenchTrailCommand.self,
         ])
 }
