@@ -388,3 +388,19 @@ extension AuthenticatedStateTests {
         var all: [String] { lock.withLock { list } }
     }
 }
+
+extension AuthenticatedStateTests {
+    /// A new schema version that lists the fields in another order is no tampering: the ledger's ciphertext hash
+    /// orders fields by name, so records written before it still read, and a write starting from them goes on.
+    @Test(arguments: StorageBackend.available) func aSchemaThatReordersFieldsRaisesNoAlarm(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        var schema = try JSONSerialization.jsonObject(with: Data(Self.schema.utf8)) as! [String: Any]
+        schema["version"] = 2
+        schema["fields"] = Array((schema["fields"] as! [[String: Any]]).reversed())
+        try node.vault.registerSchema(json: try JSONSerialization.data(withJSONObject: schema), by: officer)
+        #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: officer).fields.count == 6)
+        _ = try node.vault.patchRecord(id: node.record, changes: ["district": .string("south")], by: officer)
+        #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: officer).fields["district"] == .enumeration("south"))
+    }
+}

@@ -20,8 +20,8 @@ import VaultTestSupport
         """
 
     /// Attribute keys whose values are public codes shared by design (not identifiers): the entry's record type, the
-    /// purpose and rule codes, field names, outcomes; and integers (versions, counts, indices of other entries).
-    static let codes: Set<String> = ["type", "purpose", "rule", "fields", "outcome", "refused"]
+    /// purpose and rule codes, field names, outcomes, the hash order; and integers (versions, counts, indices of other entries).
+    static let codes: Set<String> = ["type", "purpose", "rule", "fields", "outcome", "refused", "ciphertext_order"]
 
     @Test(arguments: StorageBackend.available) func twoRecordsOfOneCitizenShareNothingOnTheLedger(backend: StorageBackend) throws {
         let test = try TestStore(backend)
