@@ -241,7 +241,7 @@ def service_bench(binary, work, quick):
     sh([binary, "init", "--keys", keys, "--dev", "--name", "bench.civicvault/service"], cwd=ROOT)
     sh([binary, "schema", "add"] + node + ["schemas/citizen.json"], cwd=ROOT)
     sh([binary, "policy", "install"] + node + ["Keys/policy.bench.json"], cwd=ROOT)
-    dept = sh([binary, "token", "create"] + node + ["--role", "department", "--for", "bench-clerk", "--clearance", "confidential"], cwd=ROOT)
+    dept = sh([binary, "token", "create"] + node + ["--role", "department", "--for", "bench-registrar", "--clearance", "restricted"], cwd=ROOT)
     bank = sh([binary, "token", "create"] + node + ["--role", "requester", "--for", "bank-1"], cwd=ROOT)
     port = free_port()
     url = "http://127.0.0.1:%d" % port
