@@ -9,11 +9,8 @@ import VaultTestSupport
     static let citizen = "38001010000"
 
     @Test(arguments: StorageBackend.available) func auditIsCompleteOnAnHonestNodeAndNamesEachTampering(backend: StorageBackend) async throws {
-        let node = try ServedNode(backend)
+        let (node, token) = try await Self.servedWithCitizenToken(backend)
         defer { node.cleanUp() }
-        let made = try CLI.run(["token", "create", "--keys", node.keys] + node.storeArguments + ["--role", "citizen", "--for", "citizen-1", "--national-id", Self.citizen])
-        let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        try await node.start()
         defer { node.stop() }
         let body: [String: Any] = ["type": "citizen", "national_id": Self.citizen, "values": [
             "national_id": Self.citizen, "full_name": "Mari Maasikas", "birth_date": "1980-01-01", "district": "north", "income": 21000,
@@ -59,11 +56,8 @@ import VaultTestSupport
     }
 
     @Test func aNodeHidingATagIsCaughtByAFollowersMirror() async throws {
-        let node = try ServedNode(.sqlite)
+        let (node, token) = try await Self.servedWithCitizenToken(.sqlite)
         defer { node.cleanUp() }
-        let made = try CLI.run(["token", "create", "--keys", node.keys] + node.storeArguments + ["--role", "citizen", "--for", "citizen-1", "--national-id", Self.citizen])
-        let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        try await node.start()
         defer { node.stop() }
         let body: [String: Any] = ["type": "citizen", "national_id": Self.citizen, "values": [
             "national_id": Self.citizen, "full_name": "Mari Maasikas", "birth_date": "1980-01-01",
@@ -95,6 +89,14 @@ import VaultTestSupport
         #expect(alone.status == 1 && alone.stdout.contains("not one of your tagged entries"), "\(alone.stdout)")
         let withMirror = try audit(["--mirror", follower.url])
         #expect(withMirror.status == 1 && withMirror.stdout.contains("event 1 ") && withMirror.stdout.contains("hidden by \(proxy.url)"), "\(withMirror.stdout)")
+    }
+
+    /// A served node and a citizen token of `citizen` on it.
+    static func servedWithCitizenToken(_ backend: StorageBackend) async throws -> (ServedNode, String) {
+        let node = try ServedNode(backend)
+        let made = try CLI.run(["token", "create", "--keys", node.keys] + node.storeArguments + ["--role", "citizen", "--for", "citizen-1", "--national-id", citizen])
+        try await node.start()
+        return (node, made.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Runs blocking work (URLSession behind a semaphore) on a global queue rather than on the test's executor.
