@@ -152,12 +152,19 @@ class AnchoredReader: VaultReading {
             let missing = Set(anchored).symmetricDifference(older).min() ?? 0
             try refuse("vault_citizen_event", "ledger_idx \(missing)")
         }
+        // Rows past the verified checkpoint exist only for entries this transaction appended itself.
+        for index in rows where index >= snapshotSize && !ownEntries.contains(index) { try refuse("vault_citizen_event", "ledger_idx \(index)") }
         return rows
     }
+
+    /// Indices of the entries this transaction appended (a writer's own, not yet in any checkpoint the anchor saw).
+    var ownEntries: Set<UInt64> { [] }
 
     func ledgerEntry(at index: UInt64) throws -> LedgerEntry { try EntryCodec.decode(try ledgerEntryBytes(at: index)) }
 
     func ledgerEntryBytes(at index: UInt64) throws -> [UInt8] {
+        // Beyond the verified checkpoint only this transaction's own entries may be read.
+        guard index < snapshotSize || ownEntries.contains(index) else { try refuse("ledger_entry", String(index)) }
         let bytes = try base.ledgerEntryBytes(at: index)
         try anchor.checkEntry(bytes, at: index)
         return bytes
@@ -199,6 +206,7 @@ final class AnchoredWriter: AnchoredReader, VaultWriting {
 
     init(_ writer: any VaultWriting, anchor: LedgerAnchor, snapshotSize: UInt64, mayLag: Bool) {
         self.writer = writer
+        edge = anchor.edge
         super.init(writer, anchor: anchor, snapshotSize: snapshotSize, mayLag: mayLag)
     }
 
@@ -217,13 +225,18 @@ final class AnchoredWriter: AnchoredReader, VaultWriting {
     func savePolicy(_ policy: Policy) throws { mark("vault_policy", "current"); try writer.savePolicy(policy) }
     func saveApproval(_ approval: Approval) throws { mark("vault_approval", approval.id); try writer.saveApproval(approval) }
     func updateApproval(_ approval: Approval, from previous: Approval) throws -> Bool {
+        guard try writer.updateApproval(approval, from: previous) else { return false }
         mark("vault_approval", approval.id)
-        return try writer.updateApproval(approval, from: previous)
+        return true
     }
     func revokeTokens(actor: String) throws -> Int { try writer.revokeTokens(actor: actor) }
     func revokeToken(id: String) throws -> Bool { try writer.revokeToken(id: id) }
     /// Tagged entries of each citizen appended in this transaction so far.
     private var pendingTrail: [Pseudonym: UInt64] = [:]
+    /// The verified tree's right edge extended by this transaction's own entries.
+    private var edge: CompactRange
+    private var own: Set<UInt64> = []
+    override var ownEntries: Set<UInt64> { own }
 
     /// Appends `entries`; each entry about a citizen (`citizens[i]`) leaves with the citizen's next tag instead of
     /// any pseudonym, and a record's first entry with its sealed pseudonym (see `CitizenTrail`).
@@ -242,6 +255,13 @@ final class AnchoredWriter: AnchoredReader, VaultWriting {
             return try LedgerEntry(type: entry.type, timestampMs: entry.timestampMs, actor: entry.actor, attributes: attributes)
         }
         let receipt = try writer.appendLedger(tagged, citizens: citizens)
+        // The store built on its stored tip; the node signs only a tree that extends the verified one with exactly
+        // these entries (rows planted after the checkpoint, or a forged tip block, would otherwise be signed in).
+        for entry in tagged { try edge.append(leafHash: MerkleMath.leafHash(EntryCodec.encode(entry))) }
+        guard receipt.firstIndex + UInt64(tagged.count) == edge.size, receipt.treeSize == edge.size,
+              let signed = try? Checkpoint(parsing: receipt.checkpoint.text), ConstantTime.equals(signed.root, edge.root)
+        else { throw VaultError.stateTampered(table: "ledger_block", key: "tip at \(receipt.firstIndex)") }
+        own.formUnion(receipt.firstIndex..<receipt.treeSize)
         appended.append((tagged, receipt))
         return receipt
     }

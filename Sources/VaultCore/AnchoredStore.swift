@@ -1,3 +1,4 @@
+import Foundation
 import VaultLedger
 
 /// The vault's storage with every trusted row checked: a decorator over the backend's `VaultStore` that first
@@ -15,7 +16,7 @@ public struct AnchoredStore: VaultStore {
     public let anchor: LedgerAnchor
 
     /// Attempts of a read whose snapshot lags the anchor before the disagreement counts as tampering.
-    static let readAttempts = 4
+    static let readAttempts = 8
 
     public init(base: any VaultStore, anchor: LedgerAnchor) {
         self.base = base
@@ -29,9 +30,16 @@ public struct AnchoredStore: VaultStore {
             do {
                 return try base.read { tx in
                     let snapshot = try anchor.refresh(tx)
+                    // A snapshot older than what this node applied: another node's snapshot lagging (retried), or an
+                    // older signed checkpoint put back under the node (refused once retries do not catch up).
+                    if snapshot < anchor.size {
+                        guard attempt < Self.readAttempts else { throw VaultError.stateTampered(table: "ledger_checkpoint", key: "1") }
+                        throw AnchorLag()
+                    }
                     return try body(AnchoredReader(tx, anchor: anchor, snapshotSize: snapshot, mayLag: attempt < Self.readAttempts))
                 }
             } catch is AnchorLag {
+                usleep(UInt32(1_000 * attempt))
                 continue
             }
         }

@@ -40,6 +40,9 @@ public final class LedgerAnchor: @unchecked Sendable {
     /// Number of entries applied so far.
     public var size: UInt64 { lock.withLock { state.size } }
 
+    /// The right edge of the verified tree (what the next append must extend).
+    var edge: CompactRange { lock.withLock { range } }
+
     /// Reads the anchored state under the lock.
     public func withState<T>(_ body: (AnchoredState) throws -> T) rethrows -> T {
         try lock.withLock { try body(state) }
@@ -151,7 +154,7 @@ public final class LedgerAnchor: @unchecked Sendable {
         let expected: [UInt8]? = lock.withLock {
             index < state.size ? Array(leaves[Int(index) * 32..<Int(index + 1) * 32]) : nil
         }
-        guard let expected else { return }
+        guard let expected else { return }  // this transaction's own entry (AnchoredReader admits no other)
         guard ConstantTime.equals(MerkleMath.leafHash(bytes), expected) else {
             throw VaultError.stateTampered(table: "ledger_entry", key: String(index))
         }
@@ -161,7 +164,7 @@ public final class LedgerAnchor: @unchecked Sendable {
     func schemaChecked(_ schema: RecordSchema) -> Bool {
         lock.withLock {
             guard let checked = checkedSchemas[schema.type], let anchored = state.schemas[schema.type] else { return false }
-            return checked.schema == schema && checked.hash == anchored.hash && anchored.version == schema.version
+            return checked.schema == schema && ConstantTime.equals(checked.hash, anchored.hash) && anchored.version == schema.version
         }
     }
     func markSchemaChecked(_ schema: RecordSchema, hash: [UInt8]) { lock.withLock { checkedSchemas[schema.type] = (schema, hash) } }
@@ -169,7 +172,7 @@ public final class LedgerAnchor: @unchecked Sendable {
     func policyChecked(_ policy: Policy) -> Bool {
         lock.withLock {
             guard let checked = checkedPolicy, let anchored = state.policy else { return false }
-            return checked.policy == policy && checked.hash == anchored.hash && anchored.version == policy.version
+            return checked.policy == policy && ConstantTime.equals(checked.hash, anchored.hash) && anchored.version == policy.version
         }
     }
     func markPolicyChecked(_ policy: Policy, hash: [UInt8]) { lock.withLock { checkedPolicy = (policy, hash) } }

@@ -49,6 +49,7 @@ extension Vault {
         if approve {
             next.approvers.append(caller.id)
             if next.approvers.count >= next.required {
+                try checkRequesterNotRevoked(current)
                 guard let bundle else { return nil }
                 (next.status, next.decidedBy, next.bundle) = (.approved, caller.id, bundle)
             }
@@ -77,5 +78,14 @@ extension Vault {
         }
         _ = try tx.appendLedger(entries, citizens: entries.map { _ in citizen })
         return next
+    }
+
+    /// Inside the transaction that would issue `approval`: refuses when its requester was revoked (on the ledger) since
+    /// it filed the request, whatever the database's token rows say.
+    func checkRequesterNotRevoked(_ approval: Approval) throws {
+        let requester = approval.request.requester
+        if let revokedAt = anchor.withState({ $0.actorsRevokedAt[requester] }), revokedAt >= approval.createdAtMs {
+            throw VaultError.forbidden("\(requester) was revoked after filing \(approval.id)")
+        }
     }
 }

@@ -90,6 +90,7 @@ extension Vault {
         let actor = current.expired ? Self.expiryActor : Self.citizenActor
         if approve {
             guard !current.expired else { throw VaultError.consentExpired(id) }
+            try checkRequesterNotRevoked(current.approval)
             guard let bundle else { throw VaultError.corrupt("consent request \(id) approved without a bundle") }
             (next.status, next.decidedBy, next.bundle) = (.approved, actor, bundle)
         } else {

@@ -46,7 +46,7 @@ public struct LedgerVerifier: Sendable {
                     guard let stored = try snapshot.storedSubtreeHash(level: level, index: index) else {
                         throw LedgerError.subtreeMissing(level: level, index: index)
                     }
-                    guard stored == hash else { throw LedgerError.subtreeHashMismatch(level: level, index: index) }
+                    guard ConstantTime.equals(stored, hash) else { throw LedgerError.subtreeHashMismatch(level: level, index: index) }
                 }
                 progress(range.size)
             }
@@ -64,7 +64,7 @@ public struct LedgerVerifier: Sendable {
             let header: BlockHeader
             do { header = try BlockHeader(decoding: stored.header) } catch { throw LedgerError.blockInvalid(height: height, check: "malformed header") }
             guard header.height == height else { throw LedgerError.blockInvalid(height: height, check: "height field \(header.height) does not match") }
-            guard header.previousHash == previousHash else { throw LedgerError.blockInvalid(height: height, check: "link to the previous block broken") }
+            guard ConstantTime.equals(header.previousHash, previousHash) else { throw LedgerError.blockInvalid(height: height, check: "link to the previous block broken") }
             guard header.firstIndex == range.size else { throw LedgerError.blockInvalid(height: height, check: "first index \(header.firstIndex), want \(range.size)") }
             guard header.entryCount >= 1, header.firstIndex.addingReportingOverflow(header.entryCount) == (header.treeSize, false) else {
                 throw LedgerError.blockInvalid(height: height, check: "tree size mismatch")

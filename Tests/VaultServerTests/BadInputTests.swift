@@ -47,7 +47,7 @@ import VaultCore
             (.post, "/v1/approvals/a-none", #"{"decision":"approve"}"#, 404),
             (.post, "/v1/approvals/a-none", #"{"decision":"maybe"}"#, 400),
             (.get, "/v1/approvals?status=weird", nil, 400),
-            (.delete, "/v1/grants/nobody", nil, 404),
+            (.delete, "/v1/grants/Not%20A%20Code", nil, 400),
             (.get, "/v1/no-such-route", nil, 404),
         ]
         try await f.app.test(.router) { client in

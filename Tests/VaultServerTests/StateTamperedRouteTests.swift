@@ -19,7 +19,10 @@ import VaultTestSupport
         let f = fixture
         try await f.app.test(.router) { client in
             #expect(try await client.call(.delete, "/v1/tokens/\(revoked.id)", token: f.tokens["officer"]).status == .ok)
-            #expect(try await client.call(.delete, "/v1/tokens/t-0000000000000000", token: f.tokens["officer"]).status == .notFound)
+            // An id of the token form is revoked on the ledger even when no row has it (a row hidden now and put back
+            // later stays revoked); anything else is 404.
+            #expect(try await client.call(.delete, "/v1/tokens/t-0000000000000000", token: f.tokens["officer"]).status == .ok)
+            #expect(try await client.call(.delete, "/v1/tokens/not-a-token", token: f.tokens["officer"]).status == .notFound)
             let db = try DatabaseInspector(sqlitePath: f.directory.appendingPathComponent("civicvault.sqlite").path)
             try db.execute("UPDATE vault_token SET revoked = 0")
             try db.execute("UPDATE vault_tier SET rank = -1 WHERE name = 'restricted'")

@@ -404,3 +404,74 @@ extension AuthenticatedStateTests {
         #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: officer).fields["district"] == .enumeration("south"))
     }
 }
+
+extension AuthenticatedStateTests {
+    /// A database writer plants an entry after the checkpoint (a grant making them an officer) with a tip block of
+    /// its own (its signature garbage) and waits for the node's next append: the node must not sign the planted entry
+    /// into its tree. The append is refused by name, the checkpoint stays where it was, and the grant is not obeyed.
+    @Test(arguments: StorageBackend.available) func aPlantedTipIsNeverSignedIn(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        let before = try #require(try node.test.store.ledger.latestCheckpoint())
+        let size = try node.test.store.ledger.treeSize()
+        let planted = EntryCodec.encode(try LedgerEntry(type: LedgerEntry.Kind.grantAdded, timestampMs: 1, actor: "officer-1", attributes: [
+            "member": .string("mallory"), "role": .string("officer"),
+        ]))
+        try node.tamper { db in
+            let last = try BlockHeader(decoding: try db.bytes("SELECT header FROM ledger_block ORDER BY height DESC LIMIT 1"))
+            let header = BlockHeader(
+                height: last.height + 1, previousHash: last.hash, timestampMs: last.timestampMs + 1, firstIndex: size, entryCount: 1,
+                treeSize: size + 1, root: [UInt8](repeating: 7, count: 32))
+            try db.execute("INSERT INTO ledger_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)", [.int(Int64(size)), .bytes(MerkleMath.leafHash(planted)), .bytes(planted)])
+            try db.execute("INSERT INTO ledger_block (height, header, signature) VALUES (?, ?, ?)", [.int(Int64(last.height + 1)), .bytes(header.encoded), .bytes([UInt8](repeating: 0, count: 64))])
+            try db.execute("INSERT INTO vault_member (id, role, clearance, revoked) VALUES (?, ?, NULL, ?)", [.text("mallory"), .text("officer"), .bool(false)])
+        }
+        #expect(throws: VaultError.stateTampered(table: "ledger_block", key: "tip at \(size + 1)")) {
+            try node.vault.grant(memberID: "clerk-9", role: .department, clearance: "internal", by: officer)
+        }
+        #expect(try node.test.store.ledger.latestCheckpoint() == before)
+        #expect(throws: VaultError.stateTampered(table: "vault_member", key: "mallory")) {
+            try node.vault.readRecord(id: node.record, purpose: "audit", by: Caller(id: "mallory", role: .officer))
+        }
+        // The citizen's log refuses an event row past the checkpoint, and the entry it points at.
+        try node.tamper { db in
+            try db.execute("INSERT INTO vault_citizen_event (citizen, ledger_idx) SELECT citizen, ? FROM vault_record WHERE id = ?", [.int(Int64(size)), .text(node.record)])
+        }
+        #expect(throws: VaultError.stateTampered(table: "vault_citizen_event", key: "ledger_idx \(size)")) { try node.vault.accessLog(nationalID: "38001010000") }
+    }
+
+    /// Revocation reaches the ledger whatever the token rows say: an id whose row was hidden, and an actor whose
+    /// rows were pre-flagged, are revoked on the ledger all the same, so putting the rows back does not help.
+    @Test(arguments: StorageBackend.available) func revocationsReachTheLedgerWhateverTheRowsSay(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        let one = try node.tokens.issue(role: .auditor, actor: "auditor-1")
+        let bank = try node.tokens.issue(role: .requester, actor: "bank-1")
+        try node.tamper { db in
+            try db.execute("CREATE TABLE hidden AS SELECT * FROM vault_token WHERE id = ?", [.text(one.id)])
+            try db.execute("DELETE FROM vault_token WHERE id = ?", [.text(one.id)])
+            try db.execute("UPDATE vault_token SET revoked = ? WHERE actor = ?", [.bool(true), .text("bank-1")])
+        }
+        try node.vault.revokeToken(id: one.id, by: officer)
+        _ = try node.vault.revoke(memberID: "bank-1", by: officer)
+        try node.tamper { db in
+            try db.execute("INSERT INTO vault_token SELECT * FROM hidden")
+            try db.execute("UPDATE vault_token SET revoked = ?", [.bool(false)])
+        }
+        #expect(throws: VaultError.credentialRevoked) { try node.vault.tiers(by: try node.tokens.resolve(one.text).caller) }
+        #expect(throws: VaultError.credentialRevoked) { try node.vault.approvals(status: nil, by: try node.tokens.resolve(bank.text).caller) }
+    }
+
+    /// A field row relabelled to a lower tier (so a low-clearance PUT would drop a value above it) changes the
+    /// ledger's ciphertext hash: refused before any write decision.
+    @Test(arguments: StorageBackend.available) func aFieldRowRelabelledToALowerTierIsRefused(backend: StorageBackend) throws {
+        let node = try Node(backend, officer: officer)
+        defer { node.cleanUp() }
+        try node.tamper { db in try db.execute("UPDATE vault_field SET tier = 'internal' WHERE record_id = ? AND field = 'income'", [.text(node.record)]) }
+        #expect(throws: VaultError.stateTampered(table: "vault_field", key: node.record)) {
+            try node.vault.updateRecord(id: node.record, input: [
+                "national_id": .string("38001010000"), "full_name": .string("X"), "birth_date": .string("1980-01-01"),
+            ], by: Caller(id: "clerk-1", role: .department, clearance: "confidential"))
+        }
+    }
+}

@@ -66,7 +66,7 @@ struct LedgerController {
             ] as [String: JSONValue])
         }
         group.get("entries") { request, _ in
-            let size = try ledger.treeSize()
+            let size = try servedSize()
             let from = try Self.number(request, "from") ?? 0
             let to = min(try Self.number(request, "to") ?? size, size)
             guard from <= to else { throw APIError(.badRequest, "invalid_request", "from must not exceed to") }
@@ -81,7 +81,8 @@ struct LedgerController {
         }
         group.get("proofs/inclusion") { request, _ in
             guard let index = try Self.number(request, "index") else { throw APIError(.badRequest, "invalid_request", "index is required") }
-            let size = try Self.number(request, "size") ?? ledger.treeSize()
+            let size = try Self.number(request, "size") ?? servedSize()
+            guard size <= (try servedSize()) else { throw APIError(.badRequest, "invalid_request", "size is beyond the signed checkpoint") }
             guard index < size else { throw APIError(.badRequest, "invalid_request", "index \(index) is not below size \(size)") }
             let proof = try ledger.inclusionProof(index: index, treeSize: size)
             let leaf = try ledger.entry(at: index).leafHash
@@ -92,8 +93,8 @@ struct LedgerController {
             guard text.utf8.count == 64, let tag = Hex.decode(text) else {
                 throw APIError(.badRequest, "invalid_request", "a tag is 64 lowercase hex digits")
             }
-            let size = try Self.number(request, "size") ?? ledger.treeSize()
-            guard size <= (try ledger.treeSize()) else { throw APIError(.badRequest, "invalid_request", "size is beyond the tree") }
+            let size = try Self.number(request, "size") ?? servedSize()
+            guard size <= (try servedSize()) else { throw APIError(.badRequest, "invalid_request", "size is beyond the tree") }
             guard let index = try tagIndex(tag), index < size else { throw APIError(.notFound, "not_found", "no entry carries this tag in the tree of size \(size)") }
             let proof = try ledger.inclusionProof(index: index, treeSize: size)
             return try JSONResponse.make(TagEntry(
@@ -101,13 +102,20 @@ struct LedgerController {
         }
         group.get("proofs/consistency") { request, _ in
             guard let old = try Self.number(request, "old") else { throw APIError(.badRequest, "invalid_request", "old is required") }
-            let size = try Self.number(request, "size") ?? ledger.treeSize()
-            guard old <= size, size <= (try ledger.treeSize()) else {
+            let size = try Self.number(request, "size") ?? servedSize()
+            guard old <= size, size <= (try servedSize()) else {
                 throw APIError(.badRequest, "invalid_request", "need old <= size <= tree size")
             }
             let proof = try ledger.consistencyProof(oldSize: old, treeSize: size)
             return try JSONResponse.make(Consistency(old_size: old, tree_size: size, hashes: proof.hashes.map(Base64.encode)))
         }
+    }
+
+    /// The size of the newest signed checkpoint: what readers can check. Entries a database writer put after it
+    /// (rows beyond the last checkpoint) are never served as part of the ledger.
+    func servedSize() throws -> UInt64 {
+        guard let note = try ledger.latestCheckpoint() else { return 0 }
+        return min(try Checkpoint(parsing: try SignedNote(parsing: note).text).treeSize, try ledger.treeSize())
     }
 
     /// A non-negative integer query parameter, or nil when absent; 400 when malformed.
