@@ -60,8 +60,10 @@ class AnchoredReader: VaultReading {
         return rows
     }
 
-    func record(id: String) throws -> RecordRow? {
-        let row = try base.record(id: id)
+    func record(id: String) throws -> RecordRow? { try checked(try base.record(id: id), id: id) }
+
+    /// `row` (the stored record `id`, or nil) if it is what the ledger records.
+    func checked(_ row: RecordRow?, id: String) throws -> RecordRow? {
         if wrote("vault_record", id) { return row }
         let anchored = anchor.withState { $0.records[id] }
         switch (row, anchored) {
@@ -76,12 +78,14 @@ class AnchoredReader: VaultReading {
         let rows = try base.records(citizen: citizen)
         let ids = anchor.withState { $0.citizenRecords[citizen] ?? [] }
         guard Set(rows.map(\.id)) == Set(ids) else { try refuse("vault_record", "citizen \(citizen.hex.prefix(16))") }
-        for row in rows { _ = try record(id: row.id) }
+        for row in rows { _ = try checked(row, id: row.id) }
         return rows
     }
 
-    func member(id: String) throws -> Member? {
-        let row = try base.member(id: id)
+    func member(id: String) throws -> Member? { try checked(try base.member(id: id), id: id) }
+
+    /// `row` (the stored member `id`, or nil) if it is what the ledger records.
+    func checked(_ row: Member?, id: String) throws -> Member? {
         if wrote("vault_member", id) { return row }
         let anchored = anchor.withState { $0.members[id] }
         switch (row, anchored) {
@@ -93,7 +97,7 @@ class AnchoredReader: VaultReading {
 
     func members() throws -> [Member] {
         let rows = try base.members()
-        for row in rows { _ = try member(id: row.id) }
+        for row in rows { _ = try checked(row, id: row.id) }
         let present = Set(rows.map(\.id))
         for id in anchor.withState({ Array($0.members.keys) }) where !present.contains(id) { try refuse("vault_member", id) }
         return rows
@@ -116,8 +120,10 @@ class AnchoredReader: VaultReading {
         }
     }
 
-    func approval(id: String) throws -> Approval? {
-        let row = try base.approval(id: id)
+    func approval(id: String) throws -> Approval? { try checked(try base.approval(id: id), id: id) }
+
+    /// `row` (the stored approval `id`, or nil) if it is what the ledger records.
+    func checked(_ row: Approval?, id: String) throws -> Approval? {
         if wrote("vault_approval", id) { return row }
         let anchored = anchor.withState { $0.approvals[id] }
         switch (row, anchored) {
@@ -129,7 +135,7 @@ class AnchoredReader: VaultReading {
 
     func approvals(status: Approval.Status?) throws -> [Approval] {
         let rows = try base.approvals(status: status)
-        for row in rows { _ = try approval(id: row.id) }
+        for row in rows { _ = try checked(row, id: row.id) }
         let present = Set(rows.map(\.id))
         let expected = anchor.withState { $0.approvals.filter { status == nil || $0.value.status == status }.map(\.key) }
         for id in expected where !present.contains(id) && !wrote("vault_approval", id) { try refuse("vault_approval", id) }
@@ -201,8 +207,8 @@ class AnchoredReader: VaultReading {
 /// same transaction anchor them), so they are not checked again within it.
 final class AnchoredWriter: AnchoredReader, VaultWriting {
     let writer: any VaultWriting
-    /// What this transaction appended, for the anchor once it commits.
-    private(set) var appended: [(entries: [LedgerEntry], receipt: AppendReceipt)] = []
+    /// What this transaction appended, already checked against the verified tree, for the anchor once it commits.
+    private(set) var appended: [LedgerAnchor.Append] = []
 
     init(_ writer: any VaultWriting, anchor: LedgerAnchor, snapshotSize: UInt64, mayLag: Bool) {
         self.writer = writer
@@ -257,12 +263,18 @@ final class AnchoredWriter: AnchoredReader, VaultWriting {
         let receipt = try writer.appendLedger(tagged, citizens: citizens)
         // The store built on its stored tip; the node signs only a tree that extends the verified one with exactly
         // these entries (rows planted after the checkpoint, or a forged tip block, would otherwise be signed in).
-        for entry in tagged { try edge.append(leafHash: MerkleMath.leafHash(EntryCodec.encode(entry))) }
+        var leaves: [UInt8] = []
+        for entry in tagged {
+            let leaf = MerkleMath.leafHash(EntryCodec.encode(entry))
+            try edge.append(leafHash: leaf)
+            leaves += leaf
+        }
         guard receipt.firstIndex + UInt64(tagged.count) == edge.size, receipt.treeSize == edge.size,
               let signed = try? Checkpoint(parsing: receipt.checkpoint.text), ConstantTime.equals(signed.root, edge.root)
         else { throw VaultError.stateTampered(table: "ledger_block", key: "tip at \(receipt.firstIndex)") }
         own.formUnion(receipt.firstIndex..<receipt.treeSize)
-        appended.append((tagged, receipt))
+        appended.append(LedgerAnchor.Append(
+            entries: tagged, firstIndex: receipt.firstIndex, edge: edge, leaves: leaves, note: receipt.checkpoint.serialized))
         return receipt
     }
 }

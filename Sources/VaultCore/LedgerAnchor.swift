@@ -124,27 +124,27 @@ public final class LedgerAnchor: @unchecked Sendable {
         leaves += newLeaves
     }
 
+    /// One append of this node's, checked by its writer before commit: the entries, where they start, the verified
+    /// right edge extended by them, their leaf hashes and the signed checkpoint note of the new size.
+    struct Append {
+        let entries: [LedgerEntry]
+        let firstIndex: UInt64
+        let edge: CompactRange
+        let leaves: [UInt8]
+        let note: String
+    }
+
     /// Applies what a write transaction of this node appended, once it committed (so the anchor never lags the
-    /// node's own writes: a checkpoint put back from before them is then a rollback). Skipped when another
-    /// transaction's refresh already applied them, or when they do not rebuild the receipt's signed root (the
-    /// next refresh then reads them from the database and checks them there).
-    func applyCommitted(_ appends: [(entries: [LedgerEntry], receipt: AppendReceipt)]) {
+    /// node's own writes: a checkpoint put back from before them is then a rollback). The writer already checked
+    /// that they extend the verified tree to the signed root; skipped when another transaction's refresh applied them.
+    func applyCommitted(_ appends: [Append]) {
         lock.withLock {
-            for (entries, receipt) in appends {
-                guard receipt.firstIndex == state.size, receipt.count == UInt64(entries.count),
-                      let checkpoint = try? Checkpoint(parsing: receipt.checkpoint.text), checkpoint.treeSize == receipt.treeSize else { return }
-                var edge = range
-                var newLeaves: [UInt8] = []
-                for entry in entries {
-                    let leaf = MerkleMath.leafHash(EntryCodec.encode(entry))
-                    edge.append(leafHash: leaf) { _, _, _ in }
-                    newLeaves += leaf
-                }
-                guard edge.size == checkpoint.treeSize, ConstantTime.equals(edge.root, checkpoint.root) else { return }
-                for (offset, entry) in entries.enumerated() { state.apply(entry, index: receipt.firstIndex + UInt64(offset)) }
-                range = edge
-                leaves += newLeaves
-                lastNote = receipt.checkpoint.serialized
+            for append in appends {
+                guard append.firstIndex == state.size else { return }
+                for (offset, entry) in append.entries.enumerated() { state.apply(entry, index: append.firstIndex + UInt64(offset)) }
+                range = append.edge
+                leaves += append.leaves
+                lastNote = append.note
             }
         }
     }
