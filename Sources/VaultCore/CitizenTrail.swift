@@ -19,11 +19,7 @@ public struct CitizenTrail: Sendable {
     }
 
     /// K_citizen of the citizen with `pseudonym`: what `GET /v1/citizens/me/trail-key` gives that citizen.
-    public func citizenKey(_ pseudonym: Pseudonym) -> SecureBytes {
-        var bytes = HMACSHA256.mac(pseudonym.bytes, key: trailKey)
-        defer { bytes.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
-        return SecureBytes(copying: bytes)
-    }
+    public func citizenKey(_ pseudonym: Pseudonym) -> SecureBytes { HMACSHA256.secretMAC(pseudonym.bytes, key: trailKey) }
 
     /// tag_n of the citizen with `pseudonym`.
     public func tag(_ pseudonym: Pseudonym, _ n: UInt64) -> [UInt8] { Self.tag(key: citizenKey(pseudonym), n) }

@@ -1,3 +1,5 @@
+import VaultCrypto
+
 /// What a caller is allowed to be. Departments write and read records up to their clearance; officers manage
 /// tiers, grants, rotation, approvals and shredding; requesters get attestations only; auditors read the ledger;
 /// citizens read their own access log.
@@ -67,5 +69,13 @@ public struct Credential: Sendable, Equatable {
     public init(id: String, issuedAtMs: UInt64) {
         self.id = id
         self.issuedAtMs = issuedAtMs
+    }
+
+    /// A fresh token id: `t-` and 16 lowercase hex digits (8 random bytes).
+    public static func newID() -> String { "t-" + Hex.encode(RandomBytes.generate(8)) }
+
+    /// True for an id of the form `newID` makes.
+    public static func isValidID(_ id: String) -> Bool {
+        id.utf8.count == 18 && id.hasPrefix("t-") && id == id.lowercased() && Hex.decode(String(id.dropFirst(2))) != nil
     }
 }

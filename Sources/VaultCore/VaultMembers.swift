@@ -48,9 +48,9 @@ extension Vault {
     public func revokeToken(id: String, by caller: Caller) throws -> UInt64 {
         try store.write { tx in
             try authorize(caller, [.officer], tx, action: "revoke tokens")
-            // Token ids are `t-` and 16 hex digits. The entry is written even when no row has the id: a row deleted now
+            // The entry is written even when no row has the id: a row deleted now
             // and put back later stays revoked.
-            guard id.utf8.count == 18, id.hasPrefix("t-"), Hex.decode(String(id.dropFirst(2))) != nil, id == id.lowercased() else {
+            guard Credential.isValidID(id) else {
                 throw VaultError.tokenNotFound(String(id.prefix(64)))
             }
             _ = try tx.revokeToken(id: id)

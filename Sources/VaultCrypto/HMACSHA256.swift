@@ -31,7 +31,13 @@ public enum HMACSHA256 {
     /// A 32-byte subkey of `key` for one purpose: HMAC-SHA-256(key, "CivicVault/v1/" + purpose), so each use of a
     /// node secret (state MACs, token hashes, citizen trail keys) has a key of its own.
     public static func deriveKey(from key: SecureBytes, purpose: String) -> SecureBytes {
-        var bytes = mac(Array(("CivicVault/v1/" + purpose).utf8), key: key)
+        secretMAC(Array(("CivicVault/v1/" + purpose).utf8), key: key)
+    }
+
+    /// HMAC-SHA-256 of `message` under `key` when the result is itself a key: returned as `SecureBytes`, the
+    /// intermediate copy zeroed.
+    public static func secretMAC(_ message: [UInt8], key: SecureBytes) -> SecureBytes {
+        var bytes = mac(message, key: key)
         defer { sodium_memzero(&bytes, bytes.count) }
         return SecureBytes(copying: bytes)
     }

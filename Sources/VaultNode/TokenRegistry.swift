@@ -69,7 +69,7 @@ public struct TokenRegistry: Sendable {
         }
         let secret = SecureBytes.random(count: 32)
         let text = Self.prefix + Self.base64url(secret.unsafeCopy())
-        let id = "t-" + Hex.encode(RandomBytes.generate(8))
+        let id = Credential.newID()
         let unsigned = StoredToken(
             id: id, hash: authenticator.tokenHash(text), role: role.rawValue, actor: actor, clearance: clearance, citizen: citizen,
             createdAtMs: now, expiresAtMs: expires, revoked: false, mac: [])
