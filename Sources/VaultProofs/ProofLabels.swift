@@ -17,8 +17,10 @@ public enum ProofLabels {
     public static let proofVersion: UInt8 = 0x01
     /// Version byte of the statement encoding.
     public static let statementVersion: UInt8 = 0x01
-    /// Version byte of the proof context encoding.
-    public static let contextVersion: UInt8 = 0x01
+    /// Proof context version made now (binds the purpose).
+    public static let contextVersion: UInt8 = 0x02
+    /// The first context version, without purpose: verified, never made.
+    public static let contextVersion1: UInt8 = 0x01
 
     /// Largest bit length of a range proof.
     public static let maxRangeBits = 64

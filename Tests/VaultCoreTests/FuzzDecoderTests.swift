@@ -123,7 +123,7 @@ import VaultSQLite
 
     static func proofSeeds() throws -> [ProofSeed] {
         let context = try ProofContext(
-            requester: "bank-1", nonce: Array(0..<32), expiry: 1_800_000_000, predicate: "fuzz", ledgerIndex: 7,
+            requester: "bank-1", nonce: Array(0..<32), expiry: 1_800_000_000, predicate: "fuzz", purpose: "fuzz", ledgerIndex: 7,
             checkpointHash: SHA256.hash(Array("checkpoint".utf8)))
         let shapes: [([Scalar], [Clause])] = [
             ([Scalar(42)], [Clause(commitment: 0, predicate: .knowsOpening)]),
