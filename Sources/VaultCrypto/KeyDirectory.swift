@@ -8,6 +8,9 @@ public struct KeyDirectory: Sendable {
     /// File name of the public verifier key.
     public static let publicFileName = "node.pub"
 
+    /// File name of the public description of the share set that opens a share-protected `node.key`.
+    public static let shareSetFileName = "unseal.shares"
+
     /// The directory.
     public let path: String
 
@@ -80,5 +83,36 @@ public struct KeyDirectory: Sendable {
             throw Failure.missing(publicFilePath)
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Path of `unseal.shares`.
+    public var shareSetFilePath: String { (path as NSString).appendingPathComponent(Self.shareSetFileName) }
+
+    /// Reads `unseal.shares`.
+    public func readShareSet() throws -> SecretShares.ShareSet {
+        guard let data = FileManager.default.contents(atPath: shareSetFilePath) else { throw Failure.missing(shareSetFilePath) }
+        return try SecretShares.ShareSet(parsing: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Writes `unseal.shares` (public) atomically.
+    public func writeShareSet(_ set: SecretShares.ShareSet) throws {
+        try Data((set.text + "\n").utf8).write(to: URL(fileURLWithPath: shareSetFilePath), options: .atomic)
+    }
+
+    /// Replaces `node.key` atomically (write a new file, fsync, rename) after a passphrase or share change.
+    public func replaceKeyFile(_ keyFile: [UInt8]) throws {
+        let staging = secretFilePath + ".new"
+        unlink(staging)
+        let fd = Foundation.open(staging, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw Failure.io(staging, String(cString: strerror(errno))) }
+        let written = keyFile.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        guard written == keyFile.count, fsync(fd) == 0 else {
+            close(fd)
+            throw Failure.io(staging, String(cString: strerror(errno)))
+        }
+        close(fd)
+        guard rename(staging, secretFilePath) == 0 else { throw Failure.io(secretFilePath, String(cString: strerror(errno))) }
+        let dir = Foundation.open(path, O_RDONLY)
+        if dir >= 0 { fsync(dir); close(dir) }
     }
 }

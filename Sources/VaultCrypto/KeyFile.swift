@@ -10,6 +10,9 @@ public enum KeyFile {
         case passphrase = 0x01
         /// Argon2id over the empty passphrase: a throw-away dev setup, readable by anyone with the file.
         case devNoPassphrase = 0x02
+        /// A random secret split into officers' shares (`SecretShares`): the file key is HMAC-SHA-256 of
+        /// `"CivicVault/v1/keyfile-shares" || salt` under the secret; the KDF parameters in the header are unused.
+        case shares = 0x03
     }
 
     /// Why a key file could not be opened; each case says what to do in `hint`.
@@ -26,6 +29,10 @@ public enum KeyFile {
         case badParameters
         /// The file needs a passphrase and none was given.
         case passphraseRequired
+        /// The file is opened by k of n officers' shares, not by a passphrase.
+        case sharesRequired
+        /// The file is opened by a passphrase, not by shares.
+        case notShareProtected
 
         public var description: String {
             switch self {
@@ -35,6 +42,8 @@ public enum KeyFile {
             case let .unknownVersion(v): return "the key file has unknown version \(v)"
             case .badParameters: return "the key file's Argon2id parameters are out of range"
             case .passphraseRequired: return "the key file is protected by a passphrase and none was given"
+            case .sharesRequired: return "the key file is opened by officers' unseal shares, not by a passphrase"
+            case .notShareProtected: return "the key file is protected by a passphrase, not by unseal shares"
             }
         }
 
@@ -47,6 +56,8 @@ public enum KeyFile {
                 return "restore node.key from backup; a damaged key file cannot be repaired"
             case .unknownVersion: return "use the civicvault version that wrote this file"
             case .passphraseRequired: return "set CIVICVAULT_PASSPHRASE or pass --passphrase-file"
+            case .sharesRequired: return "unseal the service with `civicvault unseal`, or give k shares with --share-file"
+            case .notShareProtected: return "give the passphrase (CIVICVAULT_PASSPHRASE or --passphrase-file)"
             }
         }
     }
@@ -68,6 +79,28 @@ public enum KeyFile {
         return header + (try Envelope.seal(payload, key: fileKey, associatedData: CryptoLabels.keyFilePayload + header))
     }
 
+    /// Encrypts `keys` under a key derived from `shareSecret` (the secret that `SecretShares` splits).
+    public static func seal(_ keys: NodeKeys, shareSecret: Scalar) throws -> [UInt8] {
+        let parameters = Argon2idParameters.interactive
+        var header = CryptoLabels.keyFileMagic + [CryptoLabels.keyFileVersion, Protection.shares.rawValue]
+        header += bigEndian(UInt64(parameters.opsLimit), bytes: 4) + bigEndian(parameters.memLimit, bytes: 8)
+        let salt = RandomBytes.generate(PasswordKDF.saltByteCount)
+        header += salt
+        let fileKey = shareFileKey(shareSecret, salt: salt)
+        return header + (try Envelope.seal(try encodePayload(keys), key: fileKey, associatedData: CryptoLabels.keyFilePayload + header))
+    }
+
+    /// Decrypts a share-protected key file with the secret the shares gave back.
+    public static func open(_ file: [UInt8], shareSecret: Scalar) throws -> NodeKeys {
+        let header = try parseHeader(file)
+        guard header.protection == .shares else { throw Failure.notShareProtected }
+        return try openPayload(file, key: shareFileKey(shareSecret, salt: header.salt))
+    }
+
+    static func shareFileKey(_ secret: Scalar, salt: [UInt8]) -> SecureBytes {
+        HMACSHA256.secretMAC(Array("CivicVault/v1/keyfile-shares".utf8) + salt, key: secret.storage)
+    }
+
     /// Reads the protection of a key file without decrypting it (so the CLI knows whether to ask for a passphrase).
     public static func protection(of file: [UInt8]) throws -> Protection {
         try parseHeader(file).protection
@@ -76,9 +109,14 @@ public enum KeyFile {
     /// Decrypts a key file. Any altered byte or a wrong passphrase gives `wrongPassphraseOrAltered`.
     public static func open(_ file: [UInt8], passphrase: SecureBytes?) throws -> NodeKeys {
         let header = try parseHeader(file)
+        guard header.protection != .shares else { throw Failure.sharesRequired }
         let fileKey = try PasswordKDF.deriveKey(
             passphrase: try effectivePassphrase(passphrase, header.protection), salt: header.salt,
             parameters: header.parameters)
+        return try openPayload(file, key: fileKey)
+    }
+
+    private static func openPayload(_ file: [UInt8], key fileKey: SecureBytes) throws -> NodeKeys {
         let headerBytes = Array(file[0..<headerByteCount])
         let payload: SecureBytes
         do {
@@ -118,6 +156,7 @@ public enum KeyFile {
     private static func effectivePassphrase(_ passphrase: SecureBytes?, _ protection: Protection) throws -> SecureBytes {
         switch protection {
         case .devNoPassphrase: return SecureBytes(copying: [UInt8]())
+        case .shares: throw Failure.sharesRequired
         case .passphrase:
             guard let passphrase, passphrase.count > 0 else { throw Failure.passphraseRequired }
             return passphrase

@@ -12,6 +12,7 @@ import VaultSQLite
 /// authenticated /v1 routes, each controller adding its endpoints.
 public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
     let router = Router(context: VaultRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware(tampered: state.metrics.stateTampered))
     HealthController(state: state).addRoutes(to: router.group(""))
     let vault = state.vault

@@ -91,7 +91,7 @@ final class ServedNode: @unchecked Sendable {
     }
 
     /// Starts `civicvault serve` (schema and example policy installed at start) and waits until /health answers.
-    func start() async throws {
+    func start(extraArguments: [String] = [], environment: [String: String] = [:]) async throws {
         starts += 1
         port = Self.freePort()
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
@@ -102,9 +102,10 @@ final class ServedNode: @unchecked Sendable {
             "serve", "--keys", keys, "--host", "127.0.0.1", "--port", "\(port)",
             "--schema", Self.repo.appendingPathComponent("schemas/citizen.json").path,
             "--policy", Self.repo.appendingPathComponent("Keys/policy.example.json").path,
-        ] + storeArguments
+        ] + storeArguments + extraArguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CIVICVAULT_PASSPHRASE")
+        for (k, v) in environment { env[k] = v }
         p.environment = env
         p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
         p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))

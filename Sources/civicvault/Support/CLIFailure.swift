@@ -2,6 +2,7 @@ import Foundation
 import VaultCore
 import VaultCrypto
 import VaultLedger
+import VaultNode
 
 /// A failure the CLI reports as `error: <what>` and `hint: <what to do>` on standard error, then exits non-zero.
 struct CLIFailure: Error {
@@ -31,6 +32,9 @@ struct CLIFailure: Error {
             case .tooOpen: return CLIFailure(f.description, hint: "run `chmod 600` on it and check who could have read it")
             case .io: return CLIFailure(f.description, hint: "check the path and its permissions")
             }
+        case let f as SecretShares.Failure: return CLIFailure(f.description, hint: "give k different shares of this node's current share set (civicvault init --shares printed or sealed them)")
+        case let f as BackupArchive.Failure: return CLIFailure(f.description, hint: "use a backup written by `civicvault backup`; a damaged backup cannot be repaired")
+        case let f as BackupCheck.Refusal: return CLIFailure(f.description, hint: "use another backup")
         case let f as LedgerError: return CLIFailure(f.description, hint: hint(for: f))
         case let f as VaultError: return CLIFailure(f.description, hint: hint(for: f))
         default: return CLIFailure(String(describing: error))

@@ -10,6 +10,9 @@ struct KeyOptions: ParsableArguments {
     @Option(name: .long, help: "File whose first line is the key file passphrase, mode 0600 (else CIVICVAULT_PASSPHRASE, else a prompt).")
     var passphraseFile: String?
 
+    @Option(name: .long, help: "For keys opened by officers' shares: a file holding one share (cvshare1-...), mode 0600; repeat until the threshold.")
+    var shareFile: [String] = []
+
     var directory: KeyDirectory { KeyDirectory(path: keys) }
 
     /// The environment variable a passphrase may come from; removed from the environment once read.
@@ -69,6 +72,21 @@ struct KeyOptions: ParsableArguments {
                 return try KeyFile.open(file, passphrase: nil)
             case .passphrase:
                 return try KeyFile.open(file, passphrase: try passphrase(prompt: "Passphrase for \(directory.secretFilePath): "))
+            case .shares:
+                guard !shareFile.isEmpty else { throw KeyFile.Failure.sharesRequired }
+                let collector = ShareCollector(set: try directory.readShareSet())
+                for path in shareFile {
+                    try Self.checkPrivate(path)
+                    guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure("cannot read the share file \(path)", hint: "check the path") }
+                    var bytes = [UInt8](data)
+                    defer { for i in bytes.indices { bytes[i] = 0 } }
+                    do {
+                        if let secret = try collector.add(SecureBytes(copying: bytes)) { return try KeyFile.open(file, shareSecret: secret) }
+                    } catch let f as SecretShares.Failure {
+                        throw CLIFailure("\(path): \(f.description)", hint: "give k different shares of this node's current share set")
+                    }
+                }
+                throw CLIFailure(SecretShares.Failure.notEnoughShares(have: collector.progress, need: collector.set.threshold).description, hint: "give more --share-file options")
             }
         } catch {
             throw CLIFailure.from(error)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultCore
+import VaultCrypto
 import VaultNode
 import VaultPostgres
 import VaultSQLite
@@ -18,8 +19,10 @@ struct NodeOptions: ParsableArguments {
 
     /// Opens the node's storage (PostgreSQL when a database URL is given, else SQLite in `--data`, forced to mode
     /// 0700); creates the standard tiers on first use.
-    func open() throws -> NodeStore {
-        let keys = try keyOptions.loadNodeKeys()
+    func open() throws -> NodeStore { try open(keys: try keyOptions.loadNodeKeys()) }
+
+    /// Opens the node's storage with keys already opened (by shares, for a node unsealed over HTTP).
+    func open(keys: NodeKeys) throws -> NodeStore {
         let url = try dataOptions.postgresURL()
         if url == nil { try dataOptions.secureDirectory() }
         do {
