@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VaultTestSupport
 
 /// `civicvault backup` under concurrent writes, `restore` verified, and the refusals: an older backup after newer
 /// checkpoints, a damaged file, another node's backup. Keys exported sealed to officers and imported back.
@@ -31,6 +32,8 @@ import Testing
         #expect(b1.stdout.contains("wrote \(older): sqlite"))
         let written = await writer.value
         #expect(written > 0)
+        // At least one write after the first backup, whatever the timing.
+        #expect(try await node.request("POST", "/v1/records", token: token, json: Self.record(99)).0 == 201)
         let newer = node.directory.appendingPathComponent("newer.cvbackup").path
         #expect(try CLI.run(["backup", "--keys", node.keys, "--data", node.data, "--out", newer]).status == 0)
         #expect(try CLI.run(["backup", "--keys", node.keys, "--data", node.data, "--out", newer]).status == 1)  // never overwritten
@@ -122,5 +125,41 @@ import Testing
         #expect(old.status == 1 && old.stderr.contains("wrong passphrase"))
         let new = try CLI.run(["keys", "show", "--keys", keys], environment: ["CIVICVAULT_PASSPHRASE": "new one"])
         #expect(new.status == 0 && new.stdout == shown.stdout)
+    }
+}
+
+/// The same on PostgreSQL: `pg_dump` under writes, `pg_restore` into an empty database, verified; an older
+/// backup refused against a newer checkpoint; a database that already holds a ledger refused.
+@Suite(.serialized) struct PostgresBackupTests {
+    @Test(.enabled(if: StorageBackend.postgresURL != nil)) func pgDumpBackupRestores() async throws {
+        let node = try ServedNode(.postgres)
+        defer { node.cleanUp() }
+        try await node.start()
+        let token = node.tokens["department"]!
+        for i in 0..<3 { _ = try await node.request("POST", "/v1/records", token: token, json: BackupRestoreTests.record(i)) }
+        let url = try PostgresTestDatabase.url(node.postgresDatabase!).description
+        let older = node.directory.appendingPathComponent("older.cvbackup").path
+        let writer = Task { for i in 3..<20 { _ = try? await node.request("POST", "/v1/records", token: token, json: BackupRestoreTests.record(i)) } }
+        let b = try CLI.run(["backup", "--keys", node.keys, "--database", url, "--out", older])
+        _ = await writer.value
+        #expect(try await node.request("POST", "/v1/records", token: token, json: BackupRestoreTests.record(99)).0 == 201)
+        #expect(b.status == 0 && b.stdout.contains(": postgres,"), "\(b.stderr)")
+        node.stop()
+        let checkpoint = node.directory.appendingPathComponent("seen.note").path
+        try CLI.run(["ledger", "checkpoint", "--keys", node.keys, "--database", url]).stdout.write(toFile: checkpoint, atomically: true, encoding: .utf8)
+
+        let target = try PostgresTestDatabase.create()
+        defer { PostgresTestDatabase.drop(target) }
+        let targetURL = try PostgresTestDatabase.url(target).description
+        let r = try CLI.run(["restore", older, "--keys", node.keys, "--database", targetURL])
+        #expect(r.status == 0 && r.stdout.contains("ok: backup ledger verified"), "\(r.stdout)\(r.stderr)")
+        let verified = try CLI.run(["ledger", "verify", "--keys", node.keys, "--database", targetURL])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        let again = try CLI.run(["restore", older, "--keys", node.keys, "--database", targetURL])
+        #expect(again.status == 1 && again.stderr.contains("already holds a ledger"))
+        let empty = try PostgresTestDatabase.create()
+        defer { PostgresTestDatabase.drop(empty) }
+        let refused = try CLI.run(["restore", older, "--keys", node.keys, "--database", try PostgresTestDatabase.url(empty).description, "--checkpoint", checkpoint])
+        #expect(refused.status == 1 && refused.stderr.contains("older than a checkpoint already seen"), "\(refused.stderr)")
     }
 }

@@ -95,7 +95,7 @@ public func buildGatedApplication(
     sealed.add(middleware: RequestLogMiddleware())
     sealed.add(middleware: ErrorMiddleware())
     controller.addSealedRoutes(to: sealed)
-    sealed.addMiddleware { SealedFallback() }
+    sealed.add(middleware: SealedFallback())
     return Application(
         responder: SealableResponder(gate: gate, sys: sys.buildResponder(), sealed: sealed.buildResponder()),
         configuration: .init(address: .hostname(host, port: port), serverName: "civicvault"),

@@ -23,17 +23,14 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
         var members: [String: String] = [:]
         for (k, v) in metadata { members[k] = Self.flatten(v) }
-        for (k, v) in explicit ?? [:] { members[k] = Self.flatten(v) }
+        for (k, v) in event.metadata ?? [:] { members[k] = Self.flatten(v) }
         members["ts"] = Self.timestamp(Date())
-        members["level"] = level.rawValue
+        members["level"] = event.level.rawValue
         members["label"] = label
-        members["message"] = message.description
+        members["message"] = event.message.description
         let body = members.keys.sorted().map { "\(Self.quote($0)):\(Self.quote(members[$0]!))" }.joined(separator: ",")
         sink.write("{" + body + "}\n")
     }

@@ -15,8 +15,9 @@ struct RequestLogMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let id = Self.acceptable(request.headers[Self.header]) ?? Hex.encode(RandomBytes.generate(8))
         var context = context
-        context.logger[metadataKey: "hb.request.id"] = nil
         context.logger[metadataKey: "request_id"] = .string(id)
+        // Hummingbird's own id (`context.id`) becomes the same value, so every line of the request names one id.
+        context.logger[metadataKey: "hb.request.id"] = .string(id)
         let started = ContinuousClock.now
         let logger = context.logger
         func log(_ status: Int) {

@@ -90,6 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
             witnessThreshold: settings.witnessThreshold)
         /// Opens storage with `keys`, verifies the ledger and does the start-up work: at start, or at unseal.
         @Sendable func start(_ keys: NodeKeys) throws -> ServiceState {
+            let node = try Self.nodeOptions(settings)
             let storage = try node.open(keys: keys)
             do {
                 // Replay and verify the ledger now: a tampered ledger stops the start, naming what failed.

@@ -83,3 +83,7 @@ struct CLIFailure: Error {
         }
     }
 }
+
+extension CLIFailure: CustomStringConvertible {
+    var description: String { message }
+}
