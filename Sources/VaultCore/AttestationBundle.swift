@@ -61,6 +61,20 @@ public struct AttestationBundle: Codable, Equatable, Sendable {
             minimum = field.minimum
             maximum = field.maximum
         }
+
+        /// Canonical JSON: `{"maximum":M,"minimum":m,"type":"integer"}` or `{"type":"..."}`.
+        public var canonicalJSON: String {
+            var members = [("type", CanonicalJSON.string(type))]
+            if let minimum { members.append(("minimum", String(minimum))) }
+            if let maximum { members.append(("maximum", String(maximum))) }
+            return CanonicalJSON.object(members)
+        }
+    }
+
+    /// The canonical JSON of a version 2 bundle's `fields` (members sorted by name, each declaration canonical): what
+    /// its proof context binds, so every member of the bundle is authenticated.
+    public static func canonicalFields(_ fields: [String: FieldJSON]) -> String {
+        CanonicalJSON.object(fields.map { ($0.key, $0.value.canonicalJSON) })
     }
 
     /// Current bundle version.

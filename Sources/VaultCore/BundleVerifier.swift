@@ -169,7 +169,8 @@ public struct BundleVerifier: Sendable {
         do {
             context = try ProofContext(
                 requester: bundle.requester, nonce: nonceBytes, expiry: bundle.expiry, predicate: bundle.predicate,
-                purpose: v2 ? bundle.purpose : nil, ledgerIndex: bundle.ledger_index, checkpointHash: SHA256.hash(Array(bundle.checkpoint.utf8)))
+                purpose: v2 ? bundle.purpose : nil,
+                fields: v2 ? AttestationBundle.canonicalFields(bundle.fields!) : nil, ledgerIndex: bundle.ledger_index, checkpointHash: SHA256.hash(Array(bundle.checkpoint.utf8)))
         } catch { throw fail("context", "\(error)") }
         do { try Verifier.verify(proofBytes, for: statement, context: context, now: now) } catch {
             throw fail("proof", "\(error)")
