@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VaultPostgres
 import VaultTestSupport
 
 /// `civicvault backup` under concurrent writes, `restore` verified, and the refusals: an older backup after newer

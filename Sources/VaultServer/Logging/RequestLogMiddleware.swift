@@ -10,7 +10,7 @@ import VaultCrypto
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = VaultRequestContext
 
-    static let header = HTTPField.Name("X-Request-Id")!
+    static let header = HTTPFields.Element.Name("X-Request-Id")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let id = Self.acceptable(request.headers[Self.header]) ?? Hex.encode(RandomBytes.generate(8))

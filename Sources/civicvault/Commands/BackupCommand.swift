@@ -86,8 +86,8 @@ struct BackupCommand: AsyncParsableCommand {
 /// libpq's PG* environment variables, so the password is never on a command line other users can read.
 enum PostgresTools {
     static func run(_ program: String, _ arguments: [String], url: PostgresURL) throws {
-        let candidates = ["/usr/bin/\(program)"] + (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))
-            .map { $0.sorted(by: >).map { "/usr/lib/postgresql/\($0)/bin/\(program)" } } ?? []
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        let candidates = ["/usr/bin/\(program)"] + versions.sorted(by: >).map { "/usr/lib/postgresql/\($0)/bin/\(program)" }
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw CLIFailure("\(program) is not installed", hint: "apt-get install postgresql-client (the version of the server)")
         }

@@ -53,7 +53,7 @@ struct RestoreCommand: AsyncParsableCommand {
         }
     }
 
-    func report(_ r: BackupCheck.Report) {
+    func printReport(_ r: BackupCheck.Report) {
         print("ok: backup ledger verified: \(r.treeSize) entries, checkpoint size \(r.checkpointSize), consistent with \(r.provenConsistent) checkpoint(s) seen before")
     }
 
@@ -95,7 +95,7 @@ struct RestoreCommand: AsyncParsableCommand {
             }
             try SQLiteBackup.settle(path: staging)
         } catch { throw refusal(error) }
-        report(report)
+        printReport(report)
         if checkOnly { return }
         if FileManager.default.fileExists(atPath: target) {
             let aside = target + ".before-restore-\(BackupCommand.now)"
@@ -132,7 +132,7 @@ struct RestoreCommand: AsyncParsableCommand {
             let report = try PostgresLedgerStore.read(url: url) { reader in
                 try BackupCheck.check(reader, manifest: archive.manifest, verifierKey: key, seen: seen)
             }
-            report(report)
+            printReport(report)
             print("restored into database \(url.database)")
         } catch {
             try? PostgresTools.run("psql", ["--quiet", "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], url: url)
