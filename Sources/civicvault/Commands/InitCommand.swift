@@ -107,8 +107,7 @@ struct InitCommand: AsyncParsableCommand {
         if officers.isEmpty {
             FileHandle.standardError.write(Data("Each share below is printed once and never again: give one to each officer, then clear this screen.\n".utf8))
             for share in split {
-                share.secretText.withUnsafeBytes { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-                print()
+                printSecret(share.secretText)
             }
         } else {
             let dir = shareDir ?? directory.path

@@ -133,8 +133,7 @@ struct KeysCommand: AsyncParsableCommand {
                 if officers.isEmpty {
                     FileHandle.standardError.write(Data("Each share below is printed once and never again.\n".utf8))
                     for share in split {
-                        share.secretText.withUnsafeBytes { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-                        print()
+                        printSecret(share.secretText)
                     }
                 } else {
                     let dir = shareDir ?? directory.path

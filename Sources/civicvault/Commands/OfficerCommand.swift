@@ -44,8 +44,7 @@ struct OfficerCommand: AsyncParsableCommand {
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", hint: "check the path") }
             let share = try SealedShare.open([UInt8](data), path: file, officer: try officer.open())
-            share.withUnsafeBytes { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            print()
+            printSecret(share)
         }
     }
 }

@@ -79,3 +79,11 @@ enum SealedShare {
         }
     }
 }
+
+/// Writes a secret (a share) and a newline straight to standard output, after whatever `print` has buffered, so
+/// no copy of it is left in Swift's output buffer.
+func printSecret(_ secret: SecureBytes) {
+    fflush(nil)
+    secret.withUnsafeBytes { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    _ = write(STDOUT_FILENO, "\n", 1)
+}
