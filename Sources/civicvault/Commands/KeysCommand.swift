@@ -126,27 +126,32 @@ struct KeysCommand: AsyncParsableCommand {
                 let (set, split) = try wrap { try SecretShares.split(secret, threshold: threshold, count: shares, nodeName: keys.name) }
                 let officers = try OfficerOptions.publicKeys(officerKey)
                 guard officers.isEmpty || officers.count == shares else { throw CLIFailure("give one --officer-key per share", hint: "or none, to print the shares") }
-                // The new share set is written before node.key, so a crash between the two leaves the old key file
-                // with a set whose shares are printed or sealed below: run the command again.
-                try wrap { try directory.writeShareSet(set) }
-                try wrap { try directory.replaceKeyFile(try KeyFile.seal(keys, shareSecret: secret)) }
+                // The new shares go out first (sealed files or the terminal), then the new set beside the key file,
+                // then node.key is replaced and the set renamed into place. Interrupted before node.key was replaced:
+                // nothing changed (delete unseal.shares.new); after: rename unseal.shares.new to unseal.shares.
                 if officers.isEmpty {
                     FileHandle.standardError.write(Data("Each share below is printed once and never again.\n".utf8))
-                    for share in split {
-                        printSecret(share.secretText)
-                    }
+                    for share in split { printSecret(share.secretText) }
                 } else {
                     let dir = shareDir ?? directory.path
+                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                     for (share, officer) in zip(split, officers) {
                         let path = (dir as NSString).appendingPathComponent("share-\(share.index)-\(officer.name).sealed")
                         unlink(path)
                         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-                        guard fd >= 0 else { throw CLIFailure("cannot create \(path)", hint: "check the directory") }
+                        guard fd >= 0 else { throw CLIFailure("cannot create \(path): \(String(cString: strerror(errno)))", hint: "check the directory; node.key was not changed") }
                         let text = Array(try SealedShare.make(share, to: officer).utf8)
                         _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                        fsync(fd)
                         close(fd)
                         print("share \(share.index) sealed to \(officer.name): \(path)")
                     }
+                }
+                let staged = directory.shareSetFilePath + ".new"
+                try Data((set.text + "\n").utf8).write(to: URL(fileURLWithPath: staged), options: .atomic)
+                try wrap { try directory.replaceKeyFile(try KeyFile.seal(keys, shareSecret: secret)) }
+                guard rename(staged, directory.shareSetFilePath) == 0 else {
+                    throw CLIFailure("node.key was re-split but \(staged) could not be renamed", hint: "rename it to \(directory.shareSetFilePath) by hand")
                 }
                 print("node.key is now opened by \(threshold) of \(shares) new shares; the old shares no longer work")
                 return
