@@ -20,7 +20,6 @@ import VaultServer
         data = "/srv/data"
         database = "postgres://cv:s3cret@db:5432/cv"
         actor = "ops-1"
-        start_sealed = true
 
         [startup]
         schemas = [
@@ -42,7 +41,7 @@ import VaultServer
         let s = try ServiceSettings.resolve(fileText: Self.everyKey, environment: [:], flags: [:])
         #expect(s.host == "0.0.0.0" && s.port == 9443 && s.maxBodyBytes == 1_048_576)
         #expect(s.keys == "/srv/keys" && s.passphraseFile == "/etc/cv/pass" && s.data == "/srv/data")
-        #expect(s.database == "postgres://cv:s3cret@db:5432/cv" && s.actor == "ops-1" && s.startSealed)
+        #expect(s.database == "postgres://cv:s3cret@db:5432/cv" && s.actor == "ops-1")
         #expect(s.schemas == ["a.json", "b.json"] && s.policy == "p.json")
         #expect(s.witnessKeys == ["w1", "w2"] && s.witnessThreshold == 2)
         #expect(s.logFormat == .json && s.logLevel == "warning")

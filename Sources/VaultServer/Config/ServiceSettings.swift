@@ -18,8 +18,6 @@ public struct ServiceSettings: Equatable, Sendable {
     public var witnessThreshold = 0
     public var logFormat = LogFormat.text
     public var logLevel = "info"
-    /// Start sealed and wait for `unseal` even when a passphrase source is configured.
-    public var startSealed = false
 
     public init() {}
 
@@ -44,7 +42,6 @@ public struct ServiceSettings: Equatable, Sendable {
         case data = "node.data"
         case database = "node.database"
         case actor = "node.actor"
-        case startSealed = "node.start_sealed"
         case schemas = "startup.schemas"
         case policy = "startup.policy"
         case witnessKeys = "witnesses.keys"
@@ -78,7 +75,6 @@ public struct ServiceSettings: Equatable, Sendable {
 
         var isList: Bool { self == .schemas || self == .witnessKeys }
         var isInteger: Bool { self == .port || self == .maxBodyBytes || self == .witnessThreshold }
-        var isBoolean: Bool { self == .startSealed }
     }
 
     /// Why the settings could not be resolved; each names where the bad value came from.
@@ -148,7 +144,7 @@ public struct ServiceSettings: Equatable, Sendable {
         return try resolve(fileText: text, filePath: configPath, environment: environment, flags: flags)
     }
 
-    /// An environment variable's text as a value: lists are comma-separated, integers decimal, booleans true/false.
+    /// An environment variable's text as a value: lists are comma-separated, integers decimal.
     static func environmentValue(_ text: String, for key: Key) throws -> Value {
         if key.isList { return .strings(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
         if key.isInteger {
@@ -156,13 +152,6 @@ public struct ServiceSettings: Equatable, Sendable {
                 throw Failure.wrongType(source: key.environmentVariable, key: key.rawValue, expected: "an integer")
             }
             return .integer(n)
-        }
-        if key.isBoolean {
-            switch text.lowercased() {
-            case "true", "1", "yes": return .boolean(true)
-            case "false", "0", "no": return .boolean(false)
-            default: throw Failure.wrongType(source: key.environmentVariable, key: key.rawValue, expected: "true or false")
-            }
         }
         return .string(text)
     }
@@ -198,9 +187,6 @@ public struct ServiceSettings: Equatable, Sendable {
         case .data: data = try string()
         case .database: database = try string()
         case .actor: actor = try string()
-        case .startSealed:
-            guard case let .boolean(b) = value else { throw Failure.wrongType(source: source, key: key.rawValue, expected: "a boolean") }
-            startSealed = b
         case .schemas: schemas = try strings()
         case .policy: policy = try string()
         case .witnessKeys: witnessKeys = try strings()
@@ -250,7 +236,6 @@ public struct ServiceSettings: Equatable, Sendable {
             case .data: value = quote(data)
             case .database: value = database.map { quote(Self.redactingPassword($0)) }
             case .actor: value = quote(actor)
-            case .startSealed: value = String(startSealed)
             case .schemas: value = list(schemas)
             case .policy: value = policy.map(quote)
             case .witnessKeys: value = list(witnessKeys)
