@@ -128,6 +128,7 @@ import VaultTestSupport
             bad("empty-requester", try text(emptyRequester), check: "format"),
             bad("short-nonce", replacing(t, "\"nonce\" : \"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\"", "\"nonce\" : \"AAECAwQFBgc=\""), check: "format"),
             bad("nfd-duplicate-field", replacing(t, "\"fields\" : {\n", "\"fields\" : {\n    \"caf\\u00e9\" : {\"type\" : \"date\"},\n    \"cafe\\u0301\" : {\"type\" : \"date\"},\n"), check: "format"),
+            bad("nfd-duplicate-field-types", replacing(v1, "\"field_types\" : {\n", "\"field_types\" : {\n    \"caf\\u00e9\" : \"date\",\n    \"cafe\\u0301\" : \"date\",\n"), check: "format"),
             bad("checkpoint-not-signed", try text(badSignature), check: "checkpoint-signature"),
             bad("inclusion-other-index", try text(otherIndex), check: "inclusion"),
             bad("entry-not-a-record", try text(notARecord), check: "entry"),
