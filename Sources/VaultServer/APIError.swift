@@ -54,7 +54,7 @@ public struct APIError: Error, Sendable {
 
     static func from(vault e: VaultError) -> APIError {
         switch e {
-        case .invalidSchema, .invalidPurpose, .invalidPredicate, .unknownTier, .unknownRecordType, .tierExists:
+        case .invalidSchema, .invalidPurpose, .invalidReason, .invalidPredicate, .unknownTier, .unknownRecordType, .tierExists:
             return APIError(.badRequest, "invalid_request", e.description)
         case .unknownField, .missingField, .wrongType, .notAllowedValue:
             return APIError(.badRequest, "invalid_record", e.description)
