@@ -12,7 +12,9 @@ public struct PageTemplates: Sendable {
         let folder = try PageResources.folder("templates")
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name.hasSuffix(".mustache") {
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
-            try library.register(text, named: String(name.dropLast(".mustache".count)))
+            do { try library.register(text, named: String(name.dropLast(".mustache".count))) } catch {
+                throw PageTemplateError(file: name, detail: "\(error)")
+            }
         }
         self.library = library
     }
@@ -24,6 +26,13 @@ public struct PageTemplates: Sendable {
         layout["body"] = body
         return library.render(layout, withTemplate: "layout") ?? body
     }
+}
+
+/// A template that does not parse.
+public struct PageTemplateError: Error, CustomStringConvertible {
+    public let file: String
+    public let detail: String
+    public var description: String { "\(file): \(detail)" }
 }
 
 /// What the layout shows around a page.
@@ -61,7 +70,11 @@ public struct PageChrome: Sendable {
 /// Where the module's resources are.
 enum PageResources {
     static func folder(_ name: String) throws -> URL {
-        guard let base = Bundle.module.resourceURL else { throw CocoaError(.fileNoSuchFile) }
-        return base.appendingPathComponent("Resources").appendingPathComponent(name)
+        // The bundle holds the copied folder Resources/; Foundation may report either the bundle or that folder.
+        let candidates = [Bundle.module.bundleURL.appendingPathComponent("Resources"), Bundle.module.resourceURL].compactMap { $0 }
+        for base in candidates where FileManager.default.fileExists(atPath: base.appendingPathComponent(name).path) {
+            return base.appendingPathComponent(name)
+        }
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates.map { $0.appendingPathComponent(name).path }.joined(separator: " or ")])
     }
 }

@@ -39,14 +39,16 @@ extension PagesController {
         let events = try state.vault.accessLog(citizen: citizen, by: viewer.caller)
         let requests = try state.vault.consentRequests(citizen: citizen, by: viewer.caller)
         func claims(_ specs: [PredicateSpec]) -> [String] { specs.map(PlainWords.predicate) }
+        let decided = requests.filter { $0.approval.status != .pending || $0.expired }
         let values: [String: Any] = [
+            "hasDecided": !decided.isEmpty,
             "csrf": viewer.session.csrf,
             "verifierKey": state.verifierKey.description,
             "pending": requests.filter { $0.approval.status == .pending && !$0.expired }.map { r -> [String: Any] in
                 ["id": r.approval.id, "requester": r.approval.request.requester, "purpose": r.approval.request.purpose,
                  "record": r.approval.request.recordID, "claims": claims(r.approval.request.predicates), "expires": PlainWords.time(r.expiresAtMs)]
             },
-            "decided": requests.filter { $0.approval.status != .pending || $0.expired }.map { r -> [String: Any] in
+            "decided": decided.map { r -> [String: Any] in
                 ["requester": r.approval.request.requester, "purpose": r.approval.request.purpose,
                  "status": r.expired ? "expired" : r.approval.status == .approved ? "allowed" : "refused"]
             },

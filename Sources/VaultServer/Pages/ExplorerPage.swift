@@ -56,6 +56,7 @@ extension PagesController {
                 return ["x": n * slot + 4, "y": 110 - height, "w": max(2, slot - 8), "h": height, "size": index + 1, "time": PlainWords.time(entry.timestampMs)]
             }
             values["growthCount"] = points.count
+            values["hasGrowth"] = true
             values["chartWidth"] = width
         } else {
             values["growth"] = [[String: Any]]()

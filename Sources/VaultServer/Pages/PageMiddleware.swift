@@ -55,7 +55,7 @@ enum PageResponse {
     }
 
     static func error(_ site: PageSite, _ error: APIError) -> Response {
-        guard let templates = site.templates else { return unavailable }
+        guard let templates = site.templates else { return unavailable(site) }
         let heading: String
         switch error.status {
         case .unauthorized: heading = "Please sign in"
@@ -69,9 +69,10 @@ enum PageResponse {
         return html(templates.page("error", values, chrome: PageChrome(title: heading, current: "")), status: error.status)
     }
 
-    static var unavailable: Response {
+    static func unavailable(_ site: PageSite) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
-        return Response(status: .serviceUnavailable, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "The pages are unavailable: their templates were not found beside the binary.")))
+        let text = "The pages are unavailable: \(site.loadError ?? "their resources were not found") (the folder CivicVault_VaultPages.resources must be beside the binary)."
+        return Response(status: .serviceUnavailable, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -11,13 +11,23 @@ import VaultPages
 public struct PageSite: Sendable {
     public let templates: PageTemplates?
     public let assets: PageAssets?
+    /// Why the templates or assets did not load, if they did not (said in the 503 and by `civicvault serve` at start).
+    public let loadError: String?
     public let sessions: SessionStore
     /// Cookies get the Secure attribute (the node is behind TLS).
     public let secureCookies: Bool
 
     public init(secureCookies: Bool, clock: @escaping @Sendable () -> UInt64) {
-        templates = try? PageTemplates()
-        assets = try? PageAssets()
+        var problem: String?
+        do { templates = try PageTemplates() } catch {
+            templates = nil
+            problem = "templates: \(error)"
+        }
+        do { assets = try PageAssets() } catch {
+            assets = nil
+            problem = (problem.map { $0 + "; " } ?? "") + "assets: \(error)"
+        }
+        loadError = problem
         sessions = SessionStore(clock: clock)
         self.secureCookies = secureCookies
     }

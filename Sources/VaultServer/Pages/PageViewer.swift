@@ -47,7 +47,7 @@ struct PageViewer {
 extension ServiceState {
     /// Renders page `name` or, without templates, 503.
     func render(_ name: String, _ values: [String: Any], chrome: PageChrome, status: HTTPResponse.Status = .ok) -> Response {
-        guard let templates = pages.templates else { return PageResponse.unavailable }
+        guard let templates = pages.templates else { return PageResponse.unavailable(pages) }
         return PageResponse.html(templates.page(name, values, chrome: chrome), status: status)
     }
 

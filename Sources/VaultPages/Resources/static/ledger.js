@@ -41,9 +41,10 @@
 
   // A note verifier key "<name>+<hex key id>+<base64(0x01 || public key)>".
   async function parseVerifierKey(text) {
-    const parts = text.trim().split("+");
-    if (parts.length !== 3) throw new Error("the verifier key is malformed");
-    const [name, idHex, keyB64] = parts;
+    // The name has no "+"; the base64 key may.
+    const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(text.trim());
+    if (!m) throw new Error("the verifier key is malformed");
+    const [, name, idHex, keyB64] = m;
     const raw = b64(keyB64);
     if (raw.length !== 33 || raw[0] !== 1) throw new Error("the verifier key is not an Ed25519 key");
     const id = (await sha256(concat(enc.encode(name), new Uint8Array([0x0a]), raw))).slice(0, 4);
