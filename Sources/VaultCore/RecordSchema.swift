@@ -19,8 +19,13 @@ public struct RecordSchema: Sendable, Equatable, Codable {
         public let required: Bool
         /// Allowed values of an enum field.
         public let values: [String]?
+        /// Smallest and largest allowed value of an integer field (each optional; absent means the Int64 bound).
+        /// Attestations about the field prove their claims over exactly this range (docs/format/bundle.md).
+        public let minimum: Int64?
+        public let maximum: Int64?
 
-        enum CodingKeys: String, CodingKey { case name, type, tier, attestable, required, values }
+        enum CodingKeys: String, CodingKey { case name, type, tier, attestable, required, values, minimum, maximum }
+        static let memberNames = Set(["name", "type", "tier", "attestable", "required", "values", "minimum", "maximum"])
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -30,6 +35,8 @@ public struct RecordSchema: Sendable, Equatable, Codable {
             attestable = try c.decodeIfPresent(Bool.self, forKey: .attestable) ?? false
             required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
             values = try c.decodeIfPresent([String].self, forKey: .values)
+            minimum = try c.decodeIfPresent(Int64.self, forKey: .minimum)
+            maximum = try c.decodeIfPresent(Int64.self, forKey: .maximum)
         }
     }
 
@@ -42,8 +49,10 @@ public struct RecordSchema: Sendable, Equatable, Codable {
 
     static let fieldTypes: Set<String> = ["string", "integer", "date", "enum"]
 
-    /// Parses and checks a schema file against the node's tiers.
+    /// Parses and checks a schema file against the node's tiers: strict JSON (no member twice, none unknown,
+    /// integers as integers), then every rule of docs/format/schema.md.
     public static func parse(json: Data, tiers: TierLevels) throws -> RecordSchema {
+        do { try checkMembers(json) } catch { throw VaultError.invalidSchema(error.description) }
         let schema: RecordSchema
         do {
             schema = try JSONDecoder().decode(RecordSchema.self, from: json)
@@ -52,6 +61,18 @@ public struct RecordSchema: Sendable, Equatable, Codable {
         }
         try schema.check(tiers: tiers)
         return schema
+    }
+
+    /// Strict JSON with only the documented members (docs/format/schema.md), integers written as integers.
+    static func checkMembers(_ json: Data) throws(VaultError) {
+        let top = try StrictJSON.parse(Array(json)).members("schema", allowed: ["type", "version", "fields"], required: ["type", "version", "fields"])
+        _ = try top["version"]!.integer("version", as: Int.self)
+        let fields = try top["fields"]!.array("fields")
+        for i in fields.indices {
+            let m = try fields[i].members("fields[\(i)]", allowed: Field.memberNames, required: ["name", "type", "tier"])
+            if let low = m["minimum"] { _ = try low.integer("fields[\(i)].minimum", as: Int64.self) }
+            if let high = m["maximum"] { _ = try high.integer("fields[\(i)].maximum", as: Int64.self) }
+        }
     }
 
     func check(tiers: TierLevels) throws {
@@ -74,6 +95,12 @@ public struct RecordSchema: Sendable, Equatable, Codable {
                 }
             } else if field.values != nil {
                 throw VaultError.invalidSchema("field \"\(field.name)\" is not an enum but lists values")
+            }
+            if field.type != "integer", field.minimum != nil || field.maximum != nil {
+                throw VaultError.invalidSchema("field \"\(field.name)\" is not an integer but declares minimum or maximum")
+            }
+            if let low = field.minimum, let high = field.maximum, low > high {
+                throw VaultError.invalidSchema("field \"\(field.name)\" has minimum above maximum")
             }
         }
     }
@@ -104,7 +131,9 @@ public struct RecordSchema: Sendable, Equatable, Codable {
     static func typed(_ raw: JSONValue, for field: Field) throws -> FieldValue {
         switch (field.type, raw) {
         case let ("string", .string(s)): return .string(s)
-        case let ("integer", .integer(i)): return .integer(i)
+        case let ("integer", .integer(i)):
+            guard i >= field.minimum ?? .min, i <= field.maximum ?? .max else { throw VaultError.valueOutOfRange(field: field.name) }
+            return .integer(i)
         case let ("date", .string(s)):
             guard let days = FieldValue.days(fromISODate: s) else { throw VaultError.wrongType(field: field.name, expected: "date (YYYY-MM-DD)") }
             return .date(days: days)

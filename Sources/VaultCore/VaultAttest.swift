@@ -59,7 +59,11 @@ extension Vault {
             throw VaultError.forbidden("only the requester itself or an officer may ask for this attestation")
         }
         try Self.checkPurpose(request.purpose)
-        guard !request.predicates.isEmpty, request.predicates.count <= 16 else { throw VaultError.invalidPredicate("give 1...16 predicates") }
+        try checkExpiry(request.expiry)
+        guard !request.predicates.isEmpty, request.predicates.count <= PredicateSpec.maxSpecs else {
+            throw VaultError.invalidPredicate("give 1...\(PredicateSpec.maxSpecs) predicates")
+        }
+        for spec in request.predicates { try spec.check() }
         let predicate = try PredicateSpec.canonical(request.predicates)
         let fields = PredicateSpec.fields(request.predicates)
         let hash = predicateHash(recordID: request.recordID, predicate: predicate)
@@ -67,7 +71,7 @@ extension Vault {
         struct Material {
             let record: RecordRow
             let ruleID: String
-            let fieldTypes: [String: String]
+            let fields: [String: AttestedField]
             let openings: [String: Opening]
             let commitments: [String: Commitment]
             let entryIndex: UInt64
@@ -86,10 +90,10 @@ extension Vault {
             guard !record.shredded else { throw VaultError.recordShredded(record.id) }
             // Fields are checked before policy, so only the schema's attestable field names reach a refusal entry.
             let schema = try schema(record.type, tx)
-            var types: [String: String] = [:]
+            var types: [String: AttestedField] = [:]
             for name in fields {
                 guard let field = schema.field(named: name), field.attestable else { throw VaultError.invalidPredicate("field \(name) is not attestable") }
-                types[name] = field.type
+                types[name] = AttestedField(field)
             }
             let ruleID: String
             do { ruleID = try authorizer(tx, record.type, request) } catch let error as VaultError {
@@ -122,7 +126,7 @@ extension Vault {
                 throw VaultError.notWitnessed("record entry \(entryIndex) is newer than the final checkpoint (size \(size)); retry after the witnesses cosign")
             }
             return .success(Material(
-                record: record, ruleID: ruleID, fieldTypes: types, openings: openings, commitments: commitments, entryIndex: entryIndex,
+                record: record, ruleID: ruleID, fields: types, openings: openings, commitments: commitments, entryIndex: entryIndex,
                 entryBytes: try tx.ledgerEntryBytes(at: entryIndex), checkpoint: note,
                 inclusion: try tx.inclusionProof(index: entryIndex, treeSize: size)))
         }
@@ -136,11 +140,11 @@ extension Vault {
             throw error
         }
         // 2. Prove, outside any transaction.
-        let statement = try PredicateSpec.statement(request.predicates, commitments: material.commitments, fieldTypes: material.fieldTypes)
+        let statement = try PredicateSpec.statement(request.predicates, commitments: material.commitments, fields: material.fields)
         let proved = Result { () throws(VaultError) -> Proof in
             try Self.prove(
                 statement, openings: fields.map { material.openings[$0]! }, request: request,
-                predicate: predicate, ledgerIndex: material.entryIndex, checkpoint: material.checkpoint)
+                predicate: predicate, fields: material.fields, ledgerIndex: material.entryIndex, checkpoint: material.checkpoint)
         }
         if case .failure(.predicateFalse) = proved {
             let error = try store.write { tx in
@@ -150,8 +154,8 @@ extension Vault {
         }
         let proof = try proved.get()
         let bundle = AttestationBundle(
-            version: AttestationBundle.currentVersion, record_type: material.record.type, field_types: material.fieldTypes,
-            predicate: predicate, requester: request.requester, nonce: Base64.encode(request.nonce), expiry: request.expiry,
+            version: AttestationBundle.currentVersion, record_type: material.record.type, fields: material.fields.mapValues(AttestationBundle.FieldJSON.init),
+            predicate: predicate, purpose: request.purpose, requester: request.requester, nonce: Base64.encode(request.nonce), expiry: request.expiry,
             ledger_index: material.entryIndex, entry: Base64.encode(material.entryBytes),
             inclusion: .init(tree_size: material.inclusion.treeSize, leaf_index: material.inclusion.leafIndex, hashes: material.inclusion.hashes.map(Base64.encode)),
             checkpoint: material.checkpoint, statement: Base64.encode(statement.encoded), proof: Base64.encode(proof.encoded))
@@ -187,14 +191,25 @@ extension Vault {
         }
     }
 
+    /// Refuses an expiry further ahead than `BundleVerifier.maxLifetime` (30 days) by the vault's clock, so no
+    /// bundle can outlive a shred of its record by more than that. (One already past is the requester's choice: its
+    /// bundle never verifies.)
+    func checkExpiry(_ expiry: UInt64) throws(VaultError) {
+        let now = clock() / 1000
+        guard expiry <= now + BundleVerifier.maxLifetime else {
+            throw .invalidExpiry("an attestation lives at most \(BundleVerifier.maxLifetime) s (30 days)")
+        }
+    }
+
     /// Binds the context and proves; maps a false statement to `predicateFalse`.
     static func prove(
-        _ statement: Statement, openings: [Opening], request: AttestationRequest, predicate: String, ledgerIndex: UInt64, checkpoint: String
+        _ statement: Statement, openings: [Opening], request: AttestationRequest, predicate: String, fields: [String: AttestedField],
+        ledgerIndex: UInt64, checkpoint: String
     ) throws(VaultError) -> Proof {
         do {
             let context = try ProofContext(
-                requester: request.requester, nonce: request.nonce, expiry: request.expiry, predicate: predicate,
-                ledgerIndex: ledgerIndex, checkpointHash: SHA256.hash(Array(checkpoint.utf8)))
+                requester: request.requester, nonce: request.nonce, expiry: request.expiry, predicate: predicate, purpose: request.purpose,
+                fields: AttestationBundle.canonicalFields(fields.mapValues(AttestationBundle.FieldJSON.init)), ledgerIndex: ledgerIndex, checkpointHash: SHA256.hash(Array(checkpoint.utf8)))
             return try Prover.prove(statement, openings: openings, context: context)
         } catch {
             if case .falseStatement = error { throw .predicateFalse }

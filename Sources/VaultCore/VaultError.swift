@@ -65,6 +65,13 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case consentExpired(String)
     /// This officer already approved this approval (k-of-n needs distinct officers): nothing was written.
     case alreadyApproved(String, officer: String)
+    /// JSON that must be read one way only is not: a duplicate or unknown member, a non-integer number, a
+    /// malformed text (`StrictJSON`). Names the member and the byte offset, never a value.
+    case malformedJSON(String)
+    /// An integer value is outside its field's declared `minimum`...`maximum`.
+    case valueOutOfRange(field: String)
+    /// An attestation's expiry is in the past or further ahead than allowed (at most 30 days).
+    case invalidExpiry(String)
 
     public var description: String {
         switch self {
@@ -100,6 +107,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .disclosureBudgetExhausted(why): return "disclosure budget exhausted: \(why)"
         case let .consentExpired(id): return "consent request \(id) expired before the citizen decided; it is denied"
         case let .alreadyApproved(id, officer): return "\(officer) already approved \(id); another officer must approve it"
+        case let .malformedJSON(why): return "malformed JSON: \(why)"
+        case let .valueOutOfRange(field): return "field \"\(field)\" is outside its schema's minimum...maximum"
+        case let .invalidExpiry(why): return "invalid expiry: \(why)"
         }
     }
 }

@@ -17,8 +17,12 @@ public enum ProofLabels {
     public static let proofVersion: UInt8 = 0x01
     /// Version byte of the statement encoding.
     public static let statementVersion: UInt8 = 0x01
-    /// Version byte of the proof context encoding.
-    public static let contextVersion: UInt8 = 0x01
+    /// Proof context version made now (binds the purpose).
+    public static let contextVersion: UInt8 = 0x02
+    /// The first context version, without purpose: verified, never made.
+    public static let contextVersion1: UInt8 = 0x01
+    /// Longest fields declaration a version 2 context binds (UTF-8 bytes).
+    public static let maxContextFieldsLength = 4096
 
     /// Largest bit length of a range proof.
     public static let maxRangeBits = 64

@@ -16,11 +16,14 @@ public struct APIError: Error, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// For a bundle that fails verification: the name of the check that failed (`proof`, `inclusion`, ...).
+    public let check: String?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, check: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.check = check
     }
 
     static let unauthorized = APIError(.unauthorized, "unauthorized", "a valid bearer token is required")
@@ -32,7 +35,7 @@ public struct APIError: Error, Sendable {
         case let e as VaultError: return from(vault: e)
         case let e as LedgerError: return APIError(.badRequest, "ledger", e.description)
         case let e as WitnessedCheckpoints.Refusal: return APIError(.badRequest, "cosignature_refused", e.description)
-        case let e as BundleVerifier.Failure: return APIError(.unprocessableContent, "verification_failed", e.description)
+        case let e as BundleVerifier.Failure: return APIError(.unprocessableContent, "verification_failed", e.description, check: e.check)
         case let e as ProofError: return APIError(.badRequest, "proof", e.description)
         case let e as TokenRegistry.Refusal:
             switch e {
@@ -56,7 +59,9 @@ public struct APIError: Error, Sendable {
         switch e {
         case .invalidSchema, .invalidPurpose, .invalidReason, .invalidPredicate, .unknownTier, .unknownRecordType, .tierExists:
             return APIError(.badRequest, "invalid_request", e.description)
-        case .unknownField, .missingField, .wrongType, .notAllowedValue:
+        case .malformedJSON: return APIError(.badRequest, "malformed_json", e.description)
+        case .invalidExpiry: return APIError(.badRequest, "invalid_request", e.description)
+        case .unknownField, .missingField, .wrongType, .notAllowedValue, .valueOutOfRange:
             return APIError(.badRequest, "invalid_record", e.description)
         case .recordNotFound, .memberNotFound, .approvalNotFound: return APIError(.notFound, "not_found", e.description)
         case .recordShredded: return APIError(.gone, "shredded", e.description)
@@ -80,7 +85,11 @@ public struct APIError: Error, Sendable {
 
     /// The JSON response.
     var response: Response {
-        let body = try! JSONEncoder().encode(["error": code, "message": message])
+        var fields = ["error": code, "message": message]
+        if let check { fields["check"] = check }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = try! encoder.encode(fields)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

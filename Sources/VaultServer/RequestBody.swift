@@ -8,9 +8,11 @@ import VaultLedger
 import VaultNode
 import VaultSQLite
 
-/// Reads JSON request bodies strictly: at most the configured size, an object, only known keys, right types.
+/// Reads JSON request bodies strictly: at most the configured size, one JSON text with no member twice (at any
+/// depth), an object, only known keys, right types.
 enum RequestBody {
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, allowed keys: Set<String>, maxBytes: Int) async throws -> T {
+    /// The body as strict JSON (`StrictJSON`): a duplicate member or malformed text is a 400 `malformed_json`.
+    static func strict(from request: Request, maxBytes: Int) async throws -> (StrictJSON, Data) {
         var request = request
         let buffer: ByteBuffer
         do {
@@ -19,6 +21,13 @@ enum RequestBody {
             throw APIError(.contentTooLarge, "body_too_large", "the request body is larger than \(maxBytes) bytes")
         }
         let data = Data(buffer.readableBytesView)
+        do { return (try StrictJSON.parse(Array(data)), data) } catch {
+            throw APIError(.badRequest, "malformed_json", error.description)
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, allowed keys: Set<String>, maxBytes: Int) async throws -> T {
+        let (_, data) = try await strict(from: request, maxBytes: maxBytes)
         guard case let .object(object)? = try? JSONDecoder().decode(JSONValue.self, from: data) else {
             throw APIError(.badRequest, "malformed_json", "the body must be a JSON object")
         }

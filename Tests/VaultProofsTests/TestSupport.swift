@@ -36,9 +36,12 @@ struct Fixture: CustomTestStringConvertible, Sendable {
 
     static func context(
         requester: String = "requester:bank-42", nonce: [UInt8] = Array(0..<32), expiry: UInt64 = 1_800_000_000,
-        predicate: String, ledgerIndex: UInt64 = 7, checkpointHash: [UInt8] = SHA256.hash(Array("checkpoint".utf8))
+        predicate: String, purpose: String? = "loan-application", ledgerIndex: UInt64 = 7,
+        checkpointHash: [UInt8] = SHA256.hash(Array("checkpoint".utf8))
     ) throws -> ProofContext {
-        try ProofContext(requester: requester, nonce: nonce, expiry: expiry, predicate: predicate, ledgerIndex: ledgerIndex, checkpointHash: checkpointHash)
+        try ProofContext(
+            requester: requester, nonce: nonce, expiry: expiry, predicate: predicate, purpose: purpose, fields: purpose == nil ? nil : #"{"v":{"type":"integer","minimum":0,"maximum":4294967295}}"#, ledgerIndex: ledgerIndex,
+            checkpointHash: checkpointHash)
     }
 
     static func one(_ name: String, _ value: Scalar, _ predicate: AttributePredicate) -> Fixture {

@@ -16,16 +16,21 @@ struct AttestCommand: AsyncParsableCommand {
     @Option(help: "The requester the proof is for.") var requester: String
     @Option(help: "Purpose code, checked by policy.") var purpose: String
     @Option(help: "The requester's nonce in hex (16-64 bytes); random when absent.") var nonce: String?
-    @Option(help: "Seconds until the proof expires.") var expiresIn: UInt64 = 600
+    @Option(help: "Seconds until the proof expires: default one day, at most 30 days (2592000).") var expiresIn: UInt64 = 86_400
     @Flag(help: "An officer approved this request (for rules that need approval).") var approved = false
     @Option(help: "Write the bundle here (else standard output).") var out: String?
 
+    func validate() throws {
+        guard (1...BundleVerifier.maxLifetime).contains(expiresIn) else {
+            throw ValidationError("--expires-in must be 1...\(BundleVerifier.maxLifetime) seconds (30 days); the default is one day")
+        }
+    }
+
     func run() async throws {
         let specs: [PredicateSpec] = try predicate.map { text in
-            guard let spec = try? JSONDecoder().decode(PredicateSpec.self, from: Data(text.utf8)) else {
-                throw CLIFailure("predicate \(text) is not valid JSON", hint: #"e.g. '{"field":"income","below":30000}'"#)
+            do { return try PredicateSpec(strict: try StrictJSON.parse(text), path: "--predicate") } catch {
+                throw CLIFailure("predicate \(text) is not valid: \(error)", hint: #"e.g. '{"field":"income","below":30000}'"#)
             }
-            return spec
         }
         let nonceBytes: [UInt8]
         if let nonce {

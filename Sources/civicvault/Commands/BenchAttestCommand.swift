@@ -68,7 +68,7 @@ struct BenchAttestCommand: AsyncParsableCommand {
                 let p = try BenchClock.measure { made = try node.vault.attestUnderPolicy(request, by: bank) }
                 let bundle = made!.bundle
                 let now = UInt64(Date().timeIntervalSince1970)
-                let v = try BenchClock.measure { _ = try verifier.verify(bundle, now: now, requester: "bank-1", nonce: nonce) }
+                let v = try BenchClock.measure { _ = try verifier.verify(bundle, now: now, expecting: .replay(requester: "bank-1", nonce: nonce)) }
                 guard run >= 0 else { continue }
                 prove.append(p)
                 verify.append(v)

@@ -51,8 +51,9 @@ struct DemoCommand: AsyncParsableCommand {
         ])
         let bundleData = try JSONSerialization.data(withJSONObject: attested["bundle"] as Any)
         let bundle = try AttestationBundle.decode(bundleData)
-        let verified = try BundleVerifier(ledgerKey: key).verify(bundle, now: UInt64(Date().timeIntervalSince1970), requester: "bank-demo-\(suffix)", nonce: nonce)
-        step(4, "requester got an attestation (\(bundleData.count) bytes) and verified it offline: \(verified.predicate) holds; it learned nothing else")
+        let verified = try BundleVerifier(ledgerKey: key).verify(
+            bundle, now: UInt64(Date().timeIntervalSince1970), expecting: .replay(requester: "bank-demo-\(suffix)", nonce: nonce, record: record))
+        step(4, "requester got an attestation (\(bundleData.count) bytes) and verified it offline: \(verified.claims.joined(separator: " and ")) holds for record \(verified.recordID) (purpose \(verified.purpose ?? "-")); it learned nothing else")
 
         let log = try await http.json("GET", "/v1/citizens/me/access-log", token: citizen)
         let events = (log["events"] as? [[String: Any]] ?? []).map { "\($0["type"] ?? "?") by \($0["actor"] ?? "?")" }

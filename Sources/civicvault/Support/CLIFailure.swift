@@ -41,7 +41,9 @@ struct CLIFailure: Error {
     static func hint(for error: VaultError) -> String {
         switch error {
         case .invalidSchema: return "fix the schema file; docs/FORMAT.md and schemas/citizen.json show the shape"
-        case .unknownField, .missingField, .wrongType, .notAllowedValue: return "check the record against its schema (`civicvault schema list`)"
+        case .malformedJSON: return "give each member once, only the documented members, and integers as integers (docs/format/)"
+        case .invalidExpiry: return "an attestation lives at most 30 days (--expires-in 2592000); the default is one day"
+        case .unknownField, .missingField, .wrongType, .notAllowedValue, .valueOutOfRange: return "check the record against its schema (`civicvault schema list`)"
         case .unknownTier: return "list tiers with `civicvault tier list`"
         case .unknownRecordType: return "register the schema first: `civicvault schema add <file>`"
         case .recordNotFound: return "list a citizen's records with `civicvault record list --national-id <id>`"
