@@ -39,7 +39,7 @@ struct PageVerification {
     /// The verifier's checks in the order it runs them (docs/format/bundle.md); a failure at one means the later ones
     /// did not run.
     static let checks = [
-        "format", "version", "expiry", "checkpoint-signature", "inclusion", "entry", "predicate", "fields", "commitments",
+        "version", "format", "expiry", "checkpoint-signature", "inclusion", "entry", "predicate", "fields", "commitments",
         "statement", "record", "requester", "nonce", "context", "proof",
     ]
 
@@ -69,18 +69,26 @@ struct PageVerification {
             guard let bytes = Base64.decode(nonceText) else { return fail("input", "the nonce is not base64") }
             nonce = bytes
         }
-        let bundle: AttestationBundle
-        do { bundle = try AttestationBundle.decode(Data(text.utf8)) } catch { return fail("format", "the bundle is not a well-formed attestation bundle") }
+        let expectation: BundleVerifier.Expectation
+        if let requester, let nonce {
+            expectation = .replay(requester: requester, nonce: nonce, record: record)
+        } else {
+            expectation = .noReplayCheck(record: record)
+        }
+        // The same reading (strict JSON) and the same verifier as `POST /v1/attestations/verify` and `civicvault verify`.
         do {
-            let verified = try BundleVerifier(ledgerKey: key).verify(bundle, now: UInt64(Date().timeIntervalSince1970), requester: requester, nonce: nonce)
+            let bundle = try AttestationBundle.decode(Data(text.utf8))
+            let verified = try BundleVerifier(ledgerKey: key).verify(bundle, now: UInt64(Date().timeIntervalSince1970), expecting: expectation)
             outcome.verified = verified
             outcome.valid = true
-            outcome.claims = (try? PredicateSpec.parseCanonical(verified.predicate).map(PlainWords.predicate)) ?? [verified.predicate]
+            // The verifier's words, with the field name as words ("birth_date: ..." -> "birth date: ...").
+            outcome.claims = verified.claims.map { claim in
+                guard let colon = claim.range(of: ": ") else { return claim }
+                return PlainWords.field(String(claim[..<colon.lowerBound])) + claim[colon.lowerBound...]
+            }
             return outcome
-        } catch let failure as BundleVerifier.Failure {
-            return fail(failure.check, failure.detail)
         } catch {
-            return fail("format", "the bundle could not be read")
+            return fail(error.check, error.detail)
         }
     }
 
@@ -105,7 +113,9 @@ struct PageVerification {
         if let v = verified {
             values["claims"] = claims
             values["recordType"] = v.recordType
-            values["purpose"] = "not bound (a version 1 bundle)"
+            values["recordID"] = v.recordID
+            values["recordVersion"] = v.recordVersion
+            values["purpose"] = v.purpose ?? "not bound (a version 1 bundle)"
             values["requester"] = v.requester
             values["expiry"] = PlainWords.time(v.expiry * 1000)
             values["ledgerIndex"] = v.ledgerIndex
