@@ -9,6 +9,7 @@ KEYS=${KEYS:-.civicvault/keys}
 DATA=${DATA:-.civicvault/data}
 PORT=${PORT:-8080}
 TOKENS=.civicvault/dev-tokens.env
+mkdir -p "$(dirname "$TOKENS")"
 NODE=(--keys "$KEYS" --data "$DATA")
 
 "$BIN" init --keys "$KEYS" --dev --if-missing --name civicvault.local/dev
