@@ -113,7 +113,7 @@ public struct AttestationBundle: Codable, Equatable, Sendable {
             throw .init(check: "format", detail: "missing member \"version\" in bundle")
         }
         let version: Int
-        do { version = try versionJSON.integer("version", as: Int.self) } catch { throw .init(check: "format", detail: error.description) }
+        do { version = try versionJSON.interoperableInteger("version", as: Int.self) } catch { throw .init(check: "format", detail: error.description) }
         guard let names = members[version] else { throw .init(check: "version", detail: "unknown bundle version \(version)") }
         do {
             let m = try json.members("bundle", allowed: names, required: names)
@@ -121,11 +121,11 @@ public struct AttestationBundle: Codable, Equatable, Sendable {
             var bundle = AttestationBundle(
                 version: version, record_type: try m["record_type"]!.string("record_type"), predicate: try m["predicate"]!.string("predicate"),
                 requester: try m["requester"]!.string("requester"), nonce: try m["nonce"]!.string("nonce"),
-                expiry: try m["expiry"]!.integer("expiry"), ledger_index: try m["ledger_index"]!.integer("ledger_index"),
+                expiry: try m["expiry"]!.interoperableInteger("expiry"), ledger_index: try m["ledger_index"]!.interoperableInteger("ledger_index"),
                 entry: try m["entry"]!.string("entry"),
                 inclusion: InclusionJSON(
-                    tree_size: try inclusion["tree_size"]!.integer("inclusion.tree_size"),
-                    leaf_index: try inclusion["leaf_index"]!.integer("inclusion.leaf_index"),
+                    tree_size: try inclusion["tree_size"]!.interoperableInteger("inclusion.tree_size"),
+                    leaf_index: try inclusion["leaf_index"]!.interoperableInteger("inclusion.leaf_index"),
                     hashes: try inclusion["hashes"]!.array("inclusion.hashes").map { h throws(VaultError) in try h.string("inclusion.hashes[]") }),
                 checkpoint: try m["checkpoint"]!.string("checkpoint"), statement: try m["statement"]!.string("statement"),
                 proof: try m["proof"]!.string("proof"))
@@ -141,8 +141,8 @@ public struct AttestationBundle: Codable, Equatable, Sendable {
                     let f = try item.value.members(path, allowed: ["type", "minimum", "maximum"], required: ["type"])
                     fields[item.name] = FieldJSON(AttestedField(
                         type: try f["type"]!.string(path + ".type"),
-                        minimum: try f["minimum"].map { j throws(VaultError) in try j.integer(path + ".minimum", as: Int64.self) },
-                        maximum: try f["maximum"].map { j throws(VaultError) in try j.integer(path + ".maximum", as: Int64.self) }))
+                        minimum: try f["minimum"].map { j throws(VaultError) in try j.interoperableInteger(path + ".minimum", as: Int64.self) },
+                        maximum: try f["maximum"].map { j throws(VaultError) in try j.interoperableInteger(path + ".maximum", as: Int64.self) }))
                 }
                 bundle.fields = fields
             }

@@ -145,7 +145,10 @@ public struct BundleVerifier: Sendable {
             guard RecordSchema.fieldTypes.contains(field.type) else { throw fail("fields", "\(name) has unknown type \(field.type)") }
             if v2 {
                 let ranged = field.minimum != nil && field.maximum != nil
-                guard field.type == "integer" ? ranged && field.minimum! <= field.maximum! : field.minimum == nil && field.maximum == nil else {
+                let safe = StrictJSON.interoperableIntegers
+                guard field.type == "integer"
+                    ? ranged && field.minimum! <= field.maximum! && safe.contains(field.minimum!) && safe.contains(field.maximum!)
+                    : field.minimum == nil && field.maximum == nil else {
                     throw fail("fields", "\(name): an integer field declares minimum <= maximum, other fields neither")
                 }
             }

@@ -55,6 +55,9 @@ public struct PredicateSpec: Codable, Equatable, Sendable {
         guard kinds.filter({ $0 }).count == 1 else { throw .invalidPredicate("give exactly one of age_at_least, below, at_least/at_most, in, equals") }
         if on != nil, age_at_least == nil { throw .invalidPredicate("\"on\" goes only with age_at_least") }
         if let age_at_least, !Self.ages.contains(age_at_least) { throw .invalidPredicate("age_at_least must be in \(Self.ages)") }
+        for n in [below, at_least, at_most].compactMap({ $0 }) where !StrictJSON.interoperableIntegers.contains(n) {
+            throw .invalidPredicate("thresholds must be in -(2^53-1)...2^53-1")
+        }
         if let on, FieldValue.days(fromISODate: on) == nil { throw .invalidPredicate("\"on\" must be a date YYYY-MM-DD") }
         if let values = self.in {
             guard (1...Self.maxSetValues).contains(values.count), Set(values).count == values.count else {
@@ -254,7 +257,7 @@ public enum StatementRules: Sendable {
 }
 
 /// What a prover and a verifier know of an attested field: its schema type and, for an integer field, its
-/// declared range (the bounds of a 64-bit signed integer when the schema declares none).
+/// declared range (-(2^53-1)...2^53-1 when the schema declares none).
 public struct AttestedField: Equatable, Sendable {
     public let type: String
     public let minimum: Int64?
@@ -266,10 +269,9 @@ public struct AttestedField: Equatable, Sendable {
         self.maximum = maximum
     }
 
-    /// The declaration of a schema field: integers get their declared range, or the whole Int64 range.
+    /// The declaration of a schema field: integers get their declared range, or -(2^53-1)...2^53-1.
     public init(_ field: RecordSchema.Field) {
-        self.init(
-            type: field.type, minimum: field.type == "integer" ? field.minimum ?? .min : nil,
-            maximum: field.type == "integer" ? field.maximum ?? .max : nil)
+        let range = field.integerRange
+        self.init(type: field.type, minimum: field.type == "integer" ? range.lowerBound : nil, maximum: field.type == "integer" ? range.upperBound : nil)
     }
 }

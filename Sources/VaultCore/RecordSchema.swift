@@ -19,13 +19,19 @@ public struct RecordSchema: Sendable, Equatable, Codable {
         public let required: Bool
         /// Allowed values of an enum field.
         public let values: [String]?
-        /// Smallest and largest allowed value of an integer field (each optional; absent means the Int64 bound).
+        /// Smallest and largest allowed value of an integer field, each optional and within -(2^53-1)...2^53-1 (the
+        /// integers every JSON reader holds exactly), which is also the range when absent.
         /// Attestations about the field prove their claims over exactly this range (docs/format/bundle.md).
         public let minimum: Int64?
         public let maximum: Int64?
 
         enum CodingKeys: String, CodingKey { case name, type, tier, attestable, required, values, minimum, maximum }
         static let memberNames = Set(["name", "type", "tier", "attestable", "required", "values", "minimum", "maximum"])
+
+        /// The values an integer field takes: its declared bounds, or the interoperable integers.
+        public var integerRange: ClosedRange<Int64> {
+            (minimum ?? StrictJSON.interoperableIntegers.lowerBound)...(maximum ?? StrictJSON.interoperableIntegers.upperBound)
+        }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -70,8 +76,8 @@ public struct RecordSchema: Sendable, Equatable, Codable {
         let fields = try top["fields"]!.array("fields")
         for i in fields.indices {
             let m = try fields[i].members("fields[\(i)]", allowed: Field.memberNames, required: ["name", "type", "tier"])
-            if let low = m["minimum"] { _ = try low.integer("fields[\(i)].minimum", as: Int64.self) }
-            if let high = m["maximum"] { _ = try high.integer("fields[\(i)].maximum", as: Int64.self) }
+            if let low = m["minimum"] { _ = try low.interoperableInteger("fields[\(i)].minimum", as: Int64.self) }
+            if let high = m["maximum"] { _ = try high.interoperableInteger("fields[\(i)].maximum", as: Int64.self) }
         }
     }
 
@@ -132,7 +138,7 @@ public struct RecordSchema: Sendable, Equatable, Codable {
         switch (field.type, raw) {
         case let ("string", .string(s)): return .string(s)
         case let ("integer", .integer(i)):
-            guard i >= field.minimum ?? .min, i <= field.maximum ?? .max else { throw VaultError.valueOutOfRange(field: field.name) }
+            guard field.integerRange.contains(i) else { throw VaultError.valueOutOfRange(field: field.name) }
             return .integer(i)
         case let ("date", .string(s)):
             guard let days = FieldValue.days(fromISODate: s) else { throw VaultError.wrongType(field: field.name, expected: "date (YYYY-MM-DD)") }

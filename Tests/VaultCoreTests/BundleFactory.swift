@@ -69,7 +69,7 @@ struct BundleFactory {
 
     static let birth = AttestedField(type: "date")
     static let income = AttestedField(type: "integer", minimum: 0, maximum: 1_000_000_000_000)
-    static let balance = AttestedField(type: "integer", minimum: .min, maximum: .max)
+    static let balance = AttestedField(type: "integer", minimum: -9_007_199_254_740_991, maximum: 9_007_199_254_740_991)
     static let district = AttestedField(type: "enum")
 
     /// The honest bundles of the vectors: every predicate kind, both versions.

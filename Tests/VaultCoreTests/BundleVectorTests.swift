@@ -91,6 +91,7 @@ import VaultTestSupport
             bad("version-3", replacing(t, "\"version\" : 2", "\"version\" : 3"), check: "version"),
             bad("expiry-with-exponent", replacing(t, "\"expiry\" : \(base.expiry)", "\"expiry\" : 1.7961696e9"), check: "format"),
             bad("ledger-index-as-string", replacing(t, "\"ledger_index\" : 2", "\"ledger_index\" : \"2\""), check: "format"),
+            bad("expiry-beyond-2^53", replacing(t, "\"expiry\" : \(base.expiry)", "\"expiry\" : 9007199254740993"), check: "format"),
             bad("ledger-index-leading-zero", replacing(t, "\"ledger_index\" : 2", "\"ledger_index\" : 02"), check: "format"),
             bad("missing-purpose", replacing(t, "\"purpose\" : \"loan-application\",\n", ""), check: "format"),
             bad("v2-with-field-types", replacing(t, "{\n", "{\n  \"field_types\" : {\"birth_date\" : \"date\"},\n"), check: "format"),
@@ -166,16 +167,18 @@ import VaultTestSupport
         }
         let M: Int64 = 1_000_000_000_000
         #expect(try clause("v2-at-least-beyond-32-bits") == .atLeast(AttributeEncoding.integer(4_294_968_296), bits: AttributePredicate.bitLength(UInt64(M - 4_294_968_296))))
-        #expect(try clause("v2-signed-below") == .atMost(AttributeEncoding.signedInteger(-101), bits: AttributePredicate.bitLength(UInt64(bitPattern: -101 &- Int64.min))))
+        #expect(try clause("v2-signed-below") == .atMost(AttributeEncoding.signedInteger(-101), bits: AttributePredicate.bitLength(UInt64(-101 + 9_007_199_254_740_991))))
         #expect(try clause("v2-at-most") == .atMost(AttributeEncoding.integer(6_000_000_000), bits: AttributePredicate.bitLength(6_000_000_000)))
         // Version 1 rules for the same claim: 32 bits, so a value 2^32 above the threshold cannot be proven.
         let spec = PredicateSpec(field: "income", at_least: 4_294_968_296)
         #expect(try spec.predicate(field: AttestedField(type: "integer"), rules: .v1) == .atLeast(AttributeEncoding.integer(4_294_968_296), bits: 32))
         // Thresholds outside the declared range are refused rather than proven vacuously or wrongly.
         #expect(throws: VaultError.self) { try PredicateSpec(field: "income", below: 0).predicate(field: BundleFactory.income, rules: .v2) }
+        #expect(throws: VaultError.self) { try PredicateSpec(field: "balance", below: .min).predicate(field: BundleFactory.balance, rules: .v2) }
+        #expect(throws: VaultError.self) { try PredicateSpec(field: "balance", at_least: 9_007_199_254_740_992).predicate(field: BundleFactory.balance, rules: .v2) }
         #expect(throws: VaultError.self) { try PredicateSpec(field: "income", at_least: M + 1).predicate(field: BundleFactory.income, rules: .v2) }
         #expect(throws: VaultError.self) { try PredicateSpec(field: "income", at_most: -1).predicate(field: BundleFactory.income, rules: .v2) }
-        #expect(throws: VaultError.self) { try PredicateSpec(field: "balance", below: .min).predicate(field: BundleFactory.balance, rules: .v2) }
+        #expect(throws: VaultError.self) { try PredicateSpec(field: "balance", below: -9_007_199_254_740_991).predicate(field: BundleFactory.balance, rules: .v2) }
         // The smallest ranges take one bit, never zero (below 1, at_most 0, at_least a with at_most a).
         #expect(try PredicateSpec(field: "income", below: 1).predicate(field: BundleFactory.income, rules: .v2) == .atMost(AttributeEncoding.integer(0), bits: 1))
         #expect(try PredicateSpec(field: "income", at_most: 0).predicate(field: BundleFactory.income, rules: .v2) == .atMost(AttributeEncoding.integer(0), bits: 1))

@@ -65,6 +65,7 @@ import Testing
             #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "date", "tier": "public", "minimum": 0}]}"#,
             #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "integer", "tier": "public", "minimum": 5, "maximum": 4}]}"#,
             #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "integer", "tier": "public", "maximum": 9223372036854775808}]}"#,
+            #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "integer", "tier": "public", "maximum": 9007199254740992}]}"#,
         ]
         for text in bad {
             #expect(throws: VaultError.self, "\(text)") { try RecordSchema.parse(json: Data(text.utf8), tiers: .standard) }
@@ -80,8 +81,9 @@ import Testing
             ]}
             """#.utf8), tiers: .standard)
         #expect(ranged.field(named: "wealth")?.minimum == 0 && ranged.field(named: "wealth")?.maximum == 1 << 40)
-        #expect(AttestedField(ranged.field(named: "balance")!) == AttestedField(type: "integer", minimum: .min, maximum: .max))
-        #expect(try ranged.validate(["wealth": .integer(1 << 40), "balance": .integer(.min)]).count == 2)
+        #expect(AttestedField(ranged.field(named: "balance")!) == AttestedField(type: "integer", minimum: -9_007_199_254_740_991, maximum: 9_007_199_254_740_991))
+        #expect(try ranged.validate(["wealth": .integer(1 << 40), "balance": .integer(-9_007_199_254_740_991)]).count == 2)
+        #expect(throws: VaultError.valueOutOfRange(field: "balance")) { try ranged.validate(["balance": .integer(.min)]) }
         #expect(throws: VaultError.valueOutOfRange(field: "wealth")) { try ranged.validate(["wealth": .integer(-1)]) }
         #expect(throws: VaultError.valueOutOfRange(field: "wealth")) { try ranged.validate(["wealth": .integer((1 << 40) + 1)]) }
         // A schema without bounds hashes as before (the new members are left out), so registered schemas keep their hash.
