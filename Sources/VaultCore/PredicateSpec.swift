@@ -37,6 +37,8 @@ public struct PredicateSpec: Codable, Equatable, Sendable {
     public static let maxSetValues = 64
     public static let ages = 0...150
     public static let valueLengths = 1...1024
+    /// The longest canonical predicate (the proof context's limit).
+    public static let maxPredicateLength = 1024
 
     /// The kind of claim, as policies name it: `age_at_least`, `below`, `range`, `in`, `equals`.
     public var kind: String {
@@ -205,6 +207,7 @@ public struct PredicateSpec: Codable, Equatable, Sendable {
 
     /// Parses a bundle's predicate string: strict JSON, 1...16 valid specs, and exactly its canonical encoding.
     public static func parseCanonical(_ text: String) throws(VaultError) -> [PredicateSpec] {
+        guard text.utf8.count <= maxPredicateLength else { throw .invalidPredicate("the predicate is longer than \(maxPredicateLength) bytes") }
         let json: StrictJSON
         do { json = try StrictJSON.parse(text) } catch { throw .invalidPredicate("\(error)") }
         let items: [StrictJSON]

@@ -82,8 +82,11 @@ public struct RecordSchema: Sendable, Equatable, Codable {
     }
 
     func check(tiers: TierLevels) throws {
-        guard !type.isEmpty, type.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
-            throw VaultError.invalidSchema("record type must be a non-empty identifier")
+        let typeBytes = Array(type.utf8)
+        guard (1...64).contains(typeBytes.count), typeBytes.allSatisfy({ b in
+            (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || (0x30...0x39).contains(b) || b == 0x2E || b == 0x5F || b == 0x2D
+        }) else {
+            throw VaultError.invalidSchema("record type must be 1-64 characters of A-Z a-z 0-9 . _ -")
         }
         guard version >= 0 else { throw VaultError.invalidSchema("schema version must not be negative") }
         var seen = Set<String>()

@@ -274,6 +274,17 @@ extension StrictJSON {
     /// reader sees the same value as this one.
     public static let interoperableIntegers: ClosedRange<Int64> = -9_007_199_254_740_991...9_007_199_254_740_991
 
+    /// Refuses any number anywhere in the value that is not an integer of `T` written as one (for formats whose
+    /// only numbers are integers, e.g. ledger entry JSON's u64s).
+    public func requireIntegers<T: FixedWidthInteger>(_ path: String, as type: T.Type) throws(VaultError) {
+        switch self {
+        case .number: _ = try integer(path, as: T.self)
+        case let .array(items): for i in items.indices { try items[i].requireIntegers("\(path)[\(i)]", as: T.self) }
+        case let .object(members): for m in members { try m.value.requireIntegers("\(path).\(m.name)", as: T.self) }
+        default: break
+        }
+    }
+
     /// An integer within `interoperableIntegers`, else `malformedJSON` naming `path`.
     public func interoperableInteger<T: FixedWidthInteger>(_ path: String, as type: T.Type = T.self) throws(VaultError) -> T {
         let value: T = try integer(path)
