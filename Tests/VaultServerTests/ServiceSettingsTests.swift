@@ -13,6 +13,7 @@ import VaultServer
         host = "0.0.0.0"
         port = 9443
         max_body_bytes = 1_048_576
+        secure_cookies = true
 
         [node]
         keys = '/srv/keys'
@@ -39,7 +40,7 @@ import VaultServer
 
     @Test func everyKeyIsRead() throws {
         let s = try ServiceSettings.resolve(fileText: Self.everyKey, environment: [:], flags: [:])
-        #expect(s.host == "0.0.0.0" && s.port == 9443 && s.maxBodyBytes == 1_048_576)
+        #expect(s.host == "0.0.0.0" && s.port == 9443 && s.maxBodyBytes == 1_048_576 && s.secureCookies)
         #expect(s.keys == "/srv/keys" && s.passphraseFile == "/etc/cv/pass" && s.data == "/srv/data")
         #expect(s.database == "postgres://cv:s3cret@db:5432/cv" && s.actor == "ops-1")
         #expect(s.schemas == ["a.json", "b.json"] && s.policy == "p.json")
@@ -93,7 +94,7 @@ import VaultServer
         }
     }
 
-    @Test func wrongTypesAndValuesAreNamed() {
+    @Test func wrongTypesAndValuesAreNamed() throws {
         #expect(throws: ServiceSettings.Failure.wrongType(source: "f line 2", key: "server.port", expected: "an integer")) {
             try ServiceSettings.resolve(fileText: "[server]\nport = \"8080\"", filePath: "f", environment: [:], flags: [:])
         }
@@ -106,6 +107,10 @@ import VaultServer
         #expect(throws: ServiceSettings.Failure.self) {
             try ServiceSettings.resolve(fileText: "[server]\nport = 70000", environment: [:], flags: [:])
         }
+        #expect(throws: ServiceSettings.Failure.wrongType(source: "CIVICVAULT_SECURE_COOKIES", key: "server.secure_cookies", expected: "true or false")) {
+            try ServiceSettings.resolve(fileText: nil, environment: ["CIVICVAULT_SECURE_COOKIES": "maybe"], flags: [:])
+        }
+        #expect(try ServiceSettings.resolve(fileText: nil, environment: ["CIVICVAULT_SECURE_COOKIES": "true"], flags: [:]).secureCookies)
         // A threshold above the number of witness keys.
         #expect(throws: ServiceSettings.Failure.self) {
             try ServiceSettings.resolve(fileText: "[witnesses]\nthreshold = 1", environment: [:], flags: [:])

@@ -7,6 +7,8 @@ public struct ServiceSettings: Equatable, Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var maxBodyBytes = 64 * 1024
+    /// Mark the pages' cookies Secure (browsers reach the node over TLS, e.g. through a terminating proxy).
+    public var secureCookies = false
     public var keys = ".civicvault/keys"
     public var passphraseFile: String? = nil
     public var data = ".civicvault/data"
@@ -37,6 +39,7 @@ public struct ServiceSettings: Equatable, Sendable {
         case host = "server.host"
         case port = "server.port"
         case maxBodyBytes = "server.max_body_bytes"
+        case secureCookies = "server.secure_cookies"
         case keys = "node.keys"
         case passphraseFile = "node.passphrase_file"
         case data = "node.data"
@@ -75,6 +78,7 @@ public struct ServiceSettings: Equatable, Sendable {
 
         var isList: Bool { self == .schemas || self == .witnessKeys }
         var isInteger: Bool { self == .port || self == .maxBodyBytes || self == .witnessThreshold }
+        var isBoolean: Bool { self == .secureCookies }
     }
 
     /// Why the settings could not be resolved; each names where the bad value came from.
@@ -144,7 +148,7 @@ public struct ServiceSettings: Equatable, Sendable {
         return try resolve(fileText: text, filePath: configPath, environment: environment, flags: flags)
     }
 
-    /// An environment variable's text as a value: lists are comma-separated, integers decimal.
+    /// An environment variable's text as a value: lists are comma-separated, integers decimal, booleans true/false.
     static func environmentValue(_ text: String, for key: Key) throws -> Value {
         if key.isList { return .strings(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
         if key.isInteger {
@@ -152,6 +156,13 @@ public struct ServiceSettings: Equatable, Sendable {
                 throw Failure.wrongType(source: key.environmentVariable, key: key.rawValue, expected: "an integer")
             }
             return .integer(n)
+        }
+        if key.isBoolean {
+            switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "true", "1", "yes": return .boolean(true)
+            case "false", "0", "no": return .boolean(false)
+            default: throw Failure.wrongType(source: key.environmentVariable, key: key.rawValue, expected: "true or false")
+            }
         }
         return .string(text)
     }
@@ -182,6 +193,9 @@ public struct ServiceSettings: Equatable, Sendable {
                 throw Failure.invalidValue(source: source, key: key.rawValue, reason: "must be between 1024 and 67108864")
             }
             maxBodyBytes = n
+        case .secureCookies:
+            guard case let .boolean(b) = value else { throw Failure.wrongType(source: source, key: key.rawValue, expected: "a boolean (true or false)") }
+            secureCookies = b
         case .keys: keys = try string()
         case .passphraseFile: passphraseFile = try string()
         case .data: data = try string()
@@ -231,6 +245,7 @@ public struct ServiceSettings: Equatable, Sendable {
             case .host: value = quote(host)
             case .port: value = String(port)
             case .maxBodyBytes: value = String(maxBodyBytes)
+            case .secureCookies: value = String(secureCookies)
             case .keys: value = quote(keys)
             case .passphraseFile: value = passphraseFile.map(quote)
             case .data: value = quote(data)

@@ -29,6 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on. [default: 127.0.0.1]") var host: String?
     @Option(help: "Port to listen on. [default: 8080]") var port: Int?
     @Option(help: "Largest accepted request body in bytes. [default: 65536]") var maxBodyBytes: Int?
+    @Flag(help: "Mark the pages' cookies Secure (browsers reach the node over TLS, e.g. through a terminating proxy).") var secureCookies = false
     @Option(help: "Schema files to register at start (JSON), e.g. schemas/citizen.json.") var schema: [String] = []
     @Option(help: "Policy file to install at start if it is newer than the installed one.") var policy: String?
     @Option(help: "A witness's cosigner key (<name>+<id>+<base64>) or a file holding one; repeat for each witness.") var witnessKey: [String] = []
@@ -47,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { flags[.host] = .string(host) }
         if let port { flags[.port] = .integer(port) }
         if let maxBodyBytes { flags[.maxBodyBytes] = .integer(maxBodyBytes) }
+        if secureCookies { flags[.secureCookies] = .boolean(true) }
         if !schema.isEmpty { flags[.schemas] = .strings(schema) }
         if let policy { flags[.policy] = .string(policy) }
         if !witnessKey.isEmpty { flags[.witnessKeys] = .strings(witnessKey) }
@@ -87,7 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
         let witnesses = try settings.witnessKeys.map { try KeyText.cosigner($0) }
         let configuration = ServerConfiguration(
             host: settings.host, port: settings.port, maxBodyBytes: settings.maxBodyBytes, witnesses: witnesses,
-            witnessThreshold: settings.witnessThreshold)
+            witnessThreshold: settings.witnessThreshold, secureCookies: settings.secureCookies)
         /// Opens storage with `keys`, verifies the ledger and does the start-up work: at start, or at unseal.
         @Sendable func start(_ keys: NodeKeys) throws -> ServiceState {
             let node = try Self.nodeOptions(settings)
