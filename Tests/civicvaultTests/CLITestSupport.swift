@@ -57,3 +57,18 @@ struct CLI {
         return dir
     }
 }
+
+extension CLI {
+    /// Runs blocking work (a subprocess, a blocking HTTP call) on a thread of its own, so it does not hold one of
+    /// Swift concurrency's few cooperative threads (two on this machine) while other tests' async work waits.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Swift.Result { try body() }) }
+        }
+    }
+
+    /// `run` off the cooperative threads.
+    static func runAsync(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) async throws -> Result {
+        try await blocking { try run(arguments, environment: environment, stdin: stdin) }
+    }
+}

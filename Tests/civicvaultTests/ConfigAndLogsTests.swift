@@ -4,7 +4,7 @@ import Testing
 /// `serve --config`, the precedence of flags, environment and file through the real binary, `/ready`, and
 /// JSON-lines logs with request ids that never carry a token or a plaintext value.
 @Suite struct ConfigAndLogsTests {
-    @Test func printConfigShowsPrecedence() throws {
+    @Test func printConfigShowsPrecedence() async throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("civicvault.toml").path
@@ -17,7 +17,7 @@ import Testing
             [log]
             level = "debug"
             """.write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try CLI.run(
+        let r = try await CLI.runAsync(
             ["serve", "--config", file, "--port", "7002", "--print-config"],
             environment: ["CIVICVAULT_PORT": "7001", "CIVICVAULT_LOG_LEVEL": "error", "CIVICVAULT_DATA": "/tmp/env-data"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -30,20 +30,20 @@ import Testing
         #expect(lines.contains("node.database = \"postgres://cv:***@db:5432/cv\""))
         #expect(!r.stdout.contains("hunter2"))
         // CIVICVAULT_CONFIG names the file when --config does not.
-        let viaEnv = try CLI.run(["serve", "--print-config"], environment: ["CIVICVAULT_CONFIG": file])
+        let viaEnv = try await CLI.runAsync(["serve", "--print-config"], environment: ["CIVICVAULT_CONFIG": file])
         #expect(viaEnv.stdout.contains("server.port = 7000"))
     }
 
-    @Test func unknownKeyIsAnErrorWithItsLine() throws {
+    @Test func unknownKeyIsAnErrorWithItsLine() async throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("bad.toml").path
         try "[server]\nhost = \"127.0.0.1\"\n# the port\nprot = 8080\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try CLI.run(["serve", "--config", file])
+        let r = try await CLI.runAsync(["serve", "--config", file])
         #expect(r.status == 1)
         #expect(r.stderr.contains("error: \(file) line 4: unknown key server.prot"))
         #expect(r.stderr.contains("hint: "))
-        let missing = try CLI.run(["serve", "--config", dir.appendingPathComponent("nope.toml").path])
+        let missing = try await CLI.runAsync(["serve", "--config", dir.appendingPathComponent("nope.toml").path])
         #expect(missing.status == 1 && missing.stderr.contains("cannot read the configuration file"))
     }
 

@@ -5,7 +5,7 @@ import Testing
 /// binary, `D` a new directory and `PORT` a free port: configuration, unsealing by 3 of 5 officers, backups, a
 /// refused rollback, a restore, a key export and a re-split into new shares.
 @Suite struct OperationsDocTests {
-    @Test func operationsWalkthroughRuns() throws {
+    @Test func operationsWalkthroughRuns() async throws {
         let doc = try String(contentsOf: ServedNode.repo.appendingPathComponent("docs/OPERATIONS.md"), encoding: .utf8)
         var blocks: [String] = [], current: [String]? = nil
         for line in doc.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -33,8 +33,11 @@ import Testing
         FileManager.default.createFile(atPath: out.path, contents: nil)
         p.standardOutput = try FileHandle(forWritingTo: out)
         p.standardError = p.standardOutput
-        try p.run()
-        p.waitUntilExit()
+        let process = p
+        try await CLI.blocking {
+            try process.run()
+            process.waitUntilExit()
+        }
         let output = try String(contentsOf: out, encoding: .utf8)
         let log = (try? String(contentsOf: dir.appendingPathComponent("serve.log"), encoding: .utf8)) ?? ""
         #expect(p.terminationStatus == 0 && output.contains("OPERATIONS-DONE"), "\(output)\n--- serve.log ---\n\(log.suffix(3000))")
