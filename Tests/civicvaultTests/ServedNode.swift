@@ -110,13 +110,15 @@ final class ServedNode: @unchecked Sendable {
         p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try p.run()
         process = p
-        let deadline = Date().addingTimeInterval(90)
+        // Generous: under a loaded machine (parallel suites, other builds) the test process's cooperative threads can
+        // be busy for a long while; a node that exits early fails at once below.
+        let deadline = Date().addingTimeInterval(300)
         while Date() < deadline {
             if !p.isRunning { throw Failure("serve exited: \((try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")") }
             if let (status, _) = try? await request("GET", "/health", timeout: 2), status == 200 { return }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
-        throw Failure("serve did not answer /health within 90 s")
+        throw Failure("serve did not answer /health within 300 s: \((try? String(contentsOfFile: stderrPath, encoding: .utf8))?.suffix(500) ?? "")")
     }
 
     /// SIGKILL: no shutdown code runs.
