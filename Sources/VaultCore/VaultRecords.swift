@@ -29,14 +29,19 @@ extension Vault {
         let citizen = try pseudonym(of: nationalID)
         return try store.write { tx in
             try authorize(caller, [.department, .officer], tx, action: "write records")
-            let id = "r-" + Hex.encode(RandomBytes.generate(16))
-            let schema = try schema(type, tx)
-            let (tierStates, _) = try tierLevels(tx)
-            try checkWriteClearance(input.keys, schema: schema, tiers: tierStates, rank: try clearanceRank(caller, tierStates, tx))
-            let record = RecordRow(
-                id: id, type: type, schemaVersion: schema.version, version: 1, citizen: citizen, createdAtMs: clock(), shredded: false)
-            return try write(record, schema.validate(input), schema: schema, kind: LedgerEntry.Kind.recordCreated, tx: tx, caller: caller)
+            return try insertRecord(type: type, citizen: citizen, input: input, tx: tx, caller: caller)
         }
+    }
+
+    /// `createRecord`'s work inside a write transaction whose caller is already authorized.
+    func insertRecord(type: String, citizen: Pseudonym, input: [String: JSONValue], tx: any VaultWriting, caller: Caller) throws -> RecordReceipt {
+        let id = "r-" + Hex.encode(RandomBytes.generate(16))
+        let schema = try schema(type, tx)
+        let (tierStates, _) = try tierLevels(tx)
+        try checkWriteClearance(input.keys, schema: schema, tiers: tierStates, rank: try clearanceRank(caller, tierStates, tx))
+        let record = RecordRow(
+            id: id, type: type, schemaVersion: schema.version, version: 1, citizen: citizen, createdAtMs: clock(), shredded: false)
+        return try write(record, schema.validate(input), schema: schema, kind: LedgerEntry.Kind.recordCreated, tx: tx, caller: caller)
     }
 
     /// Replaces a record's values with a new version (a full replace: fields not in `input` are dropped). The old
