@@ -230,7 +230,7 @@ public struct AnchoredState: Sendable {
         case LedgerEntry.Kind.transferOpened:
             guard let id = string("transfer"), transfers[id] == nil, let parcel = string("parcel"), let title = string("record"),
                   let seller = records[title]?.citizen, let rule = string("rule"), let version = int("rule_version"),
-                  let expires = a["expires_ms"].flatMap({ if case let .u64(v) = $0 { return v }; return nil }), openTransfers[parcel] == nil
+                  case let .u64(expires)? = a["expires_ms"], openTransfers[parcel] == nil
             else { return }
             let buyer = bytes("buyer_box").flatMap { trail?.open($0, recordID: id) }
             transfers[id] = TransferAnchor(

@@ -99,30 +99,34 @@ public struct ParcelHistory: Sendable, Equatable, Encodable {
         var title: String?
         var publicHash: [UInt8]?
         var transfers = 0
-        for (index, entry) in decoded {
-            switch entry.type {
-            case LedgerEntry.Kind.parcelRegistered:
+        let chain = decoded.filter { [LedgerEntry.Kind.parcelRegistered, LedgerEntry.Kind.transferExecuted].contains($0.1.type) }
+        for (index, entry) in chain {
+            if entry.type == LedgerEntry.Kind.parcelRegistered {
                 guard title == nil, string(entry, "parcel") == parcel, let record = string(entry, "record"), let hash = bytes(entry, "public_hash") else {
                     throw fail("entry \(index) is not this parcel's first registration")
                 }
                 (title, publicHash) = (record, hash)
                 events.append("registered at \(index) (title \(record))")
-            case LedgerEntry.Kind.transferExecuted:
+            } else {
                 guard let current = title, string(entry, "parcel") == parcel, string(entry, "previous") == current,
                       let record = string(entry, "record"), let hash = bytes(entry, "public_hash") else {
                     throw fail("entry \(index) is not a transfer of this parcel's current title")
                 }
                 (title, publicHash) = (record, hash)
                 transfers += 1
-                events.append("transferred at \(index) under rule \(string(entry, "rule") ?? "?") v\(entry.attributes["rule_version"].map { "\($0)" } ?? "?") (title \(record))")
-            case LedgerEntry.Kind.recordCreated, LedgerEntry.Kind.recordUpdated, LedgerEntry.Kind.recordShredded:
-                guard string(entry, "record") == title, entry.type == LedgerEntry.Kind.recordShredded || string(entry, "type") == Vault.titleType else {
-                    throw fail("entry \(index) is about another record than the current title")
-                }
-                events.append("\(entry.type) at \(index)")
-            default:
+                var version = "?"
+                if case let .u64(v)? = entry.attributes["rule_version"] { version = String(v) }
+                events.append("transferred at \(index) under rule \(string(entry, "rule") ?? "?") v\(version) (title \(record))")
+            }
+        }
+        for (index, entry) in decoded where !chain.contains(where: { $0.0 == index }) {
+            guard [LedgerEntry.Kind.recordCreated, LedgerEntry.Kind.recordUpdated, LedgerEntry.Kind.recordShredded].contains(entry.type) else {
                 throw fail("entry \(index) (\(entry.type)) is no part of a parcel's history")
             }
+            guard title != nil, string(entry, "record") == title, entry.type == LedgerEntry.Kind.recordShredded || string(entry, "type") == Vault.titleType else {
+                throw fail("entry \(index) is about another record than the current title")
+            }
+            events.append("\(entry.type) of the title at \(index)")
         }
         guard let title, title == record, let publicHash else { throw fail("the chain does not end at title \(record)") }
         guard decoded.contains(where: { string($0.1, "record") == title && $0.1.type.hasPrefix("record.") }) else {

@@ -80,10 +80,9 @@ struct LandRegistryDemo {
         let newTitle = try kit.field(view, "new_title")
         kit.say("tax department", "attests the duty was paid: the last condition; the node executed the transfer itself at \(view["closed_at"] ?? "?"): status \(view["status"] ?? "?"), new title \(newTitle)")
         try kit.expect(view["status"] as? String == "executed", "the transfer did not execute")
-        let gone = try await kit.refusal("POST", "/v1/attestations", token: try kit.token(.requester, "bank-late-\(s)"), body: [
-            "record": title, "predicates": [["field": "encumbrances", "at_most": 0]], "nonce": Base64.encode(RandomBytes.generate(32)), "purpose": "mortgage",
-        ])
-        kit.say("a bank", "asks about the seller's old title: refused \(gone.status) \(gone.code): the seller's access to the title ended")
+        let gone = try await kit.refusal("GET", "/v1/records/\(title)?purpose=registry-check", token: registrar, body: nil)
+        kit.say("registrar", "reads the seller's old title: refused \(gone.status) \(gone.code): it is shredded, the seller's access to it ended")
+        try kit.expect(gone.code == "shredded", "the old title was not shredded")
         let history = try await publicHistory(parcel, as: "anyone (no token)")
         try kit.expect(history.record == newTitle, "the public history does not end at the new title")
     }
