@@ -1,11 +1,8 @@
 import Foundation
 
 extension Policy {
-    /// A policy of `rules` at `version` (not checked: `parse` checks files).
-    public init(version: Int, rules: [Rule]) {
-        self.version = version
-        self.rules = rules
-    }
+    /// No rules, version 0: what a scenario's rules merge into on a node without a policy.
+    public static let empty = Policy(version: 0, rules: [])
 
     /// This policy with `fragment`'s rules added (a scenario's rules): rules with the same id are replaced, the
     /// others kept in order, and the version raised by one. Nil when every rule of `fragment` is already here as

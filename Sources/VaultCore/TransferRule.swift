@@ -34,7 +34,7 @@ public struct TransferRule: Sendable, Equatable {
     public static let hours = 1...8760
 
     /// Parses a rule strictly: each documented member once and no other, integers as integers, ids as codes.
-    public static func parse(_ data: Data) throws(VaultError) -> TransferRule {
+    public static func parse(_ data: Data) throws -> TransferRule {
         func fail(_ why: String) -> VaultError { .invalidTransferRule(why) }
         let top: [String: StrictJSON]
         do {
@@ -76,7 +76,7 @@ public struct TransferRule: Sendable, Equatable {
             guard self.hours.contains(hours) else { throw fail("expires_hours must be \(self.hours.lowerBound)...\(self.hours.upperBound)") }
             if let unencumbered, !RecordSchema.isIdentifier(unencumbered) { throw fail("unencumbered must name a field") }
             return TransferRule(id: id, version: version, recordType: recordType, conditions: conditions, unencumbered: unencumbered, expiresHours: hours)
-        } catch {
+        } catch let error as VaultError {
             if case .invalidTransferRule = error { throw error }
             throw fail(error.description)
         }

@@ -28,7 +28,6 @@ struct ParcelsController {
                 throw APIError(.badRequest, "invalid_request", "owner_national_id must be 1-64 bytes")
             }
             let receipt = try state.vault.registerParcel(ownerNationalID: body.owner_national_id, values: body.values, by: caller)
-            state.metrics.recordsWritten.increment()
             return try JSONResponse.make(Registered(parcel: receipt.parcel, record: receipt.recordID, ledger_index: receipt.ledgerIndex), status: .created)
         }
     }

@@ -43,7 +43,7 @@ struct Scenario {
             said.append("schema \(schema.type) v\(schema.version) (\(schema.fields.count) fields)")
         }
         let fragment = try Policy.parse(try read(directory.appendingPathComponent("policy.json")))
-        let current = try vault.policy() ?? Policy(version: 0, rules: [])
+        let current = try vault.policy() ?? Policy.empty
         if let merged = try current.merging(fragment) {
             try vault.installPolicy(merged, by: caller)
             said.append("policy v\(merged.version): \(fragment.rules.count) rules of \(name) added (\(merged.rules.count) rules in all)")

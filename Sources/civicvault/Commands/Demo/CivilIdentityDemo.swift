@@ -1,6 +1,7 @@
 import Foundation
 import VaultCore
 import VaultCrypto
+import VaultLedger
 
 /// `civicvault demo --scenario civil-identity`: the population register. The registrar registers a person; a
 /// department cleared for the internal tier reads only what it may; a bank learns "adult, citizen, document valid

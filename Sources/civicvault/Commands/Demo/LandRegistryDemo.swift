@@ -1,6 +1,7 @@
 import Foundation
 import VaultCore
 import VaultCrypto
+import VaultLedger
 
 /// `civicvault demo --scenario land-registry`: the registrar registers a parcel's title; anyone reads its public
 /// fields and history without a token and checks them offline against the signed checkpoint (never learning the

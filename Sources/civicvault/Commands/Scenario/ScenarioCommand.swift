@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultCore
+import VaultNode
 
 /// `civicvault scenario install|list`: the ready-made cases under `scenarios/` (civil identity, land registry).
 struct ScenarioCommand: AsyncParsableCommand {
