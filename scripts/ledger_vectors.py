@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent re-implementation (hashlib + cryptography) of the CivicVault ledger formats of
-docs/FORMAT.md section 3. Writes Tests/VaultLedgerTests/Vectors/{merkle,entries,notes}.json, and, with
+docs/format/entry.md, tree.md and checkpoint.md. Writes Tests/VaultLedgerTests/Vectors/{merkle,entries,notes}.json, and, with
 --merkle-repo <checkout of github.com/transparency-dev/merkle>, imports its testdata/{inclusion,consistency}
 vectors (Apache-2.0; commit 417fb0c314750d94e53942e9f92e79b6d35915db) into transparency-dev-proofs.json. With --check it only compares against the committed files.
 
@@ -64,7 +64,7 @@ def merkle_vectors():
                         for n in range(1, 9) for m in range(1, n + 1)],
     }
 
-# ---- entries (FORMAT.md 3.1) ----
+# ---- entries (docs/format/entry.md) ----
 def short(s):
     b = s.encode()
     return struct.pack(">H", len(b)) + b

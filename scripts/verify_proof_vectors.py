@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent check of CivicVault's proof vectors, written from docs/FORMAT.md section 4 alone.
+"""Independent check of CivicVault's proof vectors, written from docs/format/proofs.md alone.
 
 Needs only Python 3 and the system libsodium (>= 1.0.18, called through ctypes; Debian: libsodium23). Scalar
 arithmetic is done with Python integers mod l; libsodium does the group operations and the hash-to-point map.

@@ -92,7 +92,7 @@ extension Vault {
     /// then). A queued request is saved with
     /// its filer and a `request.filed` entry (also in the citizen's log), in one transaction.
     public func requestAttestation(_ request: AttestationRequest, by caller: Caller) throws -> AttestationOutcome {
-        try checkExpiry(request.expiry, filing: true)
+        try checkExpiry(request.expiry)
         let (policy, recordType): (Policy?, String) = try store.read { tx in
             try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")
             guard let record = try tx.record(id: request.recordID) else { throw VaultError.recordNotFound(request.recordID) }

@@ -61,6 +61,20 @@ public struct AttestationBundle: Codable, Equatable, Sendable {
             minimum = field.minimum
             maximum = field.maximum
         }
+
+        /// Canonical JSON: `{"maximum":M,"minimum":m,"type":"integer"}` or `{"type":"..."}`.
+        public var canonicalJSON: String {
+            var members = [("type", CanonicalJSON.string(type))]
+            if let minimum { members.append(("minimum", String(minimum))) }
+            if let maximum { members.append(("maximum", String(maximum))) }
+            return CanonicalJSON.object(members)
+        }
+    }
+
+    /// The canonical JSON of a version 2 bundle's `fields` (members sorted by name, each declaration canonical): what
+    /// its proof context binds, so every member of the bundle is authenticated.
+    public static func canonicalFields(_ fields: [String: FieldJSON]) -> String {
+        CanonicalJSON.object(fields.map { ($0.key, $0.value.canonicalJSON) })
     }
 
     /// Current bundle version.
@@ -99,7 +113,7 @@ public struct AttestationBundle: Codable, Equatable, Sendable {
             throw .init(check: "format", detail: "missing member \"version\" in bundle")
         }
         let version: Int
-        do { version = try versionJSON.integer("version", as: Int.self) } catch { throw .init(check: "format", detail: error.description) }
+        do { version = try versionJSON.interoperableInteger("version", as: Int.self) } catch { throw .init(check: "format", detail: error.description) }
         guard let names = members[version] else { throw .init(check: "version", detail: "unknown bundle version \(version)") }
         do {
             let m = try json.members("bundle", allowed: names, required: names)
@@ -107,11 +121,11 @@ public struct AttestationBundle: Codable, Equatable, Sendable {
             var bundle = AttestationBundle(
                 version: version, record_type: try m["record_type"]!.string("record_type"), predicate: try m["predicate"]!.string("predicate"),
                 requester: try m["requester"]!.string("requester"), nonce: try m["nonce"]!.string("nonce"),
-                expiry: try m["expiry"]!.integer("expiry"), ledger_index: try m["ledger_index"]!.integer("ledger_index"),
+                expiry: try m["expiry"]!.interoperableInteger("expiry"), ledger_index: try m["ledger_index"]!.interoperableInteger("ledger_index"),
                 entry: try m["entry"]!.string("entry"),
                 inclusion: InclusionJSON(
-                    tree_size: try inclusion["tree_size"]!.integer("inclusion.tree_size"),
-                    leaf_index: try inclusion["leaf_index"]!.integer("inclusion.leaf_index"),
+                    tree_size: try inclusion["tree_size"]!.interoperableInteger("inclusion.tree_size"),
+                    leaf_index: try inclusion["leaf_index"]!.interoperableInteger("inclusion.leaf_index"),
                     hashes: try inclusion["hashes"]!.array("inclusion.hashes").map { h throws(VaultError) in try h.string("inclusion.hashes[]") }),
                 checkpoint: try m["checkpoint"]!.string("checkpoint"), statement: try m["statement"]!.string("statement"),
                 proof: try m["proof"]!.string("proof"))
@@ -127,8 +141,8 @@ public struct AttestationBundle: Codable, Equatable, Sendable {
                     let f = try item.value.members(path, allowed: ["type", "minimum", "maximum"], required: ["type"])
                     fields[item.name] = FieldJSON(AttestedField(
                         type: try f["type"]!.string(path + ".type"),
-                        minimum: try f["minimum"].map { j throws(VaultError) in try j.integer(path + ".minimum", as: Int64.self) },
-                        maximum: try f["maximum"].map { j throws(VaultError) in try j.integer(path + ".maximum", as: Int64.self) }))
+                        minimum: try f["minimum"].map { j throws(VaultError) in try j.interoperableInteger(path + ".minimum", as: Int64.self) },
+                        maximum: try f["maximum"].map { j throws(VaultError) in try j.interoperableInteger(path + ".maximum", as: Int64.self) }))
                 }
                 bundle.fields = fields
             }

@@ -145,7 +145,10 @@ public struct BundleVerifier: Sendable {
             guard RecordSchema.fieldTypes.contains(field.type) else { throw fail("fields", "\(name) has unknown type \(field.type)") }
             if v2 {
                 let ranged = field.minimum != nil && field.maximum != nil
-                guard field.type == "integer" ? ranged && field.minimum! <= field.maximum! : field.minimum == nil && field.maximum == nil else {
+                let safe = StrictJSON.interoperableIntegers
+                guard field.type == "integer"
+                    ? ranged && field.minimum! <= field.maximum! && safe.contains(field.minimum!) && safe.contains(field.maximum!)
+                    : field.minimum == nil && field.maximum == nil else {
                     throw fail("fields", "\(name): an integer field declares minimum <= maximum, other fields neither")
                 }
             }
@@ -169,7 +172,8 @@ public struct BundleVerifier: Sendable {
         do {
             context = try ProofContext(
                 requester: bundle.requester, nonce: nonceBytes, expiry: bundle.expiry, predicate: bundle.predicate,
-                purpose: v2 ? bundle.purpose : nil, ledgerIndex: bundle.ledger_index, checkpointHash: SHA256.hash(Array(bundle.checkpoint.utf8)))
+                purpose: v2 ? bundle.purpose : nil,
+                fields: v2 ? AttestationBundle.canonicalFields(bundle.fields!) : nil, ledgerIndex: bundle.ledger_index, checkpointHash: SHA256.hash(Array(bundle.checkpoint.utf8)))
         } catch { throw fail("context", "\(error)") }
         do { try Verifier.verify(proofBytes, for: statement, context: context, now: now) } catch {
             throw fail("proof", "\(error)")

@@ -37,6 +37,8 @@ public struct PredicateSpec: Codable, Equatable, Sendable {
     public static let maxSetValues = 64
     public static let ages = 0...150
     public static let valueLengths = 1...1024
+    /// The longest canonical predicate (the proof context's limit).
+    public static let maxPredicateLength = 1024
 
     /// The kind of claim, as policies name it: `age_at_least`, `below`, `range`, `in`, `equals`.
     public var kind: String {
@@ -55,6 +57,9 @@ public struct PredicateSpec: Codable, Equatable, Sendable {
         guard kinds.filter({ $0 }).count == 1 else { throw .invalidPredicate("give exactly one of age_at_least, below, at_least/at_most, in, equals") }
         if on != nil, age_at_least == nil { throw .invalidPredicate("\"on\" goes only with age_at_least") }
         if let age_at_least, !Self.ages.contains(age_at_least) { throw .invalidPredicate("age_at_least must be in \(Self.ages)") }
+        for n in [below, at_least, at_most].compactMap({ $0 }) where !StrictJSON.interoperableIntegers.contains(n) {
+            throw .invalidPredicate("thresholds must be in -(2^53-1)...2^53-1")
+        }
         if let on, FieldValue.days(fromISODate: on) == nil { throw .invalidPredicate("\"on\" must be a date YYYY-MM-DD") }
         if let values = self.in {
             guard (1...Self.maxSetValues).contains(values.count), Set(values).count == values.count else {
@@ -202,6 +207,7 @@ public struct PredicateSpec: Codable, Equatable, Sendable {
 
     /// Parses a bundle's predicate string: strict JSON, 1...16 valid specs, and exactly its canonical encoding.
     public static func parseCanonical(_ text: String) throws(VaultError) -> [PredicateSpec] {
+        guard text.utf8.count <= maxPredicateLength else { throw .invalidPredicate("the predicate is longer than \(maxPredicateLength) bytes") }
         let json: StrictJSON
         do { json = try StrictJSON.parse(text) } catch { throw .invalidPredicate("\(error)") }
         let items: [StrictJSON]
@@ -254,7 +260,7 @@ public enum StatementRules: Sendable {
 }
 
 /// What a prover and a verifier know of an attested field: its schema type and, for an integer field, its
-/// declared range (the bounds of a 64-bit signed integer when the schema declares none).
+/// declared range (-(2^53-1)...2^53-1 when the schema declares none).
 public struct AttestedField: Equatable, Sendable {
     public let type: String
     public let minimum: Int64?
@@ -266,10 +272,9 @@ public struct AttestedField: Equatable, Sendable {
         self.maximum = maximum
     }
 
-    /// The declaration of a schema field: integers get their declared range, or the whole Int64 range.
+    /// The declaration of a schema field: integers get their declared range, or -(2^53-1)...2^53-1.
     public init(_ field: RecordSchema.Field) {
-        self.init(
-            type: field.type, minimum: field.type == "integer" ? field.minimum ?? .min : nil,
-            maximum: field.type == "integer" ? field.maximum ?? .max : nil)
+        let range = field.integerRange
+        self.init(type: field.type, minimum: field.type == "integer" ? range.lowerBound : nil, maximum: field.type == "integer" ? range.upperBound : nil)
     }
 }

@@ -19,13 +19,19 @@ public struct RecordSchema: Sendable, Equatable, Codable {
         public let required: Bool
         /// Allowed values of an enum field.
         public let values: [String]?
-        /// Smallest and largest allowed value of an integer field (each optional; absent means the Int64 bound).
+        /// Smallest and largest allowed value of an integer field, each optional and within -(2^53-1)...2^53-1 (the
+        /// integers every JSON reader holds exactly), which is also the range when absent.
         /// Attestations about the field prove their claims over exactly this range (docs/format/bundle.md).
         public let minimum: Int64?
         public let maximum: Int64?
 
         enum CodingKeys: String, CodingKey { case name, type, tier, attestable, required, values, minimum, maximum }
         static let memberNames = Set(["name", "type", "tier", "attestable", "required", "values", "minimum", "maximum"])
+
+        /// The values an integer field takes: its declared bounds, or the interoperable integers.
+        public var integerRange: ClosedRange<Int64> {
+            (minimum ?? StrictJSON.interoperableIntegers.lowerBound)...(maximum ?? StrictJSON.interoperableIntegers.upperBound)
+        }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -70,14 +76,17 @@ public struct RecordSchema: Sendable, Equatable, Codable {
         let fields = try top["fields"]!.array("fields")
         for i in fields.indices {
             let m = try fields[i].members("fields[\(i)]", allowed: Field.memberNames, required: ["name", "type", "tier"])
-            if let low = m["minimum"] { _ = try low.integer("fields[\(i)].minimum", as: Int64.self) }
-            if let high = m["maximum"] { _ = try high.integer("fields[\(i)].maximum", as: Int64.self) }
+            if let low = m["minimum"] { _ = try low.interoperableInteger("fields[\(i)].minimum", as: Int64.self) }
+            if let high = m["maximum"] { _ = try high.interoperableInteger("fields[\(i)].maximum", as: Int64.self) }
         }
     }
 
     func check(tiers: TierLevels) throws {
-        guard !type.isEmpty, type.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
-            throw VaultError.invalidSchema("record type must be a non-empty identifier")
+        let typeBytes = Array(type.utf8)
+        guard (1...64).contains(typeBytes.count), typeBytes.allSatisfy({ b in
+            (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || (0x30...0x39).contains(b) || b == 0x2E || b == 0x5F || b == 0x2D
+        }) else {
+            throw VaultError.invalidSchema("record type must be 1-64 characters of A-Z a-z 0-9 . _ -")
         }
         guard version >= 0 else { throw VaultError.invalidSchema("schema version must not be negative") }
         var seen = Set<String>()
@@ -132,7 +141,7 @@ public struct RecordSchema: Sendable, Equatable, Codable {
         switch (field.type, raw) {
         case let ("string", .string(s)): return .string(s)
         case let ("integer", .integer(i)):
-            guard i >= field.minimum ?? .min, i <= field.maximum ?? .max else { throw VaultError.valueOutOfRange(field: field.name) }
+            guard field.integerRange.contains(i) else { throw VaultError.valueOutOfRange(field: field.name) }
             return .integer(i)
         case let ("date", .string(s)):
             guard let days = FieldValue.days(fromISODate: s) else { throw VaultError.wrongType(field: field.name, expected: "date (YYYY-MM-DD)") }

@@ -2,7 +2,7 @@ import VaultCrypto
 
 /// Authenticates the rows the service trusts and cannot derive from the ledger (bearer tokens, approvals): an
 /// HMAC-SHA-256 under a key derived from the node's KEK over the table, the row's primary key and a canonical
-/// encoding of every trusted column (docs/FORMAT.md, "State MACs"). Whoever can write the database but holds no
+/// encoding of every trusted column (docs/format/vault-storage.md, "State MACs"). Whoever can write the database but holds no
 /// key can neither forge nor edit such a row; a row that fails is `stateTampered`. Also keys the hash under which
 /// bearer tokens are stored, so a database writer cannot mint a token either.
 public struct StateAuthenticator: Sendable {

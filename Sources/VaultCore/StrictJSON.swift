@@ -269,6 +269,20 @@ extension StrictJSON {
         return a
     }
 
+    /// The integers every JSON implementation reads exactly (I-JSON, RFC 7493: IEEE 754 doubles hold them):
+    /// -(2^53 - 1) ... 2^53 - 1. Numbers a signature or proof depends on stay inside it, so a JavaScript or Python
+    /// reader sees the same value as this one.
+    public static let interoperableIntegers: ClosedRange<Int64> = -9_007_199_254_740_991...9_007_199_254_740_991
+
+    /// An integer within `interoperableIntegers`, else `malformedJSON` naming `path`.
+    public func interoperableInteger<T: FixedWidthInteger>(_ path: String, as type: T.Type = T.self) throws(VaultError) -> T {
+        let value: T = try integer(path)
+        guard Int64(exactly: value).map(Self.interoperableIntegers.contains) == true else {
+            throw .malformedJSON("\(path) is outside -(2^53-1)...2^53-1, the integers every JSON reader holds exactly")
+        }
+        return value
+    }
+
     /// An integer written as one (`-?(0|[1-9][0-9]*)`, not `-0`), within `T`'s range; otherwise `malformedJSON`.
     public func integer<T: FixedWidthInteger>(_ path: String, as type: T.Type = T.self) throws(VaultError) -> T {
         guard case let .number(text) = self else { throw .malformedJSON("\(path) must be an integer, not \(kindName)") }

@@ -22,7 +22,7 @@ extension Vault {
     }
 
     /// The keyed hash that names a question on the ledger: HMAC-SHA-256 under the node's `predicate-hash` subkey of
-    /// the record id, a 0x00 byte and the canonical predicate (docs/FORMAT.md). Only the node can compute it, so
+    /// the record id, a 0x00 byte and the canonical predicate (docs/format/entry.md, "Predicate hash"). Only the node can compute it, so
     /// nobody can test candidate predicates against the ledger; the same question about the same record always
     /// hashes alike, which is what makes a repeated question free under the disclosure budget.
     public func predicateHash(recordID: String, predicate: String) -> [UInt8] {

@@ -59,7 +59,7 @@ extension Vault {
             throw VaultError.forbidden("only the requester itself or an officer may ask for this attestation")
         }
         try Self.checkPurpose(request.purpose)
-        try checkExpiry(request.expiry, filing: false)
+        try checkExpiry(request.expiry)
         guard !request.predicates.isEmpty, request.predicates.count <= PredicateSpec.maxSpecs else {
             throw VaultError.invalidPredicate("give 1...\(PredicateSpec.maxSpecs) predicates")
         }
@@ -144,7 +144,7 @@ extension Vault {
         let proved = Result { () throws(VaultError) -> Proof in
             try Self.prove(
                 statement, openings: fields.map { material.openings[$0]! }, request: request,
-                predicate: predicate, ledgerIndex: material.entryIndex, checkpoint: material.checkpoint)
+                predicate: predicate, fields: material.fields, ledgerIndex: material.entryIndex, checkpoint: material.checkpoint)
         }
         if case .failure(.predicateFalse) = proved {
             let error = try store.write { tx in
@@ -191,12 +191,11 @@ extension Vault {
         }
     }
 
-    /// Refuses an expiry further ahead than `BundleVerifier.maxLifetime` (30 days) by the vault's clock, or, when
-    /// a request is filed, one already past (an approved request may be decided after its expiry; its bundle is
-    /// then expired, as the requester chose).
-    func checkExpiry(_ expiry: UInt64, filing: Bool) throws(VaultError) {
+    /// Refuses an expiry further ahead than `BundleVerifier.maxLifetime` (30 days) by the vault's clock, so no
+    /// bundle can outlive a shred of its record by more than that. (One already past is the requester's choice: its
+    /// bundle never verifies.)
+    func checkExpiry(_ expiry: UInt64) throws(VaultError) {
         let now = clock() / 1000
-        if filing, expiry <= now { throw .invalidExpiry("the expiry \(expiry) is not in the future") }
         guard expiry <= now + BundleVerifier.maxLifetime else {
             throw .invalidExpiry("an attestation lives at most \(BundleVerifier.maxLifetime) s (30 days)")
         }
@@ -204,12 +203,13 @@ extension Vault {
 
     /// Binds the context and proves; maps a false statement to `predicateFalse`.
     static func prove(
-        _ statement: Statement, openings: [Opening], request: AttestationRequest, predicate: String, ledgerIndex: UInt64, checkpoint: String
+        _ statement: Statement, openings: [Opening], request: AttestationRequest, predicate: String, fields: [String: AttestedField],
+        ledgerIndex: UInt64, checkpoint: String
     ) throws(VaultError) -> Proof {
         do {
             let context = try ProofContext(
                 requester: request.requester, nonce: request.nonce, expiry: request.expiry, predicate: predicate, purpose: request.purpose,
-                ledgerIndex: ledgerIndex, checkpointHash: SHA256.hash(Array(checkpoint.utf8)))
+                fields: AttestationBundle.canonicalFields(fields.mapValues(AttestationBundle.FieldJSON.init)), ledgerIndex: ledgerIndex, checkpointHash: SHA256.hash(Array(checkpoint.utf8)))
             return try Prover.prove(statement, openings: openings, context: context)
         } catch {
             if case .falseStatement = error { throw .predicateFalse }

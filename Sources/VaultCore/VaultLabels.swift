@@ -1,4 +1,4 @@
-/// Versioned domain-separation labels of the vault's key hierarchy (docs/FORMAT.md section 5), in one place.
+/// Versioned domain-separation labels of the vault's key hierarchy (docs/format/vault-storage.md), in one place.
 public enum VaultLabels {
     /// AAD label of a tier key wrapped by the master KEK.
     public static let tierKey = "CivicVault/v1/tier-key"

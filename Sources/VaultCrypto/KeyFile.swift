@@ -1,6 +1,6 @@
 /// The encrypted node key file: `NodeKeys` sealed under a passphrase with Argon2id + XChaCha20-Poly1305.
 ///
-/// Layout (docs/FORMAT.md, "Key file"): `"CVKEYS" || version (1) || kdf (1) || opslimit (u32 BE) ||
+/// Layout (docs/format/envelope.md, "Key file"): `"CVKEYS" || version (1) || kdf (1) || opslimit (u32 BE) ||
 /// memlimit (u64 BE) || salt (16) || envelope`, where the envelope's associated data is
 /// `"CivicVault/v1/keyfile" || every header byte before it`, so no header byte can be changed unnoticed.
 public enum KeyFile {

@@ -1,4 +1,4 @@
-/// Versioned domain-separation labels and format versions of VaultCrypto, in one place (docs/FORMAT.md).
+/// Versioned domain-separation labels and format versions of VaultCrypto, in one place (docs/format/envelope.md).
 public enum CryptoLabels {
     /// Associated-data prefix of every AEAD envelope, before the caller's associated data.
     public static let envelope = Array("CivicVault/v1/envelope".utf8)

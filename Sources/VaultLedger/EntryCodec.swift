@@ -1,4 +1,4 @@
-/// The canonical binary encoding of a `LedgerEntry` (docs/FORMAT.md section 3.1). Encoding is a function of
+/// The canonical binary encoding of a `LedgerEntry` (docs/format/entry.md, "Binary encoding"). Encoding is a function of
 /// the entry; decoding is strict and accepts exactly the encodings it produces, else throws a typed error.
 public enum EntryCodec {
     /// Value tags.

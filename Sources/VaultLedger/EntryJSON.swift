@@ -1,7 +1,7 @@
 import Foundation
 import VaultCrypto
 
-/// The JSON form of a `LedgerEntry` (docs/FORMAT.md section 3.2), used by `ledger append` input and
+/// The JSON form of a `LedgerEntry` (docs/format/entry.md, "JSON form"), used by `ledger append` input and
 /// `ledger entry` output. Parsing is strict: unknown or missing members, and values of the wrong type, throw.
 public enum EntryJSON {
     /// Parses one JSON object into an entry.

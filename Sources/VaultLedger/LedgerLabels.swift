@@ -1,5 +1,5 @@
 /// Versioned domain-separation labels, format versions and sizes of the ledger, in one place
-/// (docs/FORMAT.md section 3). Changing any of these changes every hash and signature of the ledger.
+/// (docs/format/entry.md, tree.md, checkpoint.md). Changing any of these changes every hash and signature of the ledger.
 public enum LedgerLabels {
     /// Version byte that starts every encoded entry.
     public static let entryVersion: UInt8 = 0x01

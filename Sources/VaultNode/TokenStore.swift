@@ -31,7 +31,7 @@ public struct StoredToken: Sendable, Equatable {
         self.mac = mac
     }
 
-    /// The columns the MAC covers, in order (docs/FORMAT.md, "State MACs"): everything but `revoked`.
+    /// The columns the MAC covers, in order (docs/format/vault-storage.md, "State MACs"): everything but `revoked`.
     public var authenticatedColumns: [StateAuthenticator.Column] {
         [.bytes(hash), .text(role), .text(actor), .text(clearance), .bytes(citizen?.bytes),
          .integer(Int64(bitPattern: createdAtMs)), .integer(expiresAtMs.map { Int64(bitPattern: $0) })]

@@ -1,6 +1,6 @@
 import VaultCrypto
 
-/// How attribute values become the scalars that commitments hide (docs/FORMAT.md §4.2).
+/// How attribute values become the scalars that commitments hide (docs/format/proofs.md, "Attribute encodings").
 ///
 /// Integers map to themselves, dates to signed days since 1970-01-01 (negative days as ℓ - |days|), and enum
 /// values and strings to SHA-512 hashes reduced modulo ℓ under a label, so equal values give equal scalars.

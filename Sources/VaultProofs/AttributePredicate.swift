@@ -31,7 +31,7 @@ public enum AttributePredicate: Equatable, Sendable {
     /// The smallest n >= 1 with x < 2^n: the bit length a range predicate on differences up to x needs.
     public static func bitLength(_ x: UInt64) -> Int { max(1, 64 - x.leadingZeroBitCount) }
 
-    /// The type byte of this predicate in statements and proofs (docs/FORMAT.md §4.5).
+    /// The type byte of this predicate in statements and proofs (docs/format/proofs.md, "Statement").
     public var typeCode: UInt8 {
         switch self {
         case .knowsOpening: return 0x01

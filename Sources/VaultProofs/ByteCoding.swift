@@ -1,6 +1,6 @@
 import VaultCrypto
 
-/// Appends big-endian integers, length-prefixed byte strings, points and scalars (docs/FORMAT.md §4.1).
+/// Appends big-endian integers, length-prefixed byte strings, points and scalars (docs/format/proofs.md).
 struct ByteWriter {
     private(set) var bytes: [UInt8] = []
 

@@ -41,7 +41,7 @@ enum ClauseProof: Sendable {
 }
 
 /// A non-interactive proof of a `Statement`: version(1) || type(1) || challenge(32) || one section per clause
-/// (docs/FORMAT.md §4.6). Decoding is strict and needs the statement, which fixes every length.
+/// (docs/format/proofs.md, "Proof"). Decoding is strict and needs the statement, which fixes every length.
 public struct Proof: Equatable, Sendable {
     /// The exact proof bytes.
     public let encoded: [UInt8]

@@ -1,9 +1,9 @@
-/// What an attestation is bound to: who asked, a fresh nonce, until when, which predicate, for which purpose, and
-/// which ledger entry and checkpoint the commitments come from. Its canonical encoding is hashed into the
-/// transcript, so a proof verifies only under exactly this context.
+/// What an attestation is bound to: who asked, a fresh nonce, until when, which predicate, for which purpose, over
+/// which declared fields, and which ledger entry and checkpoint the commitments come from. Its canonical encoding
+/// is hashed into the transcript, so a proof verifies only under exactly this context.
 ///
-/// Version 2 (every proof made now) binds the purpose; version 1 (proofs made before) has none and stays
-/// decodable and verifiable, so old bundles keep verifying.
+/// Version 2 (every proof made now) binds the purpose and the fields' declarations; version 1 (proofs made before)
+/// has neither and stays decodable and verifiable, so old bundles keep verifying.
 public struct ProofContext: Equatable, Sendable {
     /// The requester's id (UTF-8, 1...1024 bytes).
     public let requester: String
@@ -15,6 +15,9 @@ public struct ProofContext: Equatable, Sendable {
     public let predicate: String
     /// Why it was asked (UTF-8, 1...1024 bytes), e.g. "loan-application"; nil only in a version 1 context.
     public let purpose: String?
+    /// The declarations of the attested fields, as the bundle's canonical `fields` JSON (UTF-8, 1...4096 bytes);
+    /// nil only in a version 1 context.
+    public let fields: String?
     /// Ledger index of the entry holding the commitments.
     public let ledgerIndex: UInt64
     /// Hash of the signed checkpoint the ledger entry is proven against (32 bytes).
@@ -23,18 +26,25 @@ public struct ProofContext: Equatable, Sendable {
     /// The encoding's version: 2 with a purpose, 1 without.
     public var version: UInt8 { purpose == nil ? ProofLabels.contextVersion1 : ProofLabels.contextVersion }
 
-    /// Validates every field's length. A nil `purpose` makes a version 1 context (only to verify old proofs).
+    /// Validates every field's length. Nil `purpose` and `fields` make a version 1 context (only to verify old
+    /// proofs); version 2 needs both.
     public init(
-        requester: String, nonce: [UInt8], expiry: UInt64, predicate: String, purpose: String?, ledgerIndex: UInt64, checkpointHash: [UInt8]
+        requester: String, nonce: [UInt8], expiry: UInt64, predicate: String, purpose: String?, fields: String?, ledgerIndex: UInt64,
+        checkpointHash: [UInt8]
     ) throws(ProofError) {
         let maxString = ProofLabels.maxContextStringLength
         guard (1...maxString).contains(requester.utf8.count) else { throw .invalidContext("requester must be 1...\(maxString) UTF-8 bytes") }
         guard ProofLabels.nonceLengths.contains(nonce.count) else { throw .invalidContext("nonce must be 16...64 bytes") }
         guard (1...maxString).contains(predicate.utf8.count) else { throw .invalidContext("predicate must be 1...\(maxString) UTF-8 bytes") }
+        guard (purpose == nil) == (fields == nil) else { throw .invalidContext("a version 2 context has both purpose and fields") }
         if let purpose, !(1...maxString).contains(purpose.utf8.count) { throw .invalidContext("purpose must be 1...\(maxString) UTF-8 bytes") }
+        if let fields, !(1...ProofLabels.maxContextFieldsLength).contains(fields.utf8.count) {
+            throw .invalidContext("fields must be 1...\(ProofLabels.maxContextFieldsLength) UTF-8 bytes")
+        }
         guard checkpointHash.count == ProofLabels.checkpointHashLength else { throw .invalidContext("checkpoint hash must be 32 bytes") }
         self.requester = requester
         self.purpose = purpose
+        self.fields = fields
         self.nonce = nonce
         self.expiry = expiry
         self.predicate = predicate
@@ -43,7 +53,8 @@ public struct ProofContext: Equatable, Sendable {
     }
 
     /// version (0x02) || u16 len || requester || u8 len || nonce || u64 expiry || u16 len || predicate
-    /// || u16 len || purpose || u64 ledgerIndex || checkpointHash(32); version 0x01 has no purpose.
+    /// || u16 len || purpose || u16 len || fields || u64 ledgerIndex || checkpointHash(32); version 0x01 has neither
+    /// purpose nor fields.
     public var encoded: [UInt8] {
         var w = ByteWriter()
         w.u8(version)
@@ -54,9 +65,11 @@ public struct ProofContext: Equatable, Sendable {
         w.u64(expiry)
         w.u16(predicate.utf8.count)
         w.raw(Array(predicate.utf8))
-        if let purpose {
+        if let purpose, let fields {
             w.u16(purpose.utf8.count)
             w.raw(Array(purpose.utf8))
+            w.u16(fields.utf8.count)
+            w.raw(Array(fields.utf8))
         }
         w.u64(ledgerIndex)
         w.raw(checkpointHash)
@@ -75,11 +88,12 @@ public struct ProofContext: Equatable, Sendable {
         let expiry = try r.u64()
         let predicate = try Self.string(&r)
         let purpose = version == ProofLabels.contextVersion ? try Self.string(&r) : nil
+        let fields = version == ProofLabels.contextVersion ? try Self.string(&r) : nil
         let ledgerIndex = try r.u64()
         let checkpoint = try r.raw(ProofLabels.checkpointHashLength)
         try r.finish()
         try self.init(
-            requester: requester, nonce: nonce, expiry: expiry, predicate: predicate, purpose: purpose, ledgerIndex: ledgerIndex,
+            requester: requester, nonce: nonce, expiry: expiry, predicate: predicate, purpose: purpose, fields: fields, ledgerIndex: ledgerIndex,
             checkpointHash: checkpoint)
     }
 

@@ -1,4 +1,4 @@
-/// Versioned domain-separation labels, format versions and sizes of VaultProofs, in one place (docs/FORMAT.md §4).
+/// Versioned domain-separation labels, format versions and sizes of VaultProofs, in one place (docs/format/proofs.md).
 public enum ProofLabels {
     /// Hashed with SHA-512 and mapped to a point to derive the Pedersen generator H.
     public static let pedersenH = Array("CivicVault/v1/pedersen-H".utf8)
@@ -21,6 +21,8 @@ public enum ProofLabels {
     public static let contextVersion: UInt8 = 0x02
     /// The first context version, without purpose: verified, never made.
     public static let contextVersion1: UInt8 = 0x01
+    /// Longest fields declaration a version 2 context binds (UTF-8 bytes).
+    public static let maxContextFieldsLength = 4096
 
     /// Largest bit length of a range proof.
     public static let maxRangeBits = 64

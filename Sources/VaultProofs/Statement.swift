@@ -1,7 +1,7 @@
 import VaultCrypto
 
 /// What a proof claims: the AND of its clauses over its commitments. Always valid once constructed, with one
-/// canonical encoding that the transcript hashes whole (docs/FORMAT.md §4.5).
+/// canonical encoding that the transcript hashes whole (docs/format/proofs.md, "Statement").
 public struct Statement: Equatable, Sendable {
     /// The commitments the clauses talk about, in order.
     public let commitments: [Commitment]

@@ -1,7 +1,7 @@
 import VaultCrypto
 
 /// A labeled Fiat-Shamir transcript: every item is written as u32(len(label)) || label || u32(len(data)) || data,
-/// and the challenge is reduce(SHA-512(all bytes)) (docs/FORMAT.md §4.4).
+/// and the challenge is reduce(SHA-512(all bytes)) (docs/format/proofs.md, "Transcript and challenge").
 ///
 /// It starts with the domain label, the protocol name and version, the proof type, the whole statement and the
 /// whole context, then takes every prover message in order; nothing is hashed partially.

@@ -135,7 +135,7 @@ import VaultTestSupport
         #expect(second.status == .approved && second.approvers == ["officer-1", "officer-2"] && second.decidedBy == "officer-2")
         let bundle = try #require(second.bundle)
         let verifier = BundleVerifier(ledgerKey: try NoteVerifierKey(name: s.f.keys.name, publicKey: s.f.keys.signingKey.publicKey))
-        #expect(try verifier.verify(bundle, now: UInt64(Date().timeIntervalSince1970), requester: "landlord-2", nonce: s.nonce).requester == "landlord-2")
+        #expect(try verifier.verify(bundle, now: UInt64(Date().timeIntervalSince1970), expecting: .replay(requester: "landlord-2", nonce: s.nonce)).requester == "landlord-2")
         #expect(try s.f.vault.approval(id: approval.id) == second)
         #expect(throws: VaultError.alreadyDecided(approval.id, .approved)) {
             try s.f.vault.decide(approvalID: approval.id, approve: false, by: Self.officer(3))

@@ -42,11 +42,11 @@ import VaultTestSupport
         let s = try Setup(backend)
         defer { s.f.cleanUp() }
         let made = try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester))
-        let verified = try s.verifier.verify(made.bundle, now: Self.now, requester: "bank-1", nonce: s.nonce)
+        let verified = try s.verifier.verify(made.bundle, now: Self.now, expecting: .replay(requester: "bank-1", nonce: s.nonce))
         #expect(verified.requester == "bank-1")
         // Round trip through JSON, as the requester receives it.
         let decoded = try AttestationBundle.decode(try made.bundle.encoded())
-        #expect(try s.verifier.verify(decoded, now: Self.now) == verified)
+        #expect(try s.verifier.verify(decoded, now: Self.now, expecting: .replay(requester: "bank-1", nonce: s.nonce)) == verified)
         let log = try s.f.vault.accessLog(nationalID: "38001010000")
         #expect(log.last?.type == "attested" && log.last?.requester == "bank-1" && log.last?.ledgerIndex == made.ledgerIndex)
         let entry = try EntryCodec.decode(try s.f.storage.ledger.entry(at: made.ledgerIndex).bytes)
@@ -80,7 +80,7 @@ import VaultTestSupport
         // The age question was asked on the node's today, which the bundle's predicate names.
         let asked = s.request(specs).pinningDates(to: s.f.vault.today()).predicates
         #expect(asked[0].on == s.f.vault.today())
-        #expect(try s.verifier.verify(made.bundle, now: Self.now).predicate == (try PredicateSpec.canonical(asked)))
+        #expect(try s.verifier.verify(made.bundle, now: Self.now, expecting: .noReplayCheck()).predicate == (try PredicateSpec.canonical(asked)))
     }
 
     @Test(arguments: StorageBackend.available) func policyDecidesAndNamesTheRule(backend: StorageBackend) throws {
@@ -91,7 +91,7 @@ import VaultTestSupport
             try s.f.vault.attestUnderPolicy(s.request([district], requester: "landlord-1", purpose: "tenancy"), by: Caller(id: "landlord-1", role: .requester))
         }
         let approved = try s.f.vault.attestUnderPolicy(s.request([district], requester: "landlord-1", purpose: "tenancy"), by: Caller(id: "landlord-1", role: .requester), approved: true)
-        #expect(try s.verifier.verify(approved.bundle, now: Self.now).requester == "landlord-1")
+        #expect(try s.verifier.verify(approved.bundle, now: Self.now, expecting: .noReplayCheck()).requester == "landlord-1")
         #expect(throws: VaultError.self) {  // a bank may not ask about districts
             try s.f.vault.attestUnderPolicy(s.request([district]), by: Caller(id: "bank-1", role: .requester))
         }
@@ -113,24 +113,24 @@ import VaultTestSupport
         func check(_ expected: String, _ body: () throws -> Void) {
             #expect { try body() } throws: { ($0 as? BundleVerifier.Failure)?.check == expected }
         }
-        check("requester") { _ = try s.verifier.verify(bundle, now: Self.now, requester: "bank-2") }
-        check("nonce") { _ = try s.verifier.verify(bundle, now: Self.now, nonce: RandomBytes.generate(32)) }
-        check("expiry") { _ = try s.verifier.verify(bundle, now: Self.now + 601) }
+        check("requester") { _ = try s.verifier.verify(bundle, now: Self.now, expecting: .replay(requester: "bank-2", nonce: s.nonce)) }
+        check("nonce") { _ = try s.verifier.verify(bundle, now: Self.now, expecting: .replay(requester: "bank-1", nonce: RandomBytes.generate(32))) }
+        check("expiry") { _ = try s.verifier.verify(bundle, now: Self.now + 601, expecting: .noReplayCheck()) }
         let otherKey = BundleVerifier(ledgerKey: try NoteVerifierKey(name: s.f.keys.name, publicKey: Ed25519SigningKey.generate().publicKey))
-        check("checkpoint-signature") { _ = try otherKey.verify(bundle, now: Self.now) }
+        check("checkpoint-signature") { _ = try otherKey.verify(bundle, now: Self.now, expecting: .noReplayCheck()) }
         // Replayed to another requester by rewriting the bundle: the proof is bound to the requester.
         var replay = bundle
         replay.requester = "bank-2"
-        check("proof") { _ = try s.verifier.verify(replay, now: Self.now, requester: "bank-2") }
+        check("proof") { _ = try s.verifier.verify(replay, now: Self.now, expecting: .replay(requester: "bank-2", nonce: s.nonce)) }
         var later = bundle
         later.expiry += 86_400
-        check("proof") { _ = try s.verifier.verify(later, now: Self.now) }
+        check("proof") { _ = try s.verifier.verify(later, now: Self.now, expecting: .noReplayCheck()) }
         var otherPredicate = bundle
         otherPredicate.predicate = try PredicateSpec.canonical([PredicateSpec(field: "birth_date", age_at_least: 21, on: "2026-11-26")])
-        check("statement") { _ = try s.verifier.verify(otherPredicate, now: Self.now) }
+        check("statement") { _ = try s.verifier.verify(otherPredicate, now: Self.now, expecting: .noReplayCheck()) }
         var otherIndex = bundle
         otherIndex.ledger_index += 1
-        check("inclusion") { _ = try s.verifier.verify(otherIndex, now: Self.now) }
+        check("inclusion") { _ = try s.verifier.verify(otherIndex, now: Self.now, expecting: .noReplayCheck()) }
     }
 
     @Test(arguments: StorageBackend.available) func shreddingStopsAttestationsButOldBundlesStillVerify(backend: StorageBackend) throws {
@@ -141,7 +141,7 @@ import VaultTestSupport
         #expect(throws: VaultError.recordShredded(s.recordID)) {
             try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester))
         }
-        #expect(try s.verifier.verify(bundle, now: Self.now).requester == "bank-1")
+        #expect(try s.verifier.verify(bundle, now: Self.now, expecting: .noReplayCheck()).requester == "bank-1")
         #expect(try s.f.storage.verifyLedger().treeSize > 0)
     }
 
@@ -159,11 +159,11 @@ import VaultTestSupport
             mutated[i] ^= 0x01
             tried += 1
             guard let decoded = try? AttestationBundle.decode(Data(mutated)) else { continue }
-            if (try? s.verifier.verify(decoded, now: Self.now, requester: "bank-1", nonce: s.nonce)) != nil { accepted += 1 }
+            if (try? s.verifier.verify(decoded, now: Self.now, expecting: .replay(requester: "bank-1", nonce: s.nonce))) != nil { accepted += 1 }
         }
         for cut in [1, 10, text.count / 2] {
             if let decoded = try? AttestationBundle.decode(Data(text.dropLast(cut))) {
-                #expect((try? s.verifier.verify(decoded, now: Self.now)) == nil)
+                #expect((try? s.verifier.verify(decoded, now: Self.now, expecting: .noReplayCheck())) == nil)
             }
         }
         #expect(tried > 1000)

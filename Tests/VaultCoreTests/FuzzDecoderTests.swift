@@ -123,7 +123,7 @@ import VaultSQLite
 
     static func proofSeeds() throws -> [ProofSeed] {
         let context = try ProofContext(
-            requester: "bank-1", nonce: Array(0..<32), expiry: 1_800_000_000, predicate: "fuzz", purpose: "fuzz", ledgerIndex: 7,
+            requester: "bank-1", nonce: Array(0..<32), expiry: 1_800_000_000, predicate: "fuzz", purpose: "fuzz", fields: "{}", ledgerIndex: 7,
             checkpointHash: SHA256.hash(Array("checkpoint".utf8)))
         let shapes: [([Scalar], [Clause])] = [
             ([Scalar(42)], [Clause(commitment: 0, predicate: .knowsOpening)]),
@@ -199,14 +199,16 @@ import VaultSQLite
             requester: "bank-1", nonce: Array(repeating: 7, count: 32), expiry: BundleSeed.now + 600, purpose: "loan")
         let made = try f.vault.attestUnderPolicy(request, by: Caller(id: "bank-1", role: .requester))
         let verifier = BundleVerifier(ledgerKey: try NoteVerifierKey(name: f.keys.name, publicKey: f.keys.signingKey.publicKey))
-        _ = try verifier.verify(made.bundle, now: BundleSeed.now)
+        _ = try verifier.verify(made.bundle, now: BundleSeed.now, expecting: .noReplayCheck())
         return BundleSeed(fixture: f, bundle: made.bundle, json: [UInt8](try made.bundle.encoded()), verifier: verifier)
     }
 
     /// The bytes a bundle's fields stand for, so an accepted mutation can be compared with the seed by meaning
     /// (JSON whitespace or key order changes nothing).
     static func meaning(_ b: AttestationBundle) -> [String] {
-        [b.record_type, b.field_types.sorted { $0.key < $1.key }.description, b.predicate, b.requester, "\(Base64.decode(b.nonce) ?? [])",
+        [b.record_type, (b.field_types ?? [:]).sorted { $0.key < $1.key }.description,
+         (b.fields ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.type),\(String(describing: $0.value.minimum)),\(String(describing: $0.value.maximum))" }.description,
+         b.purpose ?? "-", b.predicate, b.requester, "\(Base64.decode(b.nonce) ?? [])",
          "\(b.expiry)", "\(b.ledger_index)", "\(Base64.decode(b.entry) ?? [])", "\(b.inclusion.tree_size)", "\(b.inclusion.leaf_index)",
          b.inclusion.hashes.map { "\(Base64.decode($0) ?? [])" }.joined(), b.checkpoint, "\(Base64.decode(b.statement) ?? [])",
          "\(Base64.decode(b.proof) ?? [])", "\(b.version)"]
@@ -225,7 +227,7 @@ import VaultSQLite
             // Every other bundle: leave the JSON, mutate one field's bytes instead.
             if fieldMutator.int(0..<2) == 0 { Self.mutateField(&bundle, with: &fieldMutator) }
             do {
-                _ = try seed.verifier.verify(bundle, now: BundleSeed.now)
+                _ = try seed.verifier.verify(bundle, now: BundleSeed.now, expecting: .noReplayCheck())
                 #expect(Self.meaning(bundle) == original, "a mutated bundle verified: \(String(decoding: (try? bundle.encoded()) ?? Data(), as: UTF8.self))")
                 return true
             } catch is BundleVerifier.Failure { return false }

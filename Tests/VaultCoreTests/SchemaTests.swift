@@ -55,10 +55,39 @@ import Testing
             #"{"type": "", "version": 1, "fields": []}"#,
             #"{"version": 1, "fields": []}"#,
             #"not json"#,
+            // Strict members: unknown (a typo), duplicated, integers as reals, bounds on a non-integer, minimum above maximum.
+            #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "integer", "tier": "public", "minimun": 0}]}"#,
+            #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "integer", "tier": "public", "tier": "restricted"}]}"#,
+            #"{"type": "x", "version": 1, "type": "y", "fields": []}"#,
+            #"{"type": "x", "version": 1, "fields": [], "owner": "z"}"#,
+            #"{"type": "x", "version": 1.0, "fields": []}"#,
+            #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "integer", "tier": "public", "minimum": 0.5}]}"#,
+            #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "date", "tier": "public", "minimum": 0}]}"#,
+            #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "integer", "tier": "public", "minimum": 5, "maximum": 4}]}"#,
+            #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "integer", "tier": "public", "maximum": 9223372036854775808}]}"#,
+            #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "integer", "tier": "public", "maximum": 9007199254740992}]}"#,
         ]
         for text in bad {
             #expect(throws: VaultError.self, "\(text)") { try RecordSchema.parse(json: Data(text.utf8), tiers: .standard) }
         }
+    }
+
+    /// An integer field's declared range is enforced on every write; absent bounds are the Int64 bounds.
+    @Test func integerRangesAreEnforced() throws {
+        let ranged = try RecordSchema.parse(json: Data(#"""
+            {"type": "account", "version": 1, "fields": [
+              {"name": "wealth", "type": "integer", "tier": "restricted", "attestable": true, "minimum": 0, "maximum": 1099511627776},
+              {"name": "balance", "type": "integer", "tier": "restricted", "attestable": true}
+            ]}
+            """#.utf8), tiers: .standard)
+        #expect(ranged.field(named: "wealth")?.minimum == 0 && ranged.field(named: "wealth")?.maximum == 1 << 40)
+        #expect(AttestedField(ranged.field(named: "balance")!) == AttestedField(type: "integer", minimum: -9_007_199_254_740_991, maximum: 9_007_199_254_740_991))
+        #expect(try ranged.validate(["wealth": .integer(1 << 40), "balance": .integer(-9_007_199_254_740_991)]).count == 2)
+        #expect(throws: VaultError.valueOutOfRange(field: "balance")) { try ranged.validate(["balance": .integer(.min)]) }
+        #expect(throws: VaultError.valueOutOfRange(field: "wealth")) { try ranged.validate(["wealth": .integer(-1)]) }
+        #expect(throws: VaultError.valueOutOfRange(field: "wealth")) { try ranged.validate(["wealth": .integer((1 << 40) + 1)]) }
+        // A schema without bounds hashes as before (the new members are left out), so registered schemas keep their hash.
+        #expect(!String(decoding: try JSONEncoder().encode(schema), as: UTF8.self).contains("minimum"))
     }
 
     @Test func datesRoundTripThroughDays() {

@@ -65,7 +65,7 @@ import VaultTestSupport
                 recordID: id, predicates: expected.keys.sorted().map { PredicateSpec(field: $0, at_least: expected[$0]!, at_most: expected[$0]!) },
                 requester: "bank-1", nonce: nonce, expiry: WriteClearanceTests.now + 600, purpose: "loan")
             let made = try f.vault.attest(request, by: f.officer) { _, _, _ in "test" }
-            #expect(try verifier.verify(made.bundle, now: WriteClearanceTests.now, requester: "bank-1", nonce: nonce).requester == "bank-1")
+            #expect(try verifier.verify(made.bundle, now: WriteClearanceTests.now, expecting: .replay(requester: "bank-1", nonce: nonce)).requester == "bank-1")
         }
     }
 

@@ -5,9 +5,9 @@ import VaultCrypto
 @Suite struct ProofContextTests {
     @Test func encodingIsTheDocumentedLayoutAndRoundTrips() throws {
         let ctx = try ProofContext(requester: "bank", nonce: [UInt8](repeating: 0xaa, count: 16), expiry: 0x0102030405060708,
-                                   predicate: "age>=18", purpose: "kyc", ledgerIndex: 9, checkpointHash: [UInt8](repeating: 0x11, count: 32))
+                                   predicate: "age>=18", purpose: "kyc", fields: "{}", ledgerIndex: 9, checkpointHash: [UInt8](repeating: 0x11, count: 32))
         let expected: [UInt8] = [0x02, 0x00, 0x04] + Array("bank".utf8) + [16] + [UInt8](repeating: 0xaa, count: 16)
-            + [1, 2, 3, 4, 5, 6, 7, 8] + [0x00, 0x07] + Array("age>=18".utf8) + [0x00, 0x03] + Array("kyc".utf8)
+            + [1, 2, 3, 4, 5, 6, 7, 8] + [0x00, 0x07] + Array("age>=18".utf8) + [0x00, 0x03] + Array("kyc".utf8) + [0x00, 0x02] + Array("{}".utf8)
             + [0, 0, 0, 0, 0, 0, 0, 9] + [UInt8](repeating: 0x11, count: 32)
         #expect(ctx.version == 2)
         #expect(ctx.encoded == expected)
@@ -17,7 +17,7 @@ import VaultCrypto
     /// Version 1 (proofs made before the purpose was bound) stays decodable, without a purpose.
     @Test func versionOneHasNoPurposeAndStillDecodes() throws {
         let ctx = try ProofContext(requester: "bank", nonce: [UInt8](repeating: 0xaa, count: 16), expiry: 0x0102030405060708,
-                                   predicate: "age>=18", purpose: nil, ledgerIndex: 9, checkpointHash: [UInt8](repeating: 0x11, count: 32))
+                                   predicate: "age>=18", purpose: nil, fields: nil, ledgerIndex: 9, checkpointHash: [UInt8](repeating: 0x11, count: 32))
         let expected: [UInt8] = [0x01, 0x00, 0x04] + Array("bank".utf8) + [16] + [UInt8](repeating: 0xaa, count: 16)
             + [1, 2, 3, 4, 5, 6, 7, 8] + [0x00, 0x07] + Array("age>=18".utf8) + [0, 0, 0, 0, 0, 0, 0, 9] + [UInt8](repeating: 0x11, count: 32)
         #expect(ctx.version == 1)
@@ -25,6 +25,14 @@ import VaultCrypto
         #expect(try ProofContext(decoding: expected) == ctx)
         // The same bytes with the version byte changed to 2 do not parse as a version 2 context.
         #expect(throws: ProofError.self) { try ProofContext(decoding: [0x02] + expected.dropFirst()) }
+    }
+
+    /// A version 2 context needs both purpose and fields.
+    @Test func purposeAndFieldsGoTogether() {
+        let hash = [UInt8](repeating: 0, count: 32), nonce = [UInt8](repeating: 1, count: 16)
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "p", purpose: "kyc", fields: nil, ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "p", purpose: nil, fields: "{}", ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "p", purpose: "kyc", fields: String(repeating: "x", count: 4097), ledgerIndex: 0, checkpointHash: hash) }
     }
 
     /// Two contexts differing only in purpose encode differently, so a proof for one never verifies for the other.
@@ -37,14 +45,14 @@ import VaultCrypto
     @Test func fieldsAreValidated() {
         let hash = [UInt8](repeating: 0, count: 32)
         let nonce = [UInt8](repeating: 1, count: 16)
-        #expect(throws: ProofError.self) { try ProofContext(requester: "", nonce: nonce, expiry: 1, predicate: "p", purpose: "kyc", ledgerIndex: 0, checkpointHash: hash) }
-        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: Array(nonce.prefix(15)), expiry: 1, predicate: "p", purpose: "kyc", ledgerIndex: 0, checkpointHash: hash) }
-        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: [UInt8](repeating: 1, count: 65), expiry: 1, predicate: "p", purpose: "kyc", ledgerIndex: 0, checkpointHash: hash) }
-        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "", ledgerIndex: 0, checkpointHash: hash) }
-        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "p", purpose: "kyc", ledgerIndex: 0, checkpointHash: Array(hash.prefix(31))) }
-        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "p", purpose: "", ledgerIndex: 0, checkpointHash: hash) }
-        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "p", purpose: String(repeating: "x", count: 1025), ledgerIndex: 0, checkpointHash: hash) }
-        #expect(throws: ProofError.self) { try ProofContext(requester: String(repeating: "x", count: 1025), nonce: nonce, expiry: 1, predicate: "p", purpose: "kyc", ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "", nonce: nonce, expiry: 1, predicate: "p", purpose: "kyc", fields: "{}", ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: Array(nonce.prefix(15)), expiry: 1, predicate: "p", purpose: "kyc", fields: "{}", ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: [UInt8](repeating: 1, count: 65), expiry: 1, predicate: "p", purpose: "kyc", fields: "{}", ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "", purpose: "kyc", fields: "{}", ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "p", purpose: "kyc", fields: "{}", ledgerIndex: 0, checkpointHash: Array(hash.prefix(31))) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "p", purpose: "", fields: "{}", ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: "r", nonce: nonce, expiry: 1, predicate: "p", purpose: String(repeating: "x", count: 1025), fields: "{}", ledgerIndex: 0, checkpointHash: hash) }
+        #expect(throws: ProofError.self) { try ProofContext(requester: String(repeating: "x", count: 1025), nonce: nonce, expiry: 1, predicate: "p", purpose: "kyc", fields: "{}", ledgerIndex: 0, checkpointHash: hash) }
     }
 
     @Test func decodingIsStrict() throws {

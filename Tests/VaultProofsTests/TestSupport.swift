@@ -40,7 +40,7 @@ struct Fixture: CustomTestStringConvertible, Sendable {
         checkpointHash: [UInt8] = SHA256.hash(Array("checkpoint".utf8))
     ) throws -> ProofContext {
         try ProofContext(
-            requester: requester, nonce: nonce, expiry: expiry, predicate: predicate, purpose: purpose, ledgerIndex: ledgerIndex,
+            requester: requester, nonce: nonce, expiry: expiry, predicate: predicate, purpose: purpose, fields: purpose == nil ? nil : #"{"v":{"type":"integer","minimum":0,"maximum":4294967295}}"#, ledgerIndex: ledgerIndex,
             checkpointHash: checkpointHash)
     }
 

@@ -4,7 +4,7 @@ import VaultTestSupport
 import VaultCrypto
 @testable import VaultProofs
 
-/// One committed vector: the inputs, every intermediate encoding, and the exact proof bytes (docs/FORMAT.md §4.8).
+/// One committed vector: the inputs, every intermediate encoding, and the exact proof bytes (docs/format/proofs.md, "Vectors").
 struct ProofVector: Codable {
     let name: String
     let description: String

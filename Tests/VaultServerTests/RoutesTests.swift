@@ -37,9 +37,33 @@ import VaultCrypto
             let verified = try await client.call(.post, "/v1/attestations/verify", body: #"{"bundle":\#(bundleText),"requester":"bank-1","nonce":"\#(nonce)"}"#)
             #expect(verified.status == .ok)
             #expect(verified.json["valid"] as? Bool == true)
-            let wrong = try await client.call(.post, "/v1/attestations/verify", body: #"{"bundle":\#(bundleText),"requester":"bank-2"}"#)
+            #expect(verified.json["record"] as? String == id && verified.json["record_version"] as? Int == 2 && verified.json["record_type"] as? String == "citizen")
+            #expect(verified.json["purpose"] as? String == "loan-application" && verified.json["replay_checked"] as? Bool == true)
+            #expect((verified.json["claims"] as? [String])?.first?.hasPrefix("birth_date: at least 18 years old on ") == true)
+            let wrong = try await client.call(.post, "/v1/attestations/verify", body: #"{"bundle":\#(bundleText),"requester":"bank-2","nonce":"\#(nonce)"}"#)
             #expect(wrong.status == .unprocessableContent)
-            #expect(wrong.json["error"] as? String == "verification_failed")
+            #expect(wrong.json["error"] as? String == "verification_failed" && wrong.json["check"] as? String == "requester")
+            // The replay check is required; skipping it is explicit and answered with a warning.
+            let unchecked = try await client.call(.post, "/v1/attestations/verify", body: #"{"bundle":\#(bundleText)}"#)
+            #expect(unchecked.status == .badRequest && unchecked.json["error"] as? String == "replay_check_required")
+            let skipped = try await client.call(.post, "/v1/attestations/verify", body: #"{"bundle":\#(bundleText),"no_replay_check":true}"#)
+            #expect(skipped.status == .ok && skipped.json["replay_checked"] as? Bool == false && skipped.json["warning"] != nil)
+            let otherRecord = try await client.call(.post, "/v1/attestations/verify", body: #"{"bundle":\#(bundleText),"requester":"bank-1","nonce":"\#(nonce)","record":"r-00000000000000000000000000000000"}"#)
+            #expect(otherRecord.status == .unprocessableContent && otherRecord.json["check"] as? String == "record")
+            // One reading only: a body or a bundle with a member twice is refused before anything is checked.
+            let twice = try await client.call(.post, "/v1/attestations/verify", body: #"{"bundle":\#(bundleText),"requester":"bank-1","requester":"bank-2","nonce":"\#(nonce)"}"#)
+            #expect(twice.status == .badRequest && twice.json["error"] as? String == "malformed_json")
+            let bundleTwice = bundleText.replacingOccurrences(of: #""requester":"bank-1""#, with: #""requester":"bank-1","requester":"bank-2""#)
+            let innerTwice = try await client.call(.post, "/v1/attestations/verify", body: #"{"bundle":\#(bundleTwice),"requester":"bank-1","nonce":"\#(nonce)"}"#)
+            #expect(innerTwice.status == .badRequest && innerTwice.json["error"] as? String == "malformed_json")
+            let retyped = bundleText.replacingOccurrences(of: #""version":2"#, with: #""version":2.0"#)
+            let realVersion = try await client.call(.post, "/v1/attestations/verify", body: #"{"bundle":\#(retyped),"requester":"bank-1","nonce":"\#(nonce)"}"#)
+            #expect(realVersion.status == .unprocessableContent && realVersion.json["check"] as? String == "format")
+            // Issuers cannot make a bundle that lives longer than 30 days.
+            let long = try await client.call(.post, "/v1/attestations", token: f.tokens["requester"], body: """
+                {"record":"\(id)","predicates":[{"field":"birth_date","age_at_least":18}],"nonce":"\(nonce)","purpose":"loan-application","expires_in":2592001}
+                """)
+            #expect(long.status == .badRequest)
 
             let pending = try await client.call(.post, "/v1/attestations", token: f.tokens["landlord"], body: """
                 {"record":"\(id)","predicates":[{"field":"district","in":["north","harbour"]}],"nonce":"\(nonce)","purpose":"tenancy"}

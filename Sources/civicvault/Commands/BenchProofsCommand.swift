@@ -29,7 +29,7 @@ struct BenchProofsCommand: AsyncParsableCommand {
     func run() async throws {
         let cases = try Self.cases()
         let context = try ProofContext(
-            requester: "bench", nonce: RandomBytes.generate(32), expiry: UInt64.max, predicate: "bench", purpose: "bench", ledgerIndex: 0,
+            requester: "bench", nonce: RandomBytes.generate(32), expiry: UInt64.max, predicate: "bench", purpose: "bench", fields: "{}", ledgerIndex: 0,
             checkpointHash: SHA256.hash(Array("bench".utf8)))
         let unit = Self.unitCosts(runs: max(200, runs * 2))
         print("libsodium \(Sodium.version), \(ProcessInfo.processInfo.activeProcessorCount) cores; median of \(runs) runs")

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `civicvault ledger ...`: the transparency ledger (docs/FORMAT.md section 3).
+/// `civicvault ledger ...`: the transparency ledger (docs/format/tree.md).
 struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",

@@ -40,7 +40,7 @@ struct CLIFailure: Error {
     /// What to do about a vault error.
     static func hint(for error: VaultError) -> String {
         switch error {
-        case .invalidSchema: return "fix the schema file; docs/FORMAT.md and schemas/citizen.json show the shape"
+        case .invalidSchema: return "fix the schema file; docs/format/schema.md and schemas/citizen.json show the shape"
         case .malformedJSON: return "give each member once, only the documented members, and integers as integers (docs/format/)"
         case .invalidExpiry: return "an attestation lives at most 30 days (--expires-in 2592000); the default is one day"
         case .unknownField, .missingField, .wrongType, .notAllowedValue, .valueOutOfRange: return "check the record against its schema (`civicvault schema list`)"
@@ -76,11 +76,11 @@ struct CLIFailure: Error {
         switch error {
         case .indexOutOfRange, .invalidTreeSizes, .sizeBeyondLog: return "check the index and sizes against `civicvault ledger checkpoint`"
         case .malformedEntryJSON, .invalidEntry, .malformedEntry:
-            return #"each line is {"type":..,"timestamp_ms":..,"actor":..,"attributes":{"k":{"string"|"bytes"|"u64":..}}} (docs/FORMAT.md 3.2)"#
+            return #"each line is {"type":..,"timestamp_ms":..,"actor":..,"attributes":{"k":{"string"|"bytes"|"u64":..}}} (docs/format/entry.md)"#
         case .entryMissing, .unexpectedEntry, .leafHashMismatch, .subtreeHashMismatch, .subtreeMissing, .blockMissing, .blockInvalid,
             .checkpointInvalid:
             return "the database was altered or damaged; restore it from a backup and compare with published checkpoints"
-        default: return "see docs/FORMAT.md section 3"
+        default: return "see docs/format/entry.md, tree.md and checkpoint.md"
         }
     }
 }
