@@ -26,6 +26,14 @@ public struct ParcelHistory: Sendable, Equatable, Encodable {
     public let checkpoint: String
     public let entries: [Entry]
 
+    public init(parcel: String, record: String, fields: [String: JSONValue], checkpoint: String, entries: [Entry]) {
+        self.parcel = parcel
+        self.record = record
+        self.fields = fields
+        self.checkpoint = checkpoint
+        self.entries = entries
+    }
+
     /// What a verified history says.
     public struct Verified: Sendable, Equatable {
         public let parcel: String
