@@ -73,7 +73,7 @@ extension Vault {
                 guard try lapseIfExpired(inFlight, tx: tx, caller: caller) else { return .failure(.transferInFlight(parcel: parcel, transfer: inFlight)) }
             }
             let expires = clock() + rule.windowMs
-            let opened = try entry(LedgerEntry.Kind.transferOpened, caller, [
+            let opened = try entry(LedgerEntry.Kind.transferOpened, Self.onLedger(caller), [
                 "transfer": .string(id), "parcel": .string(parcel), "record": .string(title.id), "rule": .string(rule.id),
                 "rule_version": .u64(UInt64(rule.version)), "expires_ms": .u64(expires),
                 "buyer_box": .bytes(try anchor.trail.seal(buyer, recordID: id)),
@@ -156,7 +156,7 @@ extension Vault {
             if let shredded = try shreddedParty(transfer, tx: tx) { return .failure(.partyShredded(shredded)) }
             let met = transfer.met[condition] != nil
             guard met != give else { return .success(try view(id, tx: tx, blocked: nil)) }
-            let entry = try entry(give ? LedgerEntry.Kind.transferCondition : LedgerEntry.Kind.transferWithdrawn, caller, [
+            let entry = try entry(give ? LedgerEntry.Kind.transferCondition : LedgerEntry.Kind.transferWithdrawn, Self.onLedger(caller), [
                 "transfer": .string(id), "condition": .string(condition), "party": .string(party),
             ])
             let tagged = party == "buyer" ? transfer.buyer : transfer.seller
@@ -167,11 +167,17 @@ extension Vault {
         return try outcome.get()
     }
 
+    /// Who an entry names as its actor: a citizen acting through their token is the constant `citizen` (as for
+    /// consent), never the token's actor id, which would link the citizen's entries on the public ledger.
+    static func onLedger(_ caller: Caller) -> Caller {
+        caller.role == .citizen ? Caller(id: citizenActor, role: .citizen) : caller
+    }
+
     /// Appends `transfer.lapsed` for an open transfer past its expiry; true when it did.
     private func lapseIfExpired(_ id: String, tx: any VaultWriting, caller: Caller) throws -> Bool {
         guard let transfer = anchor.withState({ $0.transfers[id] }), transfer.status == .open, clock() >= transfer.expiresAtMs else { return false }
         _ = try tx.appendLedger(
-            [try entry(LedgerEntry.Kind.transferLapsed, caller, ["transfer": .string(id), "parcel": .string(transfer.parcel)])], citizens: [transfer.seller])
+            [try entry(LedgerEntry.Kind.transferLapsed, Self.onLedger(caller), ["transfer": .string(id), "parcel": .string(transfer.parcel)])], citizens: [transfer.seller])
         return true
     }
 

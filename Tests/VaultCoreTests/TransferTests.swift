@@ -118,6 +118,7 @@ import VaultTestSupport
                 let attributes = try node.entry(index).attributes
                 #expect(attributes["citizen"] == nil && attributes["buyer"] == nil && attributes["seller"] == nil)
                 #expect(attributes["tag"] != nil)
+                #expect(!(try node.entry(index).actor.hasPrefix("citizen-")), "a citizen's token id is on the ledger")
             }
         }
         // A node replaying the ledger from scratch sees every transfer executed and every parcel at its new title.

@@ -64,7 +64,7 @@ struct CivilIdentityDemo {
         kit.say("employer", "asks \"adult?\": \(waiting["status"] ?? "?"), waiting for the person's consent (request \(request))")
         let pending = try await kit.http.json("GET", "/v1/citizens/me/requests", token: person)
         let asks = (pending["requests"] as? [[String: Any]] ?? []).filter { $0["status"] as? String == "pending" }
-        kit.say("person", "sees \(asks.count) pending request(s): " + asks.map { "\($0["requester"] ?? "?") asks \(($0["predicates"] as? [[String: Any]] ?? []).map { "\($0)" }.joined()) for \($0["purpose"] ?? "?")" }.joined(separator: "; "))
+        kit.say("person", "sees \(asks.count) pending request(s): " + asks.map { "\($0["requester"] ?? "?") asks \(($0["predicates"] as? [[String: Any]] ?? []).map(DemoKit.predicate).joined(separator: " and ")) for \($0["purpose"] ?? "?")" }.joined(separator: "; "))
         _ = try await kit.http.json("POST", "/v1/citizens/me/requests/\(request)", token: person, body: ["decision": "approve"])
         kit.say("person", "approves request \(request)")
         let answered = try await kit.http.json("GET", "/v1/approvals/\(request)", token: employer)

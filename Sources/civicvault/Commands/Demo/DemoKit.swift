@@ -93,6 +93,11 @@ struct DemoKit {
         return value
     }
 
+    /// A predicate spec as JSON text, e.g. {"age_at_least":18,"field":"birth_date"}.
+    static func predicate(_ spec: [String: Any]) -> String {
+        (try? JSONSerialization.data(withJSONObject: spec, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "?"
+    }
+
     /// A JSON value as plain text.
     static func text(_ value: JSONValue) -> String {
         switch value {
