@@ -117,6 +117,10 @@ public struct AnchoredState: Sendable {
     /// Transfers by id, and the open one of each parcel.
     public internal(set) var transfers: [String: TransferAnchor] = [:]
     public internal(set) var openTransfers: [String: String] = [:]
+    /// Certificates (the index of their `attested` entry of purpose `certificate`) -> record, and the revoked ones
+    /// -> the index of their `certificate.revoked` entry.
+    public internal(set) var certificates: [UInt64: String] = [:]
+    public internal(set) var revokedCertificates: [UInt64: UInt64] = [:]
     /// Registered parcels by parcel id.
     public internal(set) var parcels: [String: ParcelAnchor] = [:]
     /// Tokens revoked one by one (`token.revoked`).
@@ -215,11 +219,15 @@ public struct AnchoredState: Sendable {
         case LedgerEntry.Kind.attested, LedgerEntry.Kind.questionRefused:
             guard let record = string("record"), let requester = string("requester"), let fields = string("fields"),
                   let hash = bytes("predicate_hash") else { return }
+            if entry.type == LedgerEntry.Kind.attested, string("purpose") == Vault.certificatePurpose { certificates[index] = record }
             if entry.type == LedgerEntry.Kind.questionRefused, string("outcome") == "budget_exhausted" { return }
             for field in fields.split(separator: ",") {
                 questions[QuestionSubject(requester: requester, record: record, field: String(field)), default: []]
                     .append(AskedQuestion(predicateHash: hash, timestampMs: entry.timestampMs))
             }
+        case LedgerEntry.Kind.certificateRevoked:
+            guard case let .u64(certificate)? = a["certificate"], certificates[certificate] != nil, revokedCertificates[certificate] == nil else { return }
+            revokedCertificates[certificate] = index
         case LedgerEntry.Kind.parcelRegistered:
             guard let parcel = string("parcel"), let record = string("record"), let hash = bytes("public_hash"), parcels[parcel] == nil else { return }
             parcels[parcel] = ParcelAnchor(record: record, entries: [index], publicHash: hash)

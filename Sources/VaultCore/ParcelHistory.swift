@@ -65,15 +65,20 @@ public struct ParcelHistory: Sendable, Equatable, Encodable {
             default: throw .malformedJSON("fields.\(name) must be a string or an integer")
             }
         }
-        let entries = try top["entries"]!.array("entries").enumerated().map { i, item throws(VaultError) -> Entry in
+        let entries = try Self.entries(top["entries"]!)
+        return ParcelHistory(
+            parcel: try top["parcel"]!.string("parcel"), record: try top["record"]!.string("record"), fields: fields,
+            checkpoint: try top["checkpoint"]!.string("checkpoint"), entries: entries)
+    }
+
+    /// Reads a strict array of `{"index", "entry", "proof"}` (also a certificate status's entries).
+    static func entries(_ json: StrictJSON) throws(VaultError) -> [Entry] {
+        try json.array("entries").enumerated().map { i, item throws(VaultError) -> Entry in
             let m = try item.members("entries[\(i)]", allowed: ["index", "entry", "proof"], required: ["index", "entry", "proof"])
             return Entry(
                 index: try m["index"]!.integer("entries[\(i)].index", as: UInt64.self), entry: try m["entry"]!.string("entries[\(i)].entry"),
                 proof: try m["proof"]!.array("entries[\(i)].proof").map { h throws(VaultError) in try h.string("entries[\(i)].proof") })
         }
-        return ParcelHistory(
-            parcel: try top["parcel"]!.string("parcel"), record: try top["record"]!.string("record"), fields: fields,
-            checkpoint: try top["checkpoint"]!.string("checkpoint"), entries: entries)
     }
 
     /// Verifies the history offline against `ledgerKey` (see the type's documentation).

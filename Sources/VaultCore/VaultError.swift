@@ -87,6 +87,12 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case partyShredded(String)
     /// The transfer is no longer open (executed, withdrawn or lapsed).
     case transferClosed(String, status: String)
+    /// No certificate at this ledger index.
+    case certificateNotFound(UInt64)
+    /// The certificate was revoked (at the ledger index given).
+    case certificateRevoked(certificate: UInt64, at: UInt64)
+    /// A certificate or its status fails a check, named.
+    case invalidCertificate(String)
     /// A transfer rule file that breaks docs/format/transfer-rule.md.
     case invalidTransferRule(String)
 
@@ -135,6 +141,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .partyShredded(why): return "a party of the transfer is shredded: \(why)"
         case let .transferClosed(id, status): return "transfer \(id) is \(status); nothing more can change it"
         case let .invalidTransferRule(why): return "invalid transfer rule: \(why)"
+        case let .certificateNotFound(index): return "no certificate \(index)"
+        case let .certificateRevoked(index, at): return "certificate \(index) was revoked (ledger entry \(at))"
+        case let .invalidCertificate(why): return "certificate does not verify: \(why)"
         }
     }
 }

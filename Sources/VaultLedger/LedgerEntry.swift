@@ -40,6 +40,8 @@ public struct LedgerEntry: Equatable, Hashable, Sendable {
         public static let transferWithdrawn = "transfer.withdrawn"
         public static let transferExecuted = "transfer.executed"
         public static let transferLapsed = "transfer.lapsed"
+        /// A certificate (an `attested` entry of purpose `certificate`) revoked.
+        public static let certificateRevoked = "certificate.revoked"
     }
 
     /// The entry type, e.g. `record.created`: 1-64 characters of [a-z0-9._-].

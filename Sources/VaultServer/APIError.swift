@@ -87,6 +87,9 @@ public struct APIError: Error, Sendable {
         case .wrongActor: return APIError(.forbidden, "wrong_actor", e.description)
         case .partyShredded: return APIError(.gone, "party_shredded", e.description)
         case .transferClosed: return APIError(.conflict, "transfer_closed", e.description)
+        case .certificateNotFound: return APIError(.notFound, "not_found", e.description)
+        case .certificateRevoked: return APIError(.gone, "certificate_revoked", e.description)
+        case .invalidCertificate: return APIError(.badRequest, "invalid_request", e.description)
         }
     }
 

@@ -67,6 +67,8 @@ struct CLIFailure: Error {
         case .invalidParcelHistory: return "the history was altered, or is of another node: check the verifier key"
         case .transferInFlight, .transferNotFound, .transferClosed, .wrongActor, .partyShredded:
             return "a transfer's state: GET /v1/transfers/{id}; docs/format/transfer-rule.md says who gives which condition"
+        case .certificateNotFound, .certificateRevoked, .invalidCertificate:
+            return "check the certificate with its status from GET /v1/public/certificates/{certificate} (docs/format/certificate.md)"
         case .invalidTransferRule: return "fix the rule file (docs/format/transfer-rule.md, scenarios/land-registry/transfer-rule.json)"
         }
     }
