@@ -8,7 +8,7 @@ struct Scenario {
     let directory: URL
 
     /// The scenarios this repository ships, in the order the README lists them.
-    static let names = ["civil-identity", "land-registry"]
+    static let names = ["civil-identity", "land-registry", "certificates"]
 
     /// The scenario `name` under `root` (the repository's `scenarios` directory by default).
     static func locate(_ name: String, in root: String) throws -> Scenario {

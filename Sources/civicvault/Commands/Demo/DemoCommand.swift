@@ -16,7 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "demo", abstract: "Walk the whole story against a running service.")
     @OptionGroup var node: NodeOptions
     @Option(help: "The service's base URL.") var url: String = "http://127.0.0.1:8080"
-    @Option(help: "A scenario to install and walk instead: civil-identity or land-registry.") var scenario: String?
+    @Option(help: "A scenario to install and walk instead: civil-identity, land-registry or certificates.") var scenario: String?
     @Option(help: "Where the scenarios are.") var scenarios: String = "scenarios"
 
     func run() async throws {
@@ -29,6 +29,7 @@ struct DemoCommand: AsyncParsableCommand {
             let kit = DemoKit(storage: storage, url: url)
             switch scenario {
             case "civil-identity": try await CivilIdentityDemo(kit: kit).run()
+            case "certificates": try await CertificatesDemo(kit: kit).run()
             default: try await LandRegistryDemo(kit: kit).run()
             }
             return

@@ -13,7 +13,7 @@ struct ScenarioCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Install a scenario's schemas and policy rules.")
         @OptionGroup var node: NodeOptions
         @Option(help: "Where the scenarios are.") var scenarios: String = "scenarios"
-        @Argument(help: "The scenario: civil-identity or land-registry.") var name: String
+        @Argument(help: "The scenario: civil-identity, land-registry or certificates.") var name: String
 
         func run() async throws {
             let scenario = try Scenario.locate(name, in: scenarios)
