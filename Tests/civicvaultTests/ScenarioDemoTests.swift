@@ -17,7 +17,7 @@ import VaultCrypto
         try CLI.run(["demo", "--keys", node.keys] + node.storeArguments + ["--url", node.base, "--scenario", scenario, "--scenarios", Self.scenarios])
     }
 
-    @Test func bothScenariosWalkEndToEndOnOneNodeAndInstallOnce() async throws {
+    @Test func everyScenarioWalksEndToEndOnOneNodeAndInstallsOnce() async throws {
         let node = try ServedNode()
         defer { node.cleanUp() }
         try await node.start()
@@ -34,6 +34,10 @@ import VaultCrypto
         #expect(land.stdout.contains("land-registry demo complete"))
         #expect(land.stdout.contains("transfer_in_flight") && land.stdout.contains("wrong_actor"))
         #expect(land.stdout.contains("status executed"))
+
+        let certificates = try demo(node, "certificates")
+        #expect(certificates.status == 0, "\(certificates.stderr)\n\(certificates.stdout)")
+        #expect(certificates.stdout.contains("certificates demo complete") && certificates.stdout.contains("was revoked"))
 
         // Installing again changes nothing; the civil-identity demo runs again on the extended policy.
         let again = try demo(node, "civil-identity")
