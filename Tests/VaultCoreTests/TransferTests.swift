@@ -23,9 +23,9 @@ import VaultTestSupport
         let clock: DisclosureBudgetTests.Clock
         let vault: Vault
 
-        init() throws {
+        init(_ backend: StorageBackend = .sqlite) throws {
             clock = DisclosureBudgetTests.Clock(DisclosureBudgetTests.start)
-            test = try TestStore(.sqlite, keys: .generate(name: "test.node/transfers"), clock: clock.now)
+            test = try TestStore(backend, keys: .generate(name: "test.node/transfers"), clock: clock.now)
             vault = Vault(store: test.store.vault.store, keys: test.keys, clock: clock.now, timeZone: TimeZone(identifier: "UTC")!)
             try vault.createStandardTiersIfNeeded(by: officer)
             let land = repo.appendingPathComponent("scenarios/land-registry")
@@ -75,8 +75,8 @@ import VaultTestSupport
         }
     }
 
-    @Test func everyOrderOfTheConditionsExecutesTheTransferOnTheLastOne() throws {
-        let node = try Node()
+    @Test(arguments: StorageBackend.available) func everyOrderOfTheConditionsExecutesTheTransferOnTheLastOne(backend: StorageBackend) throws {
+        let node = try Node(backend)
         defer { node.test.cleanUp() }
         let orders = Self.permutations(Self.conditions)
         #expect(orders.count == 24)
@@ -151,8 +151,8 @@ import VaultTestSupport
         }
     }
 
-    @Test func anExpiredTransferLapsesAndFreesTheParcel() throws {
-        let node = try Node()
+    @Test(arguments: StorageBackend.available) func anExpiredTransferLapsesAndFreesTheParcel(backend: StorageBackend) throws {
+        let node = try Node(backend)
         defer { node.test.cleanUp() }
         _ = try node.register("p-x", owner: "ANN")
         let t = try node.open("p-x", seller: "ANN", buyer: "BEN")
