@@ -4,11 +4,12 @@ CONFIG ?= debug
 KEYS ?= .civicvault/keys
 DATA ?= .civicvault/data
 SYSTEM_PACKAGES = libsodium-dev libsqlite3-dev pkg-config
-## Only for `make test`: the PostgreSQL backend tests run against a throwaway local server (scripts/postgres-test.sh).
-TEST_SYSTEM_PACKAGES = postgresql
+## Only for `make test`: the PostgreSQL backend tests run against a throwaway local server (scripts/postgres-test.sh);
+## the pages' browser tests drive Debian's headless chromium with its chromedriver (Selenium from PyPI, in a venv).
+TEST_SYSTEM_PACKAGES = postgresql chromium chromium-driver fonts-dejavu-core
 BIN = .build/$(CONFIG)/civicvault
 
-.PHONY: deps test-deps build test pg-start pg-stop run demo clean bench soak
+.PHONY: deps test-deps build test test-browser pg-start pg-stop run demo clean bench soak
 
 ## Install the system packages that are missing (Debian/Ubuntu); does nothing when all are present.
 deps:
@@ -22,7 +23,8 @@ build: deps
 	$(SWIFT) build -c $(CONFIG)
 
 ## Starts the throwaway PostgreSQL (scripts/postgres-test.sh) for the tests and stops it afterwards, whether the
-## tests pass, fail or are interrupted; the exit status is the tests'.
+## tests pass, fail or are interrupted; then the pages' browser tests (make test-browser). The exit status is the
+## first failure's.
 test: deps test-deps
 	$(SWIFT) build --build-tests
 	trap 'scripts/postgres-test.sh stop' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
@@ -30,6 +32,13 @@ test: deps test-deps
 	CIVICVAULT_TEST_POSTGRES_URL="$$(scripts/postgres-test.sh url)" CIVICVAULT_TEST_POSTGRES_CA="$$(scripts/postgres-test.sh ca)" \
 	  CIVICVAULT_REQUIRE_POSTGRES=1 \
 	  $(SWIFT) test --skip-build
+	BIN=.build/debug/civicvault scripts/browser-tests.sh
+
+## The pages in a real browser: Selenium drives headless chromium through each page's journey against a node it
+## starts on a free loopback port, writing docs/screenshots/*.png (scripts/browser-tests.sh).
+test-browser: test-deps
+	$(SWIFT) build --product civicvault
+	BIN=.build/debug/civicvault scripts/browser-tests.sh
 
 ## The test PostgreSQL by hand: `make pg-start`, then
 ## CIVICVAULT_TEST_POSTGRES_URL=$(scripts/postgres-test.sh url) swift test --filter LedgerStoreTests; `make pg-stop`.

@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libsodium from the system (Debian: libsodium-dev). The only C dependency for crypto.
@@ -64,11 +65,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The HTTP service (Hummingbird 2): routes, bearer-token auth, JSON errors, metrics.
+        // The pages for people (no HTTP here): Mustache templates, the stylesheet and scripts as resources, server-side
+        // sessions with their CSRF tokens, and the plain-language wording of log events and predicates.
+        .target(
+            name: "VaultPages",
+            dependencies: ["VaultCore", "VaultCrypto", "VaultLedger", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
+        // The HTTP service (Hummingbird 2): routes, bearer-token auth, JSON errors, metrics, and the pages' routes.
         .target(
             name: "VaultServer",
             dependencies: [
-                "VaultCore", "VaultNode", "VaultSQLite", "VaultProofs", "VaultLedger", "VaultCrypto",
+                "VaultCore", "VaultNode", "VaultSQLite", "VaultProofs", "VaultLedger", "VaultCrypto", "VaultPages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -112,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "VaultServerTests",
             dependencies: [
-                "VaultServer", "VaultCore", "VaultNode", "VaultSQLite", "VaultLedger", "VaultCrypto", "VaultTestSupport",
+                "VaultServer", "VaultCore", "VaultNode", "VaultSQLite", "VaultLedger", "VaultCrypto", "VaultTestSupport", "VaultPages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

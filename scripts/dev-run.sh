@@ -9,6 +9,7 @@ KEYS=${KEYS:-.civicvault/keys}
 DATA=${DATA:-.civicvault/data}
 PORT=${PORT:-8080}
 TOKENS=.civicvault/dev-tokens.env
+mkdir -p "$(dirname "$TOKENS")"
 NODE=(--keys "$KEYS" --data "$DATA")
 
 "$BIN" init --keys "$KEYS" --dev --if-missing --name civicvault.local/dev
@@ -44,5 +45,15 @@ echo "CivicVault dev node: http://127.0.0.1:$PORT  (keys: $KEYS, data: $DATA)"
 echo "Dev tokens (secret, mode 0600) are in $TOKENS: $(grep -c '_TOKEN=' "$TOKENS") tokens ($(grep -o '^[A-Z_]*_TOKEN' "$TOKENS" | tr '\n' ' ' | sed 's/ $//'))."
 echo "For the README tour, run in another shell from this directory: source $TOKENS"
 echo "Verifier key: $(cat "$KEYS/node.pub")"
+echo
+echo "Pages (open in a browser):"
+echo "  ledger explorer   http://127.0.0.1:$PORT/"
+echo "  verify a bundle   http://127.0.0.1:$PORT/verify"
+echo "  citizen portal    http://127.0.0.1:$PORT/citizen"
+echo "  officer console   http://127.0.0.1:$PORT/officer   (sign in with OFFICER_TOKEN from $TOKENS)"
+echo "  sign in           http://127.0.0.1:$PORT/signin"
+# A one-time link (15 minutes) for the dev citizen; it holds a secret, like the tokens, and works once.
+echo "Citizen sign-in link (one-time, 15 minutes; citizen 38001010000):"
+echo "  $("$BIN" token create "${NODE[@]}" --role citizen --for citizen-38001010000 --national-id 38001010000 --link --url "http://127.0.0.1:$PORT" 2>/dev/null)"
 echo
 exec "$BIN" serve "${NODE[@]}" --host 127.0.0.1 --port "$PORT"

@@ -77,6 +77,15 @@ public struct AttestationBundle: Codable, Equatable, Sendable {
         CanonicalJSON.object(fields.map { ($0.key, $0.value.canonicalJSON) })
     }
 
+    /// The lengths the format fixes, refused as `malformedJSON` (check `format`): `record_type` a record type
+    /// (1-64 of A-Z a-z 0-9 . _ -), `requester` and `purpose` 1...1024 UTF-8 bytes, `nonce` 16...64 bytes.
+    func checkLengths() throws(VaultError) {
+        guard RecordSchema.isRecordType(record_type) else { throw .malformedJSON("record_type is not a record type") }
+        guard (1...1024).contains(requester.utf8.count) else { throw .malformedJSON("requester must be 1...1024 UTF-8 bytes") }
+        if let purpose, !(1...1024).contains(purpose.utf8.count) { throw .malformedJSON("purpose must be 1...1024 UTF-8 bytes") }
+        guard let n = Base64.decode(nonce), (16...64).contains(n.count) else { throw .malformedJSON("nonce must be canonical base64 of 16...64 bytes") }
+    }
+
     /// Current bundle version.
     public static let currentVersion = 2
     /// Versions a verifier accepts.
@@ -131,12 +140,18 @@ public struct AttestationBundle: Codable, Equatable, Sendable {
                 proof: try m["proof"]!.string("proof"))
             if version == 1 {
                 guard case let .object(types) = m["field_types"]! else { throw VaultError.malformedJSON("field_types must be an object") }
-                bundle.field_types = try Dictionary(uniqueKeysWithValues: types.map { t throws(VaultError) in (t.name, try t.value.string("field_types.\(t.name)")) })
+                var declared: [String: String] = [:]
+                for t in types {
+                    guard RecordSchema.isIdentifier(t.name), declared[t.name] == nil else { throw VaultError.malformedJSON("field_types names a field that is not a field name") }
+                    declared[t.name] = try t.value.string("field_types.\(t.name)")
+                }
+                bundle.field_types = declared
             } else {
                 bundle.purpose = try m["purpose"]!.string("purpose")
                 guard case let .object(declared) = m["fields"]! else { throw VaultError.malformedJSON("fields must be an object") }
                 var fields: [String: FieldJSON] = [:]
                 for item in declared {
+                    guard RecordSchema.isIdentifier(item.name), fields[item.name] == nil else { throw VaultError.malformedJSON("fields names a field that is not a field name") }
                     let path = "fields.\(item.name)"
                     let f = try item.value.members(path, allowed: ["type", "minimum", "maximum"], required: ["type"])
                     fields[item.name] = FieldJSON(AttestedField(
@@ -146,6 +161,7 @@ public struct AttestationBundle: Codable, Equatable, Sendable {
                 }
                 bundle.fields = fields
             }
+            try bundle.checkLengths()
             for (name, text) in [("nonce", bundle.nonce), ("entry", bundle.entry), ("statement", bundle.statement), ("proof", bundle.proof)]
             where Base64.decode(text) == nil {
                 throw VaultError.malformedJSON("\(name) is not canonical base64")

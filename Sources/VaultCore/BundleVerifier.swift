@@ -93,6 +93,7 @@ public struct BundleVerifier: Sendable {
                  : (bundle.field_types != nil && bundle.fields == nil && bundle.purpose == nil) else {
             throw fail("format", "the members are not those of a version \(bundle.version) bundle")
         }
+        do { try bundle.checkLengths() } catch { throw fail("format", error.description) }
         guard let entryBytes = Base64.decode(bundle.entry), let nonceBytes = Base64.decode(bundle.nonce),
               let statementBytes = Base64.decode(bundle.statement), let proofBytes = Base64.decode(bundle.proof) else {
             throw fail("format", "a base64 member is malformed")
@@ -131,7 +132,7 @@ public struct BundleVerifier: Sendable {
               case let .u64(recordVersion)? = entry.attributes["version"] else {
             throw fail("entry", "the record entry lacks its record, type or version")
         }
-        guard recordType == bundle.record_type else { throw fail("entry", "record type does not match") }
+        guard recordType.utf8.elementsEqual(bundle.record_type.utf8) else { throw fail("entry", "record type does not match") }
         let declared: [String: AttestedField] = v2
             ? bundle.fields!.mapValues { AttestedField(type: $0.type, minimum: $0.minimum, maximum: $0.maximum) }
             : bundle.field_types!.mapValues { AttestedField(type: $0) }
@@ -165,8 +166,8 @@ public struct BundleVerifier: Sendable {
             throw fail("statement", "\(error)")
         }
         guard statement.encoded == statementBytes else { throw fail("statement", "the statement does not match the predicate and the ledger's commitments") }
-        if let record = expectation.record, record != recordID { throw fail("record", "the proof is about record \(recordID), not \(record)") }
-        if let requester = expectation.requester, requester != bundle.requester { throw fail("requester", "made for \(bundle.requester), not \(requester)") }
+        if let record = expectation.record, !record.utf8.elementsEqual(recordID.utf8) { throw fail("record", "the proof is about record \(recordID), not \(record)") }
+        if let requester = expectation.requester, !requester.utf8.elementsEqual(bundle.requester.utf8) { throw fail("requester", "made for \(bundle.requester), not \(requester)") }
         if let nonce = expectation.nonce, !ConstantTime.equals(nonce, nonceBytes) { throw fail("nonce", "the nonce is not the one expected") }
         let context: ProofContext
         do {

@@ -30,6 +30,7 @@ extension Policy {
             func refuse(_ why: String) -> VaultError { .invalidSchema("policy allow entry \"\(text.prefix(80))\": \(why)") }
             let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
             guard parts.count >= 2, !parts[0].isEmpty else { throw refuse("write field:kind:parameters") }
+            guard RecordSchema.isIdentifier(parts[0]) else { throw refuse("the field must be 1-48 characters of a-z 0-9 _") }
             let kinds = ["age_at_least", "below", "range", "in", "equals"]
             guard kinds.contains(parts[1]) else { throw refuse("kind must be one of \(kinds.joined(separator: ", "))") }
             guard parts.count == 3, !parts[2].isEmpty else {

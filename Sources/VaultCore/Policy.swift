@@ -61,8 +61,30 @@ public struct Policy: Codable, Equatable, Sendable {
         public var needsApproval: Bool { requiredApprovals > 0 }
     }
 
+    static let ruleMembers: Set<String> = ["id", "requesters", "record_type", "allow", "purposes", "approval", "approvals", "budget", "consent", "consent_hours"]
+
+    /// Strict JSON with only the documented members (docs/format/policy.md), integers written as integers.
+    static func checkMembers(_ data: Data) throws(VaultError) {
+        let top = try StrictJSON.parse(Array(data)).members("policy", allowed: ["version", "rules"], required: ["version", "rules"])
+        _ = try top["version"]!.integer("version", as: Int.self)
+        let rules = try top["rules"]!.array("rules")
+        for i in rules.indices {
+            let path = "rules[\(i)]"
+            let m = try rules[i].members(path, allowed: ruleMembers, required: ["id", "requesters", "record_type", "allow", "purposes"])
+            for name in ["approvals", "consent_hours"] {
+                if let value = m[name], value != .null { _ = try value.integer("\(path).\(name)", as: Int.self) }
+            }
+            if let budget = m["budget"], budget != .null {
+                let b = try budget.members(path + ".budget", allowed: ["questions", "days"], required: ["questions", "days"])
+                _ = try b["questions"]!.integer(path + ".budget.questions", as: Int.self)
+                _ = try b["days"]!.integer(path + ".budget.days", as: Int.self)
+            }
+        }
+    }
+
     /// Parses and checks a policy file.
     public static func parse(_ data: Data) throws -> Policy {
+        do { try checkMembers(data) } catch { throw VaultError.invalidSchema("policy: \(error.description)") }
         let policy: Policy
         do { policy = try JSONDecoder().decode(Policy.self, from: data) } catch let error as VaultError { throw error } catch {
             throw VaultError.invalidSchema("policy is not valid JSON of the documented shape")

@@ -49,20 +49,28 @@ public struct PredicateSpec: Codable, Equatable, Sendable {
         return "equals"
     }
 
-    /// Checks what a spec must be whatever the field: a field name, exactly one kind, `on` only with
-    /// `age_at_least`, an age in 0...150, 1...64 distinct `in` values, values of 1...1024 bytes.
+    /// Checks what a spec must be whatever the field: a field name, exactly one kind, `on` with `age_at_least` and
+    /// only there, an age in 0...150 below the year of `on`, at_least <= at_most, 1...64 `in` values distinct as
+    /// bytes, values of 1...1024 bytes. (A node fills in `on` with its today before checking.)
     public func check() throws(VaultError) {
         guard RecordSchema.isIdentifier(field) else { throw .invalidPredicate("field must be 1-48 characters of a-z 0-9 _") }
         let kinds = [age_at_least != nil, below != nil, at_least != nil || at_most != nil, self.in != nil, equals != nil]
         guard kinds.filter({ $0 }).count == 1 else { throw .invalidPredicate("give exactly one of age_at_least, below, at_least/at_most, in, equals") }
         if on != nil, age_at_least == nil { throw .invalidPredicate("\"on\" goes only with age_at_least") }
-        if let age_at_least, !Self.ages.contains(age_at_least) { throw .invalidPredicate("age_at_least must be in \(Self.ages)") }
+        if let age_at_least {
+            guard Self.ages.contains(age_at_least) else { throw .invalidPredicate("age_at_least must be in \(Self.ages)") }
+            guard let on, let year = Int(on.prefix(4)), FieldValue.days(fromISODate: on) != nil else {
+                throw .invalidPredicate("age_at_least needs \"on\": \"YYYY-MM-DD\"")
+            }
+            guard age_at_least <= year - 1 else { throw .invalidPredicate("age_at_least must be below the year of \"on\"") }
+        }
+        if let low = at_least, let high = at_most, low > high { throw .invalidPredicate("need at_least <= at_most") }
         for n in [below, at_least, at_most].compactMap({ $0 }) where !StrictJSON.interoperableIntegers.contains(n) {
             throw .invalidPredicate("thresholds must be in -(2^53-1)...2^53-1")
         }
         if let on, FieldValue.days(fromISODate: on) == nil { throw .invalidPredicate("\"on\" must be a date YYYY-MM-DD") }
         if let values = self.in {
-            guard (1...Self.maxSetValues).contains(values.count), Set(values).count == values.count else {
+            guard (1...Self.maxSetValues).contains(values.count), Set(values.map { Array($0.utf8) }).count == values.count else {
                 throw .invalidPredicate("in needs 1...\(Self.maxSetValues) distinct values")
             }
         }

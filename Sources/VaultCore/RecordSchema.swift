@@ -82,10 +82,7 @@ public struct RecordSchema: Sendable, Equatable, Codable {
     }
 
     func check(tiers: TierLevels) throws {
-        let typeBytes = Array(type.utf8)
-        guard (1...64).contains(typeBytes.count), typeBytes.allSatisfy({ b in
-            (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || (0x30...0x39).contains(b) || b == 0x2E || b == 0x5F || b == 0x2D
-        }) else {
+        guard Self.isRecordType(type) else {
             throw VaultError.invalidSchema("record type must be 1-64 characters of A-Z a-z 0-9 . _ -")
         }
         guard version >= 0 else { throw VaultError.invalidSchema("schema version must not be negative") }
@@ -114,8 +111,16 @@ public struct RecordSchema: Sendable, Equatable, Codable {
         }
     }
 
+    /// Record types are 1-64 characters of A-Z a-z 0-9 . _ -.
+    public static func isRecordType(_ type: String) -> Bool {
+        let bytes = Array(type.utf8)
+        return (1...64).contains(bytes.count) && bytes.allSatisfy { b in
+            (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || (0x30...0x39).contains(b) || b == 0x2E || b == 0x5F || b == 0x2D
+        }
+    }
+
     /// Field names are 1-48 characters of a-z 0-9 _ (they appear in ledger attribute keys).
-    static func isIdentifier(_ name: String) -> Bool {
+    public static func isIdentifier(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         return (1...48).contains(bytes.count) && bytes.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5f }
     }

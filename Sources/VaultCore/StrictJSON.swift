@@ -1,6 +1,7 @@
 /// JSON (RFC 8259) read one way only, for inputs a signature or a proof depends on: UTF-8 without a byte order
-/// mark, no member name twice in an object (names compared as UTF-8 bytes after unescaping), no lone surrogates,
-/// at most 64 levels deep. Numbers keep their text, so `integer` can refuse `1.0`, `1e0`, `-0` and anything out of
+/// mark, no member name twice in an object (names compared after unescaping, as UTF-8 bytes and as canonically
+/// equivalent Unicode: an NFC and an NFD spelling of one name are the same name), no lone surrogates, at most 64
+/// levels deep. Numbers keep their text, so `integer` can refuse `1.0`, `1e0`, `-0` and anything out of
 /// range instead of rounding. Whatever another parser makes of a document this one accepts, it is the same.
 public indirect enum StrictJSON: Equatable, Sendable {
     case null
@@ -99,6 +100,7 @@ public indirect enum StrictJSON: Equatable, Sendable {
             at += 1
             var members: [(name: String, value: StrictJSON)] = []
             var names = Set<[UInt8]>()
+            var equivalent = Set<String>()
             skipSpace()
             if at < bytes.count, bytes[at] == UInt8(ascii: "}") { at += 1; depth -= 1; return .object(members) }
             while true {
@@ -106,7 +108,7 @@ public indirect enum StrictJSON: Equatable, Sendable {
                 guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
                 let start = at
                 let name = try string()
-                guard names.insert(Array(name.utf8)).inserted else {
+                guard names.insert(Array(name.utf8)).inserted, equivalent.insert(name).inserted else {
                     at = start
                     throw fail("duplicate member \"\(Self.printable(name))\"")
                 }
@@ -248,7 +250,8 @@ extension StrictJSON {
         guard case let .object(list) = self else { throw .malformedJSON("\(path) must be an object, not \(kindName)") }
         var out: [String: StrictJSON] = [:]
         for member in list {
-            guard allowed.contains(member.name) else {
+            // Bytewise: a name merely canonically equivalent to an allowed one (e.g. with U+212A KELVIN SIGN) is unknown.
+            guard allowed.contains(where: { $0.utf8.elementsEqual(member.name.utf8) }) else {
                 throw .malformedJSON("unknown member \"\(Parser.printable(member.name))\" in \(path)")
             }
             out[member.name] = member.value
@@ -273,6 +276,17 @@ extension StrictJSON {
     /// -(2^53 - 1) ... 2^53 - 1. Numbers a signature or proof depends on stay inside it, so a JavaScript or Python
     /// reader sees the same value as this one.
     public static let interoperableIntegers: ClosedRange<Int64> = -9_007_199_254_740_991...9_007_199_254_740_991
+
+    /// Refuses any number anywhere in the value that is not an integer of `T` written as one (for formats whose
+    /// only numbers are integers, e.g. ledger entry JSON's u64s).
+    public func requireIntegers<T: FixedWidthInteger>(_ path: String, as type: T.Type) throws(VaultError) {
+        switch self {
+        case .number: _ = try integer(path, as: T.self)
+        case let .array(items): for i in items.indices { try items[i].requireIntegers("\(path)[\(i)]", as: T.self) }
+        case let .object(members): for m in members { try m.value.requireIntegers("\(path).\(m.name)", as: T.self) }
+        default: break
+        }
+    }
 
     /// An integer within `interoperableIntegers`, else `malformedJSON` naming `path`.
     public func interoperableInteger<T: FixedWidthInteger>(_ path: String, as type: T.Type = T.self) throws(VaultError) -> T {

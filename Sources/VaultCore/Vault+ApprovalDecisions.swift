@@ -8,8 +8,10 @@ extension Vault {
     /// `request.approved` and `attested`. One denial moves it to denied with a `request.denied` entry. Every write
     /// re-reads the row and compares-and-sets it from pending, so exactly one decision wins: the others get
     /// `alreadyDecided` (or `alreadyApproved` for an officer approving twice) and write nothing. Entries go into
-    /// the citizen's log too.
-    public func decide(approvalID: String, approve: Bool, by caller: Caller) throws -> Approval {
+    /// the citizen's log too. A `reason` (a code such as `purpose-unclear`, since it goes on the public ledger, never
+    /// free text) is written on the officer's entry.
+    public func decide(approvalID: String, approve: Bool, reason: String? = nil, by caller: Caller) throws -> Approval {
+        if let reason { guard LedgerEntry.isValidIdentifier(reason) else { throw VaultError.invalidReason } }
         // An approval that was not the last when read may be the last when written (another officer approved
         // meanwhile); it is then proven and tried again. Approvers only grow, so two rounds suffice.
         for _ in 0..<3 {
@@ -17,11 +19,11 @@ extension Vault {
             if approve && seen.approvers.count + 1 >= seen.required {
                 var decided: Approval?
                 _ = try attestUnderPolicy(seen.request, by: caller, approved: true) { tx, bundle in
-                    decided = try record(approvalID, approve: true, by: caller, bundle: bundle, tx)
+                    decided = try record(approvalID, approve: true, reason: reason, by: caller, bundle: bundle, tx)
                     guard decided?.status == .approved else { throw VaultError.corrupt("approval \(approvalID) lost approvals") }
                 }
                 if let decided { return decided }
-            } else if let decided = try store.write({ tx in try record(approvalID, approve: approve, by: caller, bundle: nil, tx) }) {
+            } else if let decided = try store.write({ tx in try record(approvalID, approve: approve, reason: reason, by: caller, bundle: nil, tx) }) {
                 return decided
             }
         }
@@ -43,7 +45,9 @@ extension Vault {
     /// Inside a write transaction: re-reads the approval, applies `caller`'s decision with a compare-and-set from
     /// the row just read, and appends its entries. Nil (nothing written) when the approval would be issued now
     /// but no `bundle` was proven for it.
-    private func record(_ approvalID: String, approve: Bool, by caller: Caller, bundle: AttestationBundle?, _ tx: any VaultWriting) throws -> Approval? {
+    private func record(
+        _ approvalID: String, approve: Bool, reason: String?, by caller: Caller, bundle: AttestationBundle?, _ tx: any VaultWriting
+    ) throws -> Approval? {
         let current = try decidable(approvalID, approve: approve, by: caller, tx)
         var next = current
         if approve {
@@ -66,14 +70,15 @@ extension Vault {
             "rule": .string(current.rule), "citizen": .bytes(citizen.bytes),
         ]
         var entries: [LedgerEntry] = []
+        let reasoned = about.merging(reason.map { ["reason": .string($0)] } ?? [:]) { $1 }
         if approve {
-            entries.append(try entry(LedgerEntry.Kind.requestApproval, caller, about.merging([
+            entries.append(try entry(LedgerEntry.Kind.requestApproval, caller, reasoned.merging([
                 "count": .u64(UInt64(next.approvers.count)), "required": .u64(UInt64(next.required)),
             ]) { $1 }))
         }
         switch next.status {
         case .approved: entries.append(try entry(LedgerEntry.Kind.requestApproved, caller, about))
-        case .denied: entries.append(try entry(LedgerEntry.Kind.requestDenied, caller, about))
+        case .denied: entries.append(try entry(LedgerEntry.Kind.requestDenied, caller, reasoned))
         case .pending: break
         }
         _ = try tx.appendLedger(entries, citizens: entries.map { _ in citizen })

@@ -94,6 +94,8 @@ extension AttestationRequest {
             recordID: recordID, predicates: predicates.map { spec in
                 var spec = spec
                 if spec.age_at_least != nil && spec.on == nil { spec.on = today }
+                // One question, one canonical predicate (and one predicate hash for the budget): `in` values sorted.
+                spec.in = spec.in?.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
                 return spec
             }, requester: requester, nonce: nonce, expiry: expiry, purpose: purpose)
     }

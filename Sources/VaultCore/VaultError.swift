@@ -27,6 +27,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case forbidden(String)
     /// A purpose must be a code of 1-64 characters of a-z 0-9 . _ - (it goes on the public ledger).
     case invalidPurpose
+    /// A decision's reason must be a code of 1-64 characters of a-z 0-9 . _ - (it goes on the public ledger).
+    case invalidReason
     /// No member has this id.
     case memberNotFound(String)
     /// The tier already exists.
@@ -112,6 +114,7 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .recordShredded(id): return "record \(id) was shredded"
         case let .forbidden(why): return "forbidden: \(why)"
         case .invalidPurpose: return "purpose must be a code of 1-64 characters of a-z 0-9 . _ -"
+        case .invalidReason: return "a reason must be a code of 1-64 characters of a-z 0-9 . _ - (it goes on the public ledger)"
         case let .memberNotFound(id): return "no member \(id)"
         case let .tierExists(name): return "tier \(name) already exists"
         case let .rotationUnfinished(tier, remaining): return "tier \(tier) still has \(remaining) data keys under old versions"

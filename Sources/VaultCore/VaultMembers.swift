@@ -58,6 +58,28 @@ extension Vault {
         }
     }
 
+    /// Consumes the caller's own token, as a one-time sign-in link is consumed: marked revoked and a `token.revoked`
+    /// entry in one transaction, so a second use is refused on every node (`credentialRevoked`, also when two uses
+    /// race: the second transaction sees the first's entry). A citizen's entry names the constant actor `citizen`.
+    @discardableResult
+    public func consumeOwnToken(by caller: Caller) throws -> UInt64 {
+        guard let credential = caller.credential else { throw VaultError.forbidden("only a token can be consumed") }
+        return try store.write { tx in
+            try authorize(caller, Set(Role.allCases), tx, action: "sign in")
+            _ = try tx.revokeToken(id: credential.id)
+            let actor = caller.role == .citizen ? Caller(id: Self.citizenActor, role: .citizen) : caller
+            return try tx.appendLedger([try entry(LedgerEntry.Kind.tokenRevoked, actor, ["token": .string(credential.id)])], citizens: [nil]).firstIndex
+        }
+    }
+
+    /// Every member, for officers and auditors.
+    public func members(by caller: Caller) throws -> [Member] {
+        try store.read { tx in
+            try authorize(caller, [.officer, .auditor], tx, action: "list members")
+            return try tx.members()
+        }
+    }
+
     /// The member called `id`, if any.
     public func member(id: String) throws -> Member? { try store.read { try $0.member(id: id) } }
 

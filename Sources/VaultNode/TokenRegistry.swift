@@ -15,6 +15,9 @@ public struct TokenRegistry: Sendable {
         public let citizen: Pseudonym?
         /// The token's id and issue time, checked against the ledger's revocations on every vault operation.
         public let credential: Credential
+        /// A one-time sign-in link (`cvl_`): it signs in to the pages once (`Vault.consumeOwnToken`) and is no
+        /// bearer token for the API.
+        public let signInLink: Bool
 
         /// The vault caller this grant acts as.
         public var caller: Caller { Caller(id: actor, role: role, clearance: clearance, credential: credential) }
@@ -46,6 +49,9 @@ public struct TokenRegistry: Sendable {
     }
 
     static let prefix = "cvt_"
+    /// The prefix of one-time sign-in link tokens. It is part of the hashed text, so a link token cannot be presented
+    /// as a bearer token by changing its prefix (the hash would not match).
+    static let linkPrefix = "cvl_"
 
     /// Creates a token; returns its text, which is not stored anywhere and cannot be shown again. `lifetimeMs` nil
     /// means no expiry (say so explicitly); a lifetime that would overflow the clock is refused.
@@ -56,8 +62,10 @@ public struct TokenRegistry: Sendable {
     }
 
     /// Creates a token and returns its id with its text.
+    /// `signInLink`: a one-time sign-in link token (`cvl_...`), for the pages' `/signin/link` only.
     public func issue(
-        role: Role, actor: String, clearance: String? = nil, citizen: Pseudonym? = nil, lifetimeMs: UInt64? = TokenRegistry.defaultLifetimeMs
+        role: Role, actor: String, clearance: String? = nil, citizen: Pseudonym? = nil, lifetimeMs: UInt64? = TokenRegistry.defaultLifetimeMs,
+        signInLink: Bool = false
     ) throws -> Issued {
         guard LedgerEntry.isValidIdentifier(actor) else { throw VaultError.invalidActor(actor.count <= 64 ? actor : String(actor.prefix(64)) + "...") }
         let now = clock()
@@ -68,7 +76,7 @@ public struct TokenRegistry: Sendable {
             expires = sum
         }
         let secret = SecureBytes.random(count: 32)
-        let text = Self.prefix + Self.base64url(secret.unsafeCopy())
+        let text = (signInLink ? Self.linkPrefix : Self.prefix) + Self.base64url(secret.unsafeCopy())
         let id = Credential.newID()
         let unsigned = StoredToken(
             id: id, hash: authenticator.tokenHash(text), role: role.rawValue, actor: actor, clearance: clearance, citizen: citizen,
@@ -83,7 +91,8 @@ public struct TokenRegistry: Sendable {
     /// Resolves a presented token: looked up by its keyed hash (compared in constant time), its row's MAC checked
     /// (`stateTampered` when a database writer forged or edited it), then its revocation flag and expiry.
     public func resolve(_ text: String) throws -> Grant {
-        guard text.hasPrefix(Self.prefix), text.utf8.count == Self.prefix.utf8.count + 43 else { throw Refusal.malformed }
+        let link = text.hasPrefix(Self.linkPrefix)
+        guard text.hasPrefix(Self.prefix) || link, text.utf8.count == Self.prefix.utf8.count + 43 else { throw Refusal.malformed }
         let presented = authenticator.tokenHash(text)
         guard let row = try store.token(hash: presented), ConstantTime.equals(row.hash, presented) else { throw Refusal.unknown }
         try authenticator.check(row.mac, table: "vault_token", key: row.id, columns: row.authenticatedColumns)
@@ -92,7 +101,7 @@ public struct TokenRegistry: Sendable {
         guard let role = Role(rawValue: row.role) else { throw VaultError.stateTampered(table: "vault_token", key: row.id) }
         return Grant(
             role: role, actor: row.actor, clearance: row.clearance, citizen: row.citizen,
-            credential: Credential(id: row.id, issuedAtMs: row.createdAtMs))
+            credential: Credential(id: row.id, issuedAtMs: row.createdAtMs), signInLink: link)
     }
 
     /// The stored row of token `id` (its MAC checked), or nil.

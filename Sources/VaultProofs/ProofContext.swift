@@ -11,7 +11,7 @@ public struct ProofContext: Equatable, Sendable {
     public let nonce: [UInt8]
     /// Expiry, in seconds since 1970-01-01 UTC.
     public let expiry: UInt64
-    /// The predicate's name as requested and approved by policy (UTF-8, 1...1024 bytes), e.g. "age>=18".
+    /// The predicate as bound (UTF-8, 1...1024 bytes): in a bundle, its canonical predicate JSON byte for byte.
     public let predicate: String
     /// Why it was asked (UTF-8, 1...1024 bytes), e.g. "loan-application"; nil only in a version 1 context.
     public let purpose: String?

@@ -57,7 +57,7 @@ public struct APIError: Error, Sendable {
 
     static func from(vault e: VaultError) -> APIError {
         switch e {
-        case .invalidSchema, .invalidPurpose, .invalidPredicate, .unknownTier, .unknownRecordType, .tierExists:
+        case .invalidSchema, .invalidPurpose, .invalidReason, .invalidPredicate, .unknownTier, .unknownRecordType, .tierExists:
             return APIError(.badRequest, "invalid_request", e.description)
         case .malformedJSON: return APIError(.badRequest, "malformed_json", e.description)
         case .invalidExpiry: return APIError(.badRequest, "invalid_request", e.description)

@@ -34,6 +34,7 @@ public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
     ApprovalsController(state: state).addRoutes(to: authenticated.group("approvals"))
     CitizensController(state: state).addRoutes(to: authenticated.group("citizens"))
     AdminController(state: state).addRoutes(to: authenticated)
+    PagesController(state: state).addRoutes(to: router.group("").add(middleware: PageMiddleware(site: state.pages)))
     return router
 }
 

@@ -22,12 +22,16 @@ public struct ServerConfiguration: Sendable {
     public var witnesses: [CosignerKey]
     /// How many of them make a checkpoint final; 0 = attestations use the latest checkpoint, unwitnessed.
     public var witnessThreshold: Int
+    /// The pages' cookies get the Secure attribute: set when browsers reach the node over TLS (a terminating proxy).
+    public var secureCookies: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 * 1024, witnesses: [CosignerKey] = [], witnessThreshold: Int = 0) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 64 * 1024, witnesses: [CosignerKey] = [], witnessThreshold: Int = 0,
+                secureCookies: Bool = false) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.witnesses = witnesses
         self.witnessThreshold = witnessThreshold
+        self.secureCookies = secureCookies
     }
 }

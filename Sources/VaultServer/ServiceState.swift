@@ -6,6 +6,7 @@ import VaultCore
 import VaultCrypto
 import VaultLedger
 import VaultNode
+import VaultPages
 
 /// Everything the routes share: the node's storage, its tokens, its verifier key, the metrics registry and the
 /// service limits. Immutable and thread-safe.
@@ -20,6 +21,8 @@ public struct ServiceState: Sendable {
     public let witnessed: WitnessedCheckpoints
     /// The vault; when witnesses are configured, attestations are proven against witness-final checkpoints only.
     public let vault: Vault
+    /// The pages' templates, assets and sessions (in memory).
+    public let pages: PageSite
     let metrics: ServiceMetrics
 
     public init(storage: NodeStore, configuration: ServerConfiguration, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -32,6 +35,7 @@ public struct ServiceState: Sendable {
         self.configuration = configuration
         self.registry = registry
         self.metrics = ServiceMetrics(registry: registry)
+        self.pages = PageSite(secureCookies: configuration.secureCookies, clock: Vault.systemClock)
     }
 }
 

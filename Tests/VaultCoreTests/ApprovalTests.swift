@@ -228,8 +228,11 @@ import VaultTestSupport
         for k in [0, 17, -1] {
             #expect(throws: VaultError.invalidSchema("policy rule r: approvals must be an integer from 1 to 16, not \(k)")) { try Policy.parse(rule(#","approvals":\#(k)"#)) }
         }
-        for bad in [#""2""#, "2.5", "true", "[2]", "1e9"] {
-            #expect(throws: VaultError.invalidSchema("policy rule r: approvals must be an integer from 1 to 16")) { try Policy.parse(rule(#","approvals":\#(bad)"#)) }
+        for bad in [#""2""#, "2.5", "2.0", "true", "[2]", "1e9", "1e0"] {
+            #expect("\(bad)") { try Policy.parse(rule(#","approvals":\#(bad)"#)) } throws: { error in
+                guard case let VaultError.invalidSchema(why)? = error as? VaultError else { return false }
+                return why.contains("rules[0].approvals must be an integer")
+            }
         }
         #expect(throws: VaultError.invalidSchema("policy rule r says approval false but approvals 2; drop one")) {
             try Policy.parse(rule(#","approval":false,"approvals":2"#))

@@ -25,7 +25,7 @@ struct BundleFactory {
     /// A bundle of `version` proving `specs` about committed `values` (by field), made for bank-1 with a fixed nonce.
     func make(
         _ name: String, version: Int, specs: [PredicateSpec], values: [String: (AttestedField, Scalar)], purpose: String = "loan-application",
-        recordVersion: UInt64 = 3, expiry: UInt64 = BundleFactory.now + 86_400
+        recordVersion: UInt64 = 3, expiry: UInt64 = BundleFactory.now + 86_400, omitCommitment: String? = nil, pointAt: Int = 2
     ) throws -> AttestationBundle {
         var rng = DeterministicRandomness(seed: Array(name.utf8))
         let fields = PredicateSpec.fields(specs)
@@ -37,7 +37,7 @@ struct BundleFactory {
             let (c, o) = Commitment.commit(to: values[field]!.1, randomness: &rng)
             commitments[field] = c
             openings.append(o)
-            attributes["commitment." + field] = .bytes(c.bytes)
+            if field != omitCommitment { attributes["commitment." + field] = .bytes(c.bytes) }
         }
         let entries = [
             EntryCodec.encode(try LedgerEntry(type: "tier.created", timestampMs: 1_796_000_000_000, actor: "officer-1", attributes: ["tier": .string("internal"), "rank": .u64(1), "version": .u64(1)])),
@@ -47,14 +47,14 @@ struct BundleFactory {
         ]
         let tree = MerkleTree(entries: entries)
         let note = try Checkpoint(origin: signer.name, treeSize: tree.size, root: tree.root).sign(name: signer.name, key: signer.key).serialized
-        let inclusion = try InclusionProof.generate(leafIndex: 2, treeSize: tree.size, from: tree)
+        let inclusion = try InclusionProof.generate(leafIndex: UInt64(pointAt), treeSize: tree.size, from: tree)
         let declared = fields.reduce(into: [String: AttestedField]()) { $0[$1] = values[$1]!.0 }
         let predicate = try PredicateSpec.canonical(specs)
         let statement = try PredicateSpec.statement(specs, commitments: commitments, fields: declared, rules: version == 2 ? .v2 : .v1)
         let nonce = Array(0..<32).map(UInt8.init)
         let context = try ProofContext(
             requester: "bank-1", nonce: nonce, expiry: expiry, predicate: predicate, purpose: version == 2 ? purpose : nil,
-            fields: version == 2 ? AttestationBundle.canonicalFields(declared.mapValues(AttestationBundle.FieldJSON.init)) : nil, ledgerIndex: 2,
+            fields: version == 2 ? AttestationBundle.canonicalFields(declared.mapValues(AttestationBundle.FieldJSON.init)) : nil, ledgerIndex: UInt64(pointAt),
             checkpointHash: SHA256.hash(Array(note.utf8)))
         let proof = try Prover.prove(statement, openings: openings, context: context, randomness: &rng)
         return AttestationBundle(
@@ -62,7 +62,7 @@ struct BundleFactory {
             field_types: version == 1 ? declared.mapValues(\.type) : nil,
             fields: version == 2 ? declared.mapValues(AttestationBundle.FieldJSON.init) : nil,
             predicate: predicate, purpose: version == 2 ? purpose : nil, requester: "bank-1", nonce: Base64.encode(nonce), expiry: expiry,
-            ledger_index: 2, entry: Base64.encode(entries[2]),
+            ledger_index: UInt64(pointAt), entry: Base64.encode(entries[pointAt]),
             inclusion: .init(tree_size: inclusion.treeSize, leaf_index: inclusion.leafIndex, hashes: inclusion.hashes.map(Base64.encode)),
             checkpoint: note, statement: Base64.encode(statement.encoded), proof: Base64.encode(proof.encoded))
     }
@@ -81,7 +81,7 @@ struct BundleFactory {
         ]
         let v1Values = values.mapValues { (AttestedField(type: $0.0.type), $0.1) }
         return [
-            ("v1-age-income-district", try make("v1-age-income-district", version: 1, specs: [
+            ("v1-age-district", try make("v1-age-district", version: 1, specs: [
                 PredicateSpec(field: "birth_date", age_at_least: 18, on: "2026-12-01"), PredicateSpec(field: "district", in: ["north", "harbour"]),
             ], values: v1Values)),
             ("v1-range", try make("v1-range", version: 1, specs: [PredicateSpec(field: "income", at_least: 1_000, at_most: 9_000_000_000)], values: v1Values)),

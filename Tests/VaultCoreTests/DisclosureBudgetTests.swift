@@ -200,7 +200,14 @@ import VaultTestSupport
                     "district:in:a||b", "district:in:a|a", "x:between:1", "birth_date:age_at_least:200", ":below:3", "income"] {
             #expect(throws: VaultError.self, "\(bad)") { try Policy.parse(rule("\"\(bad)\"")) }
         }
-        #expect(throws: VaultError.invalidSchema("policy rule: unknown key consnet")) { try Policy.parse(rule(#""x:equals:v""#, #","consnet":true"#)) }
+        #expect(throws: VaultError.invalidSchema(#"policy: malformed JSON: unknown member "consnet" in rules[0]"#)) { try Policy.parse(rule(#""x:equals:v""#, #","consnet":true"#)) }
+        // One reading only: a member twice, a top-level member nobody reads, a real where an integer goes.
+        for bad in [#"{"version":1,"version":2,"rules":[]}"#, #"{"version":1,"rules":[],"owner":"x"}"#, #"{"version":1.0,"rules":[]}"#,
+                    #"{"version":1,"rules":[{"id":"r","id":"s","requesters":["a"],"record_type":"t","allow":["x:equals:v"],"purposes":["p"]}]}"#,
+                    #"{"version":1,"rules":[{"id":"r","requesters":["a"],"record_type":"t","allow":["x:equals:v"],"purposes":["p"],"consent":true,"consent_hours":72.0}]}"#,
+                    #"{"version":1,"rules":[{"id":"r","requesters":["a"],"record_type":"t","allow":["X-Y:equals:v"],"purposes":["p"]}]}"#] {
+            #expect(throws: VaultError.self, "\(bad)") { try Policy.parse(Data(bad.utf8)) }
+        }
         for bad in [#"{"questions":0,"days":30}"#, #"{"questions":3}"#, #"{"questions":3,"days":30,"x":1}"#, #"{"questions":2.5,"days":30}"#] {
             #expect(throws: VaultError.self, "\(bad)") { try Policy.parse(rule(#""x:equals:v""#, #","budget":\#(bad)"#)) }
         }

@@ -67,7 +67,7 @@ import VaultTestSupport
     static func landlordRequest(_ record: String) -> AttestationRequest {
         AttestationRequest(
             recordID: record, predicates: [PredicateSpec(field: "district", in: ["north", "harbour"])], requester: "landlord-1",
-            nonce: Array(repeating: 7, count: 32), expiry: 4_000_000_000, purpose: "tenancy")
+            nonce: Array(repeating: 7, count: 32), expiry: UInt64(Date().timeIntervalSince1970) + 86_400, purpose: "tenancy")
     }
 
     // MARK: tokens
@@ -126,7 +126,7 @@ import VaultTestSupport
         #expect(throws: VaultError.credentialRevoked) {
             try node.vault.attestUnderPolicy(
                 AttestationRequest(recordID: node.record, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18)],
-                                   requester: "bank-1", nonce: Array(repeating: 1, count: 32), expiry: 4_000_000_000, purpose: "loan-application"),
+                                   requester: "bank-1", nonce: Array(repeating: 1, count: 32), expiry: UInt64(Date().timeIntervalSince1970) + 86_400, purpose: "loan-application"),
                 by: requester)
         }
         // A new token made after the revocation works (the revocation covers tokens issued up to it).

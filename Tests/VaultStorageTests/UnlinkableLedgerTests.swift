@@ -39,10 +39,10 @@ import VaultTestSupport
         _ = try vault.readRecord(id: second, purpose: "audit", by: officer)
         let bankAsks = AttestationRequest(
             recordID: first, predicates: [PredicateSpec(field: "income", below: 30000)], requester: "bank-1",
-            nonce: RandomBytes.generate(32), expiry: 4_000_000_000, purpose: "loan-application")
+            nonce: RandomBytes.generate(32), expiry: UInt64(Date().timeIntervalSince1970) + 86_400, purpose: "loan-application")
         let employerAsks = AttestationRequest(
             recordID: second, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18, on: nil)], requester: "employer-1",
-            nonce: RandomBytes.generate(32), expiry: 4_000_000_000, purpose: "hiring")
+            nonce: RandomBytes.generate(32), expiry: UInt64(Date().timeIntervalSince1970) + 86_400, purpose: "hiring")
         let bundles = [
             try vault.attestUnderPolicy(bankAsks, by: Caller(id: "bank-1", role: .requester)).bundle,
             try vault.attestUnderPolicy(employerAsks, by: Caller(id: "employer-1", role: .requester)).bundle,

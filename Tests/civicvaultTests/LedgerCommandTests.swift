@@ -122,6 +122,11 @@ import VaultLedger
         #expect(outside.stderr.hasPrefix("error: index 1 is outside a tree of size 1\nhint: "))
         let tooBig = try node.ledger(["proof", "consistency", "--old", "1", "--size", "5"])
         #expect(tooBig.status == 1 && tooBig.stderr.hasPrefix("error: tree size 5 is beyond the log's 1 entries\nhint: "))
+        // One reading only: an entry with a member twice (whose value another JSON reader would take) is refused.
+        let twice = try node.ledger(["append"], stdin: Self.line(5).replacingOccurrences(of: #""actor":"#, with: #""actor":"mallory","actor":"#) + "\n")
+        #expect(twice.status == 1 && twice.stderr.hasPrefix("error: line 1: malformed JSON: duplicate member \"actor\""))
+        let real = try node.ledger(["append"], stdin: Self.line(6).replacingOccurrences(of: #""u64":6"#, with: #""u64":6.0"#) + "\n")
+        #expect(real.status == 1 && real.stderr.hasPrefix("error: line 1: "))
         let empty = try node.ledger(["append"], stdin: "\n")
         #expect(empty.status == 1 && empty.stderr.hasPrefix("error: no entries on standard input"))
     }

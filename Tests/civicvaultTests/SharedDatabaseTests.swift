@@ -49,7 +49,7 @@ import VaultTestSupport
             "record": idsA[0], "predicates": [["field": "birth_date", "age_at_least": 18]], "nonce": nonce, "purpose": "loan-application",
         ])
         #expect(status == 201, "\(bundle)")
-        let (verified, answer) = try await a.request("POST", "/v1/attestations/verify", json: ["bundle": bundle["bundle"] ?? bundle, "requester": "bank-1"])
+        let (verified, answer) = try await a.request("POST", "/v1/attestations/verify", json: ["bundle": bundle["bundle"] ?? bundle, "requester": "bank-1", "nonce": nonce])
         #expect(verified == 200 && answer["valid"] as? Bool == true, "\(answer)")
 
         // Kill A: B goes on writing and serving; both agreed on one tree before.

@@ -16,7 +16,9 @@ struct ApprovalsController {
 
     struct DecisionBody: Decodable {
         let decision: String
-        static let keys: Set<String> = ["decision"]
+        /// A reason code written on the officer's ledger entry (a-z 0-9 . _ -, never free text).
+        let reason: String?
+        static let keys: Set<String> = ["decision", "reason"]
     }
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
@@ -42,7 +44,7 @@ struct ApprovalsController {
                 throw APIError(.badRequest, "invalid_request", "decision is approve or deny")
             }
             let id = try context.parameters.require("id")
-            return try JSONResponse.make(ApprovalJSON(try state.vault.decide(approvalID: id, approve: body.decision == "approve", by: caller)))
+            return try JSONResponse.make(ApprovalJSON(try state.vault.decide(approvalID: id, approve: body.decision == "approve", reason: body.reason, by: caller)))
         }
     }
 }

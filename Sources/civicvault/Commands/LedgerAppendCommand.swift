@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultCrypto
+import VaultCore
 import VaultLedger
 import VaultSQLite
 
@@ -46,6 +47,8 @@ struct LedgerAppendCommand: AsyncParsableCommand {
             if line.allSatisfy(\.isWhitespace) { continue }
             let entry: LedgerEntry
             do {
+                // One reading only: a member twice, a malformed number or text is refused before decoding.
+                try StrictJSON.parse(line).requireIntegers("entry", as: UInt64.self)
                 entry = try EntryJSON.decode(line)
             } catch {
                 try commit()

@@ -20,6 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Policy file to install at start if it is newer than the installed one.") var policy: String?
     @Option(help: "A witness's cosigner key (<name>+<id>+<base64>) or a file holding one; repeat for each witness.") var witnessKey: [String] = []
     @Option(help: "Witness cosignatures that make a checkpoint final; attestations then use only final checkpoints.") var witnessThreshold: Int = 0
+    @Flag(help: "Mark the pages' cookies Secure (browsers reach the node over TLS, e.g. through a terminating proxy).") var secureCookies = false
 
     func validate() throws {
         guard witnessThreshold >= 0, witnessThreshold <= witnessKey.count else {
@@ -53,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let witnesses = try witnessKey.map { try KeyText.cosigner($0) }
         let state = ServiceState(
-            storage: storage, configuration: ServerConfiguration(host: host, port: port, witnesses: witnesses, witnessThreshold: witnessThreshold),
+            storage: storage, configuration: ServerConfiguration(host: host, port: port, witnesses: witnesses, witnessThreshold: witnessThreshold, secureCookies: secureCookies),
             registry: registry)
         var logger = Logger(label: "civicvault")
         logger.logLevel = .info

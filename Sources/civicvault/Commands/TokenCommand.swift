@@ -18,13 +18,23 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "For citizen tokens: the citizen's national id (only its pseudonym is stored).") var nationalId: String?
         @Option(help: "Lifetime in seconds (default: 90 days).") var expiresIn: UInt64?
         @Flag(help: "The token never expires (instead of --expires-in).") var noExpiry = false
+        @Flag(help: "Print a one-time sign-in link for the pages instead of a bearer token (valid 15 minutes unless --expires-in).")
+        var link = false
+        @Option(help: "With --link: the node's base URL the link points at.") var url: String = "http://127.0.0.1:8080"
+
+        /// How long a sign-in link stays usable when no --expires-in is given.
+        static let linkLifetimeMs: UInt64 = 15 * 60 * 1000
 
         func run() async throws {
             guard let role = Role(rawValue: role) else {
                 throw CLIFailure("unknown role \(self.role)", hint: "use one of: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if noExpiry && expiresIn != nil { throw CLIFailure("--no-expiry and --expires-in contradict each other", hint: "give one of them") }
-            var lifetimeMs: UInt64? = TokenRegistry.defaultLifetimeMs
+            if link && noExpiry { throw CLIFailure("a sign-in link always expires", hint: "drop --no-expiry, or give --expires-in") }
+            guard !link || url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw CLIFailure("--url must start with http:// or https://", hint: "e.g. --url http://127.0.0.1:8080")
+            }
+            var lifetimeMs: UInt64? = link ? Self.linkLifetimeMs : TokenRegistry.defaultLifetimeMs
             if noExpiry { lifetimeMs = nil }
             if let expiresIn {
                 let (ms, overflow) = expiresIn.multipliedReportingOverflow(by: 1000)
@@ -42,9 +52,12 @@ struct TokenCommand: AsyncParsableCommand {
                     }
                 }
                 let citizen = try nationalId.map { try storage.vault.pseudonym(of: $0) }
-                let token = try storage.tokens.issue(role: role, actor: subject, clearance: clearance, citizen: citizen, lifetimeMs: lifetimeMs)
+                let token = try storage.tokens.issue(
+                    role: role, actor: subject, clearance: clearance, citizen: citizen, lifetimeMs: lifetimeMs, signInLink: link)
                 FileHandle.standardError.write(Data("token id: \(token.id) (revoke with: civicvault token revoke --id \(token.id))\n".utf8))
-                print(token.text)
+                // The token travels in the fragment, which browsers never send to a server or put in its logs; the page's
+                // script posts it once and removes it from the address bar.
+                print(link ? "\(url.hasSuffix("/") ? String(url.dropLast()) : url)/signin/link#\(token.text)" : token.text)
             } catch { throw CLIFailure.from(error) }
         }
     }

@@ -49,6 +49,7 @@ struct CLIFailure: Error {
         case .recordNotFound: return "list a citizen's records with `civicvault record list --national-id <id>`"
         case .recordShredded: return "a shredded record is gone for good; its ledger entries remain"
         case .invalidPurpose: return "use a purpose code such as benefit-check or audit"
+        case .invalidReason: return "use a reason code such as purpose-unclear or checked-ok"
         case .rotationUnfinished: return "finish the rotation first: `civicvault tier rotate --resume`"
         case .corrupt: return "run `civicvault ledger verify` and restore the database from a backup"
         case .forbidden, .insufficientClearance, .memberNotFound, .tierExists, .policyDenied: return "ask a data officer"

@@ -65,7 +65,7 @@ extension VaultTamperTests {
         }
         do {
             let made = try vault.attestUnderPolicy(attestation(p.attestable), by: bank)
-            do { _ = try verifier.verify(made.bundle, now: 1_795_000_000, expecting: .noReplayCheck()) } catch { o.detected.append("bundle verification: \(named(error))") }
+            do { _ = try verifier.verify(made.bundle, now: UInt64(Date().timeIntervalSince1970), expecting: .noReplayCheck()) } catch { o.detected.append("bundle verification: \(named(error))") }
         } catch { o.detected.append("attest: \(named(error))") }
         do {
             let log = try vault.accessLog(nationalID: p.citizens[p.attestable]!).map { Int($0.ledgerIndex) }
@@ -119,7 +119,7 @@ extension VaultTamperTests {
         } catch { o.detected.append("approvals: \(named(error))") }
         do {
             if let bundle = try vault.approval(id: p.approved, by: landlord)?.bundle {
-                do { _ = try verifier.verify(bundle, now: 1_795_000_000, expecting: .replay(requester: landlord.id, nonce: Array(repeating: 5, count: 32))) } catch {
+                do { _ = try verifier.verify(bundle, now: UInt64(Date().timeIntervalSince1970), expecting: .replay(requester: landlord.id, nonce: Array(repeating: 5, count: 32))) } catch {
                     o.detected.append("approved bundle verification: \(named(error))")
                 }
             } else { o.missing.append("approval \(p.approved) serves no bundle") }

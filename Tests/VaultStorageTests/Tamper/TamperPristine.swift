@@ -155,12 +155,12 @@ extension VaultTamperTests {
     static func landlordRequest(_ id: String, nonce: UInt8) -> AttestationRequest {
         AttestationRequest(
             recordID: id, predicates: [PredicateSpec(field: "district", in: ["north", "harbour"])], requester: "landlord-1",
-            nonce: Array(repeating: nonce, count: 32), expiry: 4_000_000_000, purpose: "tenancy")
+            nonce: Array(repeating: nonce, count: 32), expiry: UInt64(Date().timeIntervalSince1970) + 86_400, purpose: "tenancy")
     }
 
     static func attestation(_ id: String) -> AttestationRequest {
         AttestationRequest(
             recordID: id, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18)], requester: "bank-1",
-            nonce: Array(repeating: 9, count: 32), expiry: 4_000_000_000, purpose: "loan-application")
+            nonce: Array(repeating: 9, count: 32), expiry: UInt64(Date().timeIntervalSince1970) + 86_400, purpose: "loan-application")
     }
 }
