@@ -51,8 +51,8 @@ pg-stop:
 run: build
 	BIN=$(BIN) KEYS=$(KEYS) DATA=$(DATA) scripts/dev-run.sh
 
-## Walk the whole story against the node started by `make run` (in another shell); SCENARIO=civil-identity or
-## SCENARIO=land-registry installs that scenario's schemas, policy rules and transfer rule and walks it instead.
+## Walk the whole story against the node started by `make run` (in another shell); SCENARIO=civil-identity,
+## land-registry or certificates installs that scenario (scenarios/NAME: schemas, policy rules, transfer rule) and walks it.
 demo: build
 	$(BIN) demo --keys $(KEYS) --data $(DATA) --url http://127.0.0.1:8080 $(if $(SCENARIO),--scenario $(SCENARIO))
 
