@@ -5,6 +5,7 @@ import VaultLedger
 import VaultNode
 @testable import VaultCore
 import VaultTestSupport
+import VaultSQLite
 
 /// Transfers that execute themselves (scenarios/land-registry): the node executes a transfer in the transaction
 /// that meets the rule's last condition, whatever the order; conditions can be withdrawn until then; expired
@@ -264,5 +265,28 @@ import VaultTestSupport
         let changed = try TransferRule.parse(Data(rule.canonicalJSON.replacingOccurrences(of: "720", with: "24").utf8))
         #expect(throws: VaultError.self) { try node.vault.installTransferRule(changed, by: Self.officer) }
         #expect(throws: VaultError.self) { try node.vault.installTransferRule(rule, by: Self.registrar) }
+    }
+
+    /// The transfer's state is the verified ledger's: a condition planted as a ledger row (past the signed
+    /// checkpoint) by someone who writes the database is never counted, and the node does not sign it in.
+    @Test func aConditionPlantedInTheDatabaseIsNeverObeyed() throws {
+        let node = try Node()
+        defer { node.test.cleanUp() }
+        _ = try node.register("p-f", owner: "ANN")
+        let t = try node.open("p-f", seller: "ANN", buyer: "BEN")
+        for c in ["seller_consent", "buyer_consent", "registrar_approval"] { try node.give(c, t.id, seller: "ANN", buyer: "BEN") }
+        let size = try node.test.store.ledger.treeSize()
+        let planted = EntryCodec.encode(try LedgerEntry(type: LedgerEntry.Kind.transferCondition, timestampMs: 1, actor: "tax-1", attributes: [
+            "transfer": .string(t.id), "condition": .string("duty_paid"), "party": .string("seller"),
+        ]))
+        try TamperConnection.sqlite(path: NodeDatabase.path(inDataDirectory: node.test.location)) { db in
+            _ = try db.execute("INSERT INTO ledger_entry (idx, leaf_hash, entry) VALUES (?, ?, ?)", [.int(Int64(size)), .bytes(MerkleMath.leafHash(planted)), .bytes(planted)])
+        }
+        let view = try node.vault.transfer(t.id, by: Self.officer)
+        #expect(view.status == "open" && view.conditions.first { $0.id == "duty_paid" }?.entry == nil)
+        // The next append would build on the planted row: refused, nothing executed.
+        #expect(throws: (any Error).self) { try node.give("duty_paid", t.id, seller: "ANN", buyer: "BEN") }
+        #expect(try node.vault.transfer(t.id, by: Self.officer).status == "open")
+        #expect(try node.vault.records(ofCitizen: "BEN", by: Self.officer).isEmpty)
     }
 }
