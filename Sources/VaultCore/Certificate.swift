@@ -69,6 +69,10 @@ public struct Certificate: Sendable, Encodable {
             proven[spec.field] = value
         }
         guard proven == disclosed else { throw fail("the disclosed values are not the ones proven") }
+        // The issuer is the actor of the record entry the bundle proves against (authenticated by its inclusion).
+        guard let entryBytes = Base64.decode(bundle.entry), let entry = try? EntryCodec.decode(entryBytes), entry.actor == issuer else {
+            throw fail("the issuer is not the department that wrote the record")
+        }
         var checkedAt: UInt64?
         if let status {
             checkedAt = try status.check(certificate: certificate, bundle: bundle, recordID: verified.recordID, ledgerKey: ledgerKey)

@@ -76,6 +76,8 @@ import VaultTestSupport
         for disclosed in [["degree": "doctorate"], ["degree": "master", "grade_average": "287"], [:]] {
             #expect(!verifies(Certificate(certificate: certificate.certificate, issuer: certificate.issuer, disclosed: disclosed, bundle: certificate.bundle)))
         }
+        // Another issuer than the department that wrote the record: refused.
+        #expect(!verifies(Certificate(certificate: certificate.certificate, issuer: "registry-other", disclosed: certificate.disclosed, bundle: certificate.bundle)))
         // Rewriting the bundle's predicate to another value breaks the proof.
         let json = String(decoding: try JSONEncoder().encode(certificate), as: UTF8.self).replacingOccurrences(of: "master", with: "doctorate")
         #expect((try? Certificate.decode(Data(json.utf8)).verify(ledgerKey: node.key, now: Self.now, verifier: "employer-1", nonce: nonce, status: nil)) == nil)
