@@ -41,6 +41,15 @@ extension Vault {
         }
     }
 
+    /// Refuses a write that would change a public-tier field of a registered parcel's current title (its public
+    /// fields are hashed into the parcel's history: they change only by a transfer). A full replace (PUT) names
+    /// every field, so it is refused on such titles; PATCH the other fields.
+    func checkNotRegisteredTitle(_ recordID: String, changing names: Set<String>, schema: RecordSchema) throws {
+        let publicNames = Set(schema.fields.filter { $0.tier == Tier.publicName }.map(\.name))
+        guard !names.isDisjoint(with: publicNames), anchor.withState({ $0.parcels.values.contains { $0.record == recordID } }) else { return }
+        throw VaultError.forbidden("the public fields of a registered parcel's title change only by a transfer; patch the others")
+    }
+
     /// A parcel's public history, for anyone without a token: the public-tier fields of its current title (never
     /// the owner), the entries of its history (registration, transfers, and the title record's latest entry) with
     /// inclusion proofs, and the signed checkpoint they are proven against. Nothing is logged: the answer says

@@ -55,6 +55,7 @@ extension Vault {
         try store.write { tx in
             var (record, schema, tierStates, rank, current) = try writable(id, by: caller, tx)
             try checkWriteClearance(input.keys, schema: schema, tiers: tierStates, rank: rank)
+            try checkNotRegisteredTitle(id, changing: Set(schema.fields.filter { $0.tier == Tier.publicName }.map(\.name)), schema: schema)
             try checkKeepsAboveClearance(current, dropping: Set(current.map(\.field)), tiers: tierStates, rank: rank)
             let values = try schema.validate(input)
             record.version += 1
@@ -71,6 +72,7 @@ extension Vault {
         try store.write { tx in
             var (record, schema, tierStates, rank, current) = try writable(id, by: caller, tx)
             try checkWriteClearance(changes.keys, schema: schema, tiers: tierStates, rank: rank)
+            try checkNotRegisteredTitle(id, changing: Set(changes.keys), schema: schema)
             // Unnamed values are kept, except those of fields a newer schema no longer has (only a caller cleared for them drops them).
             let unnamed = current.filter { changes[$0.field] == nil }
             let gone = Set(unnamed.filter { schema.field(named: $0.field) == nil }.map(\.field))

@@ -238,6 +238,8 @@ import VaultSQLite
         for c in Self.conditions { view = try node.give(c, t.id, seller: "ANN", buyer: "BEN") }
         #expect(view.status == "open")
         #expect(view.blocked?.contains("2 encumbrances") == true)
+        #expect(throws: VaultError.self) { try node.vault.patchRecord(id: title, changes: ["area_m2": .integer(1)], by: Self.registrar) }
+        #expect(throws: VaultError.self) { try node.vault.updateRecord(id: title, input: ["encumbrances": .integer(0)], by: Self.registrar) }
         _ = try node.vault.patchRecord(id: title, changes: ["encumbrances": .integer(0)], by: Self.registrar)
         view = try node.vault.retryTransfer(t.id, by: Self.registrar)
         #expect(view.status == "executed")
