@@ -98,6 +98,15 @@ public struct PredicateSpec: Codable, Equatable, Sendable {
                 return .equals(AttributeEncoding.enumeration(equals!, type: field))
             case ("equals", "string"):
                 return .equals(AttributeEncoding.string(equals!, field: field))
+            case ("equals", "integer"):
+                // The decimal form of the value (certificates disclose integers this way): no sign but "-", no leading zero.
+                guard let value = Int64(equals!), String(value) == equals! else { throw VaultError.invalidPredicate("equals on integer field \(field) needs a decimal integer") }
+                return .equals(AttributeEncoding.signedInteger(value))
+            case ("equals", "date"):
+                guard let days = FieldValue.days(fromISODate: equals!), FieldValue.isoDate(fromDays: days) == equals! else {
+                    throw VaultError.invalidPredicate("equals on date field \(field) needs YYYY-MM-DD")
+                }
+                return .equals(AttributeEncoding.signedInteger(days))
             default:
                 throw VaultError.invalidPredicate("\(kind) does not apply to \(declared.type) field \(field)")
             }

@@ -39,7 +39,13 @@ struct ServeCommand: AsyncParsableCommand {
             }
             if let policy {
                 guard let data = FileManager.default.contents(atPath: policy) else { throw CLIFailure("cannot read \(policy)", hint: "check the path") }
-                try storage.vault.installPolicy(try Policy.parse(data), by: node.caller)
+                let parsed = try Policy.parse(data)
+                // As the option says: installed only if newer (a scenario may have extended the policy since).
+                if let installed = try storage.vault.policy(), installed.version > parsed.version {
+                    print("keeping the installed policy v\(installed.version) (newer than \(policy)'s v\(parsed.version))")
+                } else {
+                    try storage.vault.installPolicy(parsed, by: node.caller)
+                }
             }
             let resumed = try storage.vault.resumeRotations(by: node.caller)
             for r in resumed { print("finished an interrupted rotation of \(r.tier) (\(r.rewrapped) data keys)") }

@@ -64,6 +64,13 @@ struct CLIFailure: Error {
         case .tokenNotFound: return "the token id is printed when the token is made (t-...); `civicvault token revoke --for ACTOR` revokes all of an actor's"
         case .credentialRevoked: return "make a new token with `civicvault token create`"
         case .approvalNotFound, .alreadyDecided, .alreadyApproved: return "list approvals with GET /v1/approvals?status=pending"
+        case .parcelNotFound, .parcelExists: return "a parcel's public history: GET /v1/public/parcels/{parcel}"
+        case .invalidParcelHistory: return "the history was altered, or is of another node: check the verifier key"
+        case .transferInFlight, .transferNotFound, .transferClosed, .wrongActor, .partyShredded:
+            return "a transfer's state: GET /v1/transfers/{id}; docs/format/transfer-rule.md says who gives which condition"
+        case .certificateNotFound, .certificateRevoked, .invalidCertificate:
+            return "check the certificate with its status from GET /v1/public/certificates/{certificate} (docs/format/certificate.md)"
+        case .invalidTransferRule: return "fix the rule file (docs/format/transfer-rule.md, scenarios/land-registry/transfer-rule.json)"
         }
     }
 

@@ -16,8 +16,24 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "demo", abstract: "Walk the whole story against a running service.")
     @OptionGroup var node: NodeOptions
     @Option(help: "The service's base URL.") var url: String = "http://127.0.0.1:8080"
+    @Option(help: "A scenario to install and walk instead: civil-identity, land-registry or certificates.") var scenario: String?
+    @Option(help: "Where the scenarios are.") var scenarios: String = "scenarios"
 
     func run() async throws {
+        if let scenario {
+            let found = try Scenario.locate(scenario, in: scenarios)
+            let storage = try node.open()
+            do {
+                for line in try found.install(into: storage.vault, by: node.caller) { print("[installed] \(line)") }
+            } catch { throw CLIFailure.from(error) }
+            let kit = DemoKit(storage: storage, url: url)
+            switch scenario {
+            case "civil-identity": try await CivilIdentityDemo(kit: kit).run()
+            case "certificates": try await CertificatesDemo(kit: kit).run()
+            default: try await LandRegistryDemo(kit: kit).run()
+            }
+            return
+        }
         let storage = try node.open()
         let tokens = storage.tokens
         let suffix = Hex.encode(RandomBytes.generate(3))
