@@ -12,6 +12,8 @@ public enum VaultLabels {
     public static let pseudonym = "CivicVault/v1/pseudonym"
     /// AAD label of a record's pseudonym sealed into its `record.created` entry (`citizen_box`).
     public static let citizenBox = "CivicVault/v1/citizen-box"
+    /// AAD label of the sealed answer of a `question` entry (`QuestionAnswer`).
+    public static let questionAnswer = "CivicVault/v1/question-answer"
 }
 
 /// Builds associated data as a label followed by length-prefixed parts (u16 big-endian length || bytes), so that
