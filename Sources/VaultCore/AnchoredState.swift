@@ -216,6 +216,17 @@ public struct AnchoredState: Sendable {
             guard let id = string("approval") else { return }
             approvals[id]?.status = entry.type == LedgerEntry.Kind.requestApproved ? .approved : .denied
             approvals[id]?.decidedBy = entry.actor
+        case LedgerEntry.Kind.question:
+            // The answer is sealed for the citizen: the node opens it with the citizen's key to count the question.
+            guard let record = string("record"), let requester = string("requester"), let hash = bytes("predicate_hash"),
+                  let box = bytes("answer"), let citizen, let trail,
+                  let answer = QuestionAnswer.open(box, citizenKey: trail.citizenKey(citizen), recordID: record, predicateHash: hash) else { return }
+            if answer.outcome == .answeredTrue, string("purpose") == Vault.certificatePurpose { certificates[index] = record }
+            guard answer.outcome != .budgetExhausted else { return }
+            for field in answer.fields {
+                questions[QuestionSubject(requester: requester, record: record, field: field), default: []]
+                    .append(AskedQuestion(predicateHash: hash, timestampMs: entry.timestampMs))
+            }
         case LedgerEntry.Kind.attested, LedgerEntry.Kind.questionRefused:
             guard let record = string("record"), let requester = string("requester"), let fields = string("fields"),
                   let hash = bytes("predicate_hash") else { return }

@@ -129,7 +129,8 @@ public struct CertificateStatus: Sendable, Encodable {
             } catch { throw fail("entry \(item.index) is not in the signed tree") }
             guard let entry = try? EntryCodec.decode(bytes) else { throw fail("entry \(item.index) does not decode") }
             if item.index == certificate {
-                guard entry.type == LedgerEntry.Kind.attested, entry.attributes["purpose"] == .string(Vault.certificatePurpose),
+                guard entry.type == LedgerEntry.Kind.question || entry.type == LedgerEntry.Kind.attested,
+                      entry.attributes["purpose"] == .string(Vault.certificatePurpose),
                       entry.attributes["record"] == .string(recordID),
                       case let .bytes(proofHash)? = entry.attributes["proof_hash"], let proof = Base64.decode(bundle.proof),
                       ConstantTime.equals(proofHash, SHA256.hash(proof)) else { throw fail("entry \(item.index) did not issue this certificate") }

@@ -9,7 +9,7 @@ extension Vault {
     /// Issues a certificate of the citizen's record `recordID` disclosing exactly `fields` (the citizen's choice,
     /// through their token: `citizen`) to `verifier`, bound to `nonce`, valid until `expiry` (seconds). Each field
     /// must be attestable; its value is read inside the node and proven equal to its ledger commitment in zero
-    /// knowledge (an attestation of purpose `certificate`, whose `attested` entry, actor `citizen`, is the
+    /// knowledge (an attestation of purpose `certificate`, whose `question` entry, actor `citizen`, is the
     /// certificate's id); the other fields are not read. The issuer named is the department that wrote the record's
     /// current version. A record not the citizen's is `recordNotFound`, as if it did not exist.
     public func issueCertificate(

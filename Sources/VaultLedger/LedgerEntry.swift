@@ -14,6 +14,9 @@ public struct LedgerEntry: Equatable, Hashable, Sendable {
         public static let recordUpdated = "record.updated"
         public static let recordShredded = "record.shredded"
         public static let fieldRead = "field.read"
+        /// A question about a record (every outcome), its answer sealed for the node and the citizen (`QuestionAnswer`).
+        public static let question = "question"
+        /// A true answer, written before `question` (its type told the outcome to every ledger reader).
         public static let attested = "attested"
         public static let tierCreated = "tier.created"
         public static let keyRotated = "key.rotated"

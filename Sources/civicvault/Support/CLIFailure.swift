@@ -56,7 +56,7 @@ struct CLIFailure: Error {
         case .writeAboveClearance: return "update only fields at or below your clearance (`civicvault record update` patches), or ask a data officer"
         case .invalidPredicate: return #"e.g. --predicate '{"field":"birth_date","age_at_least":18}' (the node's date is implied)"#
         case .notWitnessed: return "wait for the witnesses to cosign a newer checkpoint, then retry"
-        case .predicateFalse: return "the question was recorded (question.refused, outcome false) and counts against the disclosure budget"
+        case .predicateFalse: return "the question was recorded (a question entry, its answer sealed for the citizen) and counts against the disclosure budget"
         case .consentExpired: return "the requester must ask again; the citizen decides within the rule's consent_hours"
         case .disclosureBudgetExhausted: return "the requester has used its disclosure budget for this field of this record; wait for the period to pass"
         case .stateTampered: return "a database row was forged, edited or rolled back; it is not obeyed. Restore the database from a backup and compare with published checkpoints"

@@ -78,7 +78,7 @@ struct CivilIdentityDemo {
 
         let events = try await kit.accessLog(person)
         kit.say("person", "access log (\(events.count) events): \(events.joined(separator: "; "))")
-        try kit.expect(events.filter { $0.hasPrefix("attested") }.count >= 3 && events.contains { $0.hasPrefix("field.read") }, "the access log misses events")
+        try kit.expect(events.filter { $0.hasPrefix("question") }.count >= 3 && events.contains { $0.hasPrefix("field.read") }, "the access log misses events")
 
         kit.say("auditor", try await kit.audit(auditor, since: start))
         print("civil-identity demo complete")

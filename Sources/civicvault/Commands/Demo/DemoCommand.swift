@@ -74,7 +74,7 @@ struct DemoCommand: AsyncParsableCommand {
         let log = try await http.json("GET", "/v1/citizens/me/access-log", token: citizen)
         let events = (log["events"] as? [[String: Any]] ?? []).map { "\($0["type"] ?? "?") by \($0["actor"] ?? "?")" }
         step(5, "citizen's access log: \(events.joined(separator: "; "))")
-        guard events.contains(where: { $0.hasPrefix("record.created") }), events.contains(where: { $0.hasPrefix("attested") }) else {
+        guard events.contains(where: { $0.hasPrefix("record.created") }), events.contains(where: { $0.hasPrefix("question") }) else {
             throw CLIFailure("the access log does not show both events", hint: "check the service's logs")
         }
 
