@@ -51,9 +51,10 @@ pg-stop:
 run: build
 	BIN=$(BIN) KEYS=$(KEYS) DATA=$(DATA) scripts/dev-run.sh
 
-## Walk the whole story against the node started by `make run` (in another shell).
+## Walk the whole story against the node started by `make run` (in another shell); SCENARIO=civil-identity,
+## land-registry or certificates installs that scenario (scenarios/NAME: schemas, policy rules, transfer rule) and walks it.
 demo: build
-	$(BIN) demo --keys $(KEYS) --data $(DATA) --url http://127.0.0.1:8080
+	$(BIN) demo --keys $(KEYS) --data $(DATA) --url http://127.0.0.1:8080 $(if $(SCENARIO),--scenario $(SCENARIO))
 
 ## Every benchmark beside its baseline, measured in one run (scripts/bench/run.py): writes docs/BENCHMARKS.md.
 ## QUICK=1: fewer iterations, written to .build/bench/BENCHMARKS.md. Installs wrk and the peers' venv when missing.

@@ -14,7 +14,7 @@ NODE=(--keys "$KEYS" --data "$DATA")
 
 "$BIN" init --keys "$KEYS" --dev --if-missing --name civicvault.local/dev
 "$BIN" schema add "${NODE[@]}" schemas/citizen.json >/dev/null
-"$BIN" policy install "${NODE[@]}" Keys/policy.example.json >/dev/null
+"$BIN" policy install "${NODE[@]}" --keep-newer Keys/policy.example.json >/dev/null
 # Tokens of the format before keyed hashes (the migration drops them) or near their 90-day expiry are made anew.
 if [ -s "$TOKENS" ] && { ! grep -q '^# token-format: 2$' "$TOKENS" || [ -n "$(find "$TOKENS" -mtime +80)" ]; }; then
   echo "Dev tokens in $TOKENS are of an older format or close to expiry: making new ones."

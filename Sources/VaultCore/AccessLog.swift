@@ -9,14 +9,14 @@ public struct AccessEvent: Sendable, Equatable {
     public let timestampMs: UInt64
     public let record: String?
     public let purpose: String?
-    /// Fields read (for `field.read`), or empty.
+    /// Fields read (`field.read`) or asked about (questions), or empty.
     public let fields: [String]
     /// Fields refused to the actor (for `field.read`), or empty.
     public let refused: [String]
     /// The requester an attestation went to or a question came from (`attested`, `question.refused`, requests).
     public let requester: String?
-    /// How a question ended: `true` (`attested`), or `false`, `policy_denied`, `budget_exhausted`
-    /// (`question.refused`); nil for other events.
+    /// How a question ended: `true`, `false`, `policy_denied` or `budget_exhausted` (from the sealed answer of a
+    /// `question` entry, or the type of an older `attested`/`question.refused` entry); nil for other events.
     public let outcome: String?
 }
 
@@ -48,11 +48,22 @@ extension Vault {
                     return nil
                 }
                 func list(_ key: String) -> [String] { string(key).map { $0.split(separator: ",").map(String.init) } ?? [] }
+                var fields = list("fields"), outcome: String?
+                switch entry.type {
+                case LedgerEntry.Kind.question:
+                    if case let .bytes(box)? = entry.attributes["answer"], case let .bytes(hash)? = entry.attributes["predicate_hash"], let record = string("record"),
+                       let answer = QuestionAnswer.open(box, citizenKey: anchor.trail.citizenKey(citizen), recordID: record, predicateHash: hash) {
+                        fields = answer.fields
+                        outcome = answer.outcome.name
+                    }
+                case LedgerEntry.Kind.attested: outcome = "true"
+                case LedgerEntry.Kind.questionRefused: outcome = string("outcome")
+                default: outcome = nil
+                }
                 return AccessEvent(
                     ledgerIndex: index, type: entry.type, actor: entry.actor, timestampMs: entry.timestampMs,
-                    record: string("record"), purpose: string("purpose"), fields: list("fields"), refused: list("refused"),
-                    requester: string("requester"),
-                    outcome: entry.type == LedgerEntry.Kind.attested ? "true" : entry.type == LedgerEntry.Kind.questionRefused ? string("outcome") : nil)
+                    record: string("record"), purpose: string("purpose"), fields: fields, refused: list("refused"),
+                    requester: string("requester"), outcome: outcome)
             }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import VaultCrypto
 import VaultLedger
 
@@ -60,6 +61,36 @@ public struct AnchoredState: Sendable {
         public let timestampMs: UInt64
     }
 
+    /// A land parcel as the ledger has it (`parcel.registered`, `transfer.executed`): its current title record, the
+    /// entries of its public history, and the hash of its public fields as last recorded.
+    public struct ParcelAnchor: Sendable, Equatable {
+        public var record: String
+        public var entries: [UInt64]
+        public var publicHash: [UInt8]
+    }
+
+    /// A transfer as the ledger has it (`transfer.opened`, `transfer.condition`, `transfer.withdrawn`,
+    /// `transfer.executed`, `transfer.lapsed`): the only place its state lives, so no database row can give a
+    /// condition.
+    public struct TransferAnchor: Sendable, Equatable {
+        public enum Status: String, Sendable { case open, executed, lapsed }
+        public var parcel: String
+        /// The title record it transfers (the seller's).
+        public var title: String
+        public var seller: Pseudonym
+        /// Nil when its sealed box does not open on this node (then nothing about the buyer is accepted).
+        public var buyer: Pseudonym?
+        public var rule: String
+        public var ruleVersion: Int
+        public var openedAt: UInt64
+        public var expiresAtMs: UInt64
+        /// Conditions met now: condition id -> the index of the entry that gave it.
+        public var met: [String: UInt64]
+        public var status: Status
+        /// The entry that executed or lapsed it.
+        public var closedAt: UInt64?
+    }
+
     /// Number of ledger entries applied.
     public internal(set) var size: UInt64 = 0
     public internal(set) var tiers: [String: TierAnchor] = [:]
@@ -81,6 +112,17 @@ public struct AnchoredState: Sendable {
     public internal(set) var tags: [[UInt8]: UInt64] = [:]
     /// How many tagged entries each citizen has: n of the next one's tag.
     public internal(set) var trailCounts: [Pseudonym: UInt64] = [:]
+    /// Transfer rules by id, then version (`rule.changed`): every version stays, for the transfers opened under it.
+    public internal(set) var transferRules: [String: [Int: TransferRule]] = [:]
+    /// Transfers by id, and the open one of each parcel.
+    public internal(set) var transfers: [String: TransferAnchor] = [:]
+    public internal(set) var openTransfers: [String: String] = [:]
+    /// Certificates (the index of their `attested` entry of purpose `certificate`) -> record, and the revoked ones
+    /// -> the index of their `certificate.revoked` entry.
+    public internal(set) var certificates: [UInt64: String] = [:]
+    public internal(set) var revokedCertificates: [UInt64: UInt64] = [:]
+    /// Registered parcels by parcel id.
+    public internal(set) var parcels: [String: ParcelAnchor] = [:]
     /// Tokens revoked one by one (`token.revoked`).
     public internal(set) var revokedTokens: Set<String> = []
     /// Actors whose every token issued at or before this time (ms) was revoked (`grant.revoked`).
@@ -118,6 +160,8 @@ public struct AnchoredState: Sendable {
                 } else {
                     owner = records[id]?.citizen
                 }
+            } else if let id = string("transfer"), let transfer = transfers[id] {
+                owner = string("party") == "buyer" ? transfer.buyer : transfer.seller
             }
             if let owner, let trail, ConstantTime.equals(trail.tag(owner, trailCounts[owner] ?? 0), tag) {
                 citizenEvents[owner, default: []].append(index)
@@ -172,14 +216,63 @@ public struct AnchoredState: Sendable {
             guard let id = string("approval") else { return }
             approvals[id]?.status = entry.type == LedgerEntry.Kind.requestApproved ? .approved : .denied
             approvals[id]?.decidedBy = entry.actor
+        case LedgerEntry.Kind.question:
+            // The answer is sealed for the citizen: the node opens it with the citizen's key to count the question.
+            guard let record = string("record"), let requester = string("requester"), let hash = bytes("predicate_hash"),
+                  let box = bytes("answer"), let citizen, let trail,
+                  let answer = QuestionAnswer.open(box, citizenKey: trail.citizenKey(citizen), recordID: record, predicateHash: hash) else { return }
+            if answer.outcome == .answeredTrue, string("purpose") == Vault.certificatePurpose { certificates[index] = record }
+            guard answer.outcome != .budgetExhausted else { return }
+            for field in answer.fields {
+                questions[QuestionSubject(requester: requester, record: record, field: field), default: []]
+                    .append(AskedQuestion(predicateHash: hash, timestampMs: entry.timestampMs))
+            }
         case LedgerEntry.Kind.attested, LedgerEntry.Kind.questionRefused:
             guard let record = string("record"), let requester = string("requester"), let fields = string("fields"),
                   let hash = bytes("predicate_hash") else { return }
+            if entry.type == LedgerEntry.Kind.attested, string("purpose") == Vault.certificatePurpose { certificates[index] = record }
             if entry.type == LedgerEntry.Kind.questionRefused, string("outcome") == "budget_exhausted" { return }
             for field in fields.split(separator: ",") {
                 questions[QuestionSubject(requester: requester, record: record, field: String(field)), default: []]
                     .append(AskedQuestion(predicateHash: hash, timestampMs: entry.timestampMs))
             }
+        case LedgerEntry.Kind.certificateRevoked:
+            guard case let .u64(certificate)? = a["certificate"], certificates[certificate] != nil, revokedCertificates[certificate] == nil else { return }
+            revokedCertificates[certificate] = index
+        case LedgerEntry.Kind.parcelRegistered:
+            guard let parcel = string("parcel"), let record = string("record"), let hash = bytes("public_hash"), parcels[parcel] == nil else { return }
+            parcels[parcel] = ParcelAnchor(record: record, entries: [index], publicHash: hash)
+        case LedgerEntry.Kind.ruleChanged:
+            guard let text = string("rule_json"), let rule = try? TransferRule.parse(Data(text.utf8)), let hash = bytes("rule_hash"),
+                  ConstantTime.equals(rule.hash, hash), transferRules[rule.id]?[rule.version] == nil else { return }
+            transferRules[rule.id, default: [:]][rule.version] = rule
+        case LedgerEntry.Kind.transferOpened:
+            guard let id = string("transfer"), transfers[id] == nil, let parcel = string("parcel"), let title = string("record"),
+                  let seller = records[title]?.citizen, let rule = string("rule"), let version = int("rule_version"),
+                  case let .u64(expires)? = a["expires_ms"], openTransfers[parcel] == nil
+            else { return }
+            let buyer = bytes("buyer_box").flatMap { trail?.open($0, recordID: id) }
+            transfers[id] = TransferAnchor(
+                parcel: parcel, title: title, seller: seller, buyer: buyer, rule: rule, ruleVersion: version, openedAt: index, expiresAtMs: expires,
+                met: [:], status: .open, closedAt: nil)
+            openTransfers[parcel] = id
+        case LedgerEntry.Kind.transferCondition, LedgerEntry.Kind.transferWithdrawn:
+            guard let id = string("transfer"), transfers[id]?.status == .open, let condition = string("condition") else { return }
+            transfers[id]?.met[condition] = entry.type == LedgerEntry.Kind.transferCondition ? index : nil
+        case LedgerEntry.Kind.transferLapsed:
+            guard let id = string("transfer"), let transfer = transfers[id], transfer.status == .open else { return }
+            transfers[id]?.status = .lapsed
+            transfers[id]?.closedAt = index
+            openTransfers[transfer.parcel] = nil
+        case LedgerEntry.Kind.transferExecuted:
+            guard let id = string("transfer"), let transfer = transfers[id], transfer.status == .open, let record = string("record"),
+                  let hash = bytes("public_hash") else { return }
+            transfers[id]?.status = .executed
+            transfers[id]?.closedAt = index
+            openTransfers[transfer.parcel] = nil
+            parcels[transfer.parcel]?.record = record
+            parcels[transfer.parcel]?.entries.append(index)
+            parcels[transfer.parcel]?.publicHash = hash
         case LedgerEntry.Kind.recordShredded:
             guard let id = string("record") else { return }
             records[id]?.shredded = true

@@ -1,3 +1,4 @@
+import Foundation
 import VaultCrypto
 
 /// The citizen's trail on the public ledger: every entry about a citizen carries a tag only that citizen and the
@@ -32,6 +33,18 @@ public struct CitizenTrail: Sendable {
     /// The pseudonym of record `recordID`, sealed for its `record.created` entry (random nonce: never the same twice).
     func seal(_ pseudonym: Pseudonym, recordID: String) throws -> [UInt8] {
         try Envelope.seal(pseudonym.bytes, key: boxKey, associatedData: AssociatedData.make(VaultLabels.citizenBox, [recordID]))
+    }
+
+    /// A transfer buyer's national id, sealed for the `transfer.opened` entry (only the node opens it, to write the
+    /// new title's owner reference when the transfer executes).
+    func sealBuyer(_ nationalID: String, transferID: String) throws -> [UInt8] {
+        try Envelope.seal(Array(nationalID.utf8), key: boxKey, associatedData: AssociatedData.make(VaultLabels.transferBuyer, [transferID]))
+    }
+
+    /// The national id sealed by `sealBuyer`, or nil.
+    func openBuyer(_ box: [UInt8], transferID: String) -> String? {
+        guard let opened = try? Envelope.open(box, key: boxKey, associatedData: AssociatedData.make(VaultLabels.transferBuyer, [transferID])) else { return nil }
+        return String(bytes: opened.unsafeCopy(), encoding: .utf8)
     }
 
     /// The pseudonym sealed in a `citizen_box`, or nil when it does not open for this record.

@@ -9,7 +9,7 @@ extension Policy {
     /// - `field:range:LOW:HIGH` (the request's `at_least` LOW and `at_most` HIGH); `field:range:LOW:` and
     ///   `field:range::HIGH` pin a one-sided range (the request gives only that bound);
     /// - `field:in:a|b|c` (the request's `in` is exactly this set, in any order, without repeats);
-    /// - `field:equals:value`.
+    /// - `field:equals:value`; `field:equals:*` (any value) only in a rule with `consent: true`.
     public struct Allowance: Equatable, Sendable {
         public enum Parameters: Equatable, Sendable {
             case ageAtLeast(Int)
@@ -17,6 +17,9 @@ extension Policy {
             case range(Int64?, Int64?)
             case `in`(Set<String>)
             case equals(String)
+            /// `field:equals:*`: any value, for rules with `consent: true` only (the citizen sees and approves the
+            /// exact value asked, e.g. a bank checking a title's owner reference).
+            case equalsAny
         }
 
         public let field: String
@@ -62,7 +65,7 @@ extension Policy {
                 }
                 parameters = .in(Set(values))
             default:
-                parameters = .equals(rest)
+                parameters = rest == "*" ? .equalsAny : .equals(rest)
             }
         }
 
@@ -78,6 +81,7 @@ extension Policy {
             case let .range(low, high): return spec.at_least == low && spec.at_most == high && spec.on == nil
             case let .in(values): return spec.in.map { Set($0) == values && $0.count == values.count } == true && spec.on == nil
             case let .equals(value): return spec.equals == value && spec.on == nil
+            case .equalsAny: return spec.equals != nil && spec.on == nil
             }
         }
     }

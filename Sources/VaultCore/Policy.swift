@@ -101,6 +101,9 @@ public struct Policy: Codable, Equatable, Sendable {
                     throw VaultError.invalidSchema("policy rule \(rule.id): \(why)")
                 }
             }
+            if rule.consent != true, rule.allowances.contains(where: { $0.parameters == .equalsAny }) {
+                throw VaultError.invalidSchema("policy rule \(rule.id): field:equals:* (any value) needs consent true, so the citizen approves each value asked")
+            }
             if rule.consent == true && rule.requiredApprovals > 0 {
                 throw VaultError.invalidSchema("policy rule \(rule.id): consent cannot be combined with officers' approval; use one")
             }

@@ -98,6 +98,15 @@ public struct PredicateSpec: Codable, Equatable, Sendable {
                 return .equals(AttributeEncoding.enumeration(equals!, type: field))
             case ("equals", "string"):
                 return .equals(AttributeEncoding.string(equals!, field: field))
+            case ("equals", "integer"):
+                // The decimal form of the value (certificates disclose integers this way): no sign but "-", no leading zero.
+                guard let value = Int64(equals!), String(value) == equals! else { throw VaultError.invalidPredicate("equals on integer field \(field) needs a decimal integer") }
+                return .equals(AttributeEncoding.signedInteger(value))
+            case ("equals", "date"):
+                guard let days = FieldValue.days(fromISODate: equals!), FieldValue.isoDate(fromDays: days) == equals! else {
+                    throw VaultError.invalidPredicate("equals on date field \(field) needs YYYY-MM-DD")
+                }
+                return .equals(AttributeEncoding.signedInteger(days))
             default:
                 throw VaultError.invalidPredicate("\(kind) does not apply to \(declared.type) field \(field)")
             }
@@ -136,29 +145,22 @@ public struct PredicateSpec: Codable, Equatable, Sendable {
     }
 
     /// Version 1 rules (bundles made before field ranges): non-negative thresholds, `at_least` alone over 32 bits.
-    func integerV1() throws(VaultError) -> AttributePredicate {
-        do {
-            switch (below, at_least, at_most) {
-            case let (limit?, nil, nil):
-                guard limit > 0 else { throw VaultError.invalidPredicate("below must be positive") }
-                return try DerivedPredicates.below(UInt64(limit))
-            case let (nil, low?, high?):
-                guard low >= 0, high >= low else { throw VaultError.invalidPredicate("need 0 <= at_least <= at_most") }
-                return .between(Scalar(UInt64(low)), Scalar(UInt64(high)), bits: AttributePredicate.bitLength(UInt64(high - low)))
-            case let (nil, low?, nil):
-                guard low >= 0 else { throw VaultError.invalidPredicate("at_least must not be negative") }
-                return .atLeast(Scalar(UInt64(low)), bits: 32)
-            case let (nil, nil, high?):
-                guard high >= 0 else { throw VaultError.invalidPredicate("at_most must not be negative") }
-                return try DerivedPredicates.below(UInt64(high) + 1)
-            default: throw VaultError.invalidPredicate("range needs at_least or at_most")
-            }
-        } catch let error as ProofError {
-            throw .invalidPredicate(error.description)
-        } catch let error as VaultError {
-            throw error
-        } catch {
-            throw .invalidPredicate("\(error)")
+    /// Throws `VaultError` or `ProofError`; `predicate(field:rules:)` turns the latter into `invalidPredicate`.
+    func integerV1() throws -> AttributePredicate {
+        switch (below, at_least, at_most) {
+        case let (limit?, nil, nil):
+            guard limit > 0 else { throw VaultError.invalidPredicate("below must be positive") }
+            return try DerivedPredicates.below(UInt64(limit))
+        case let (nil, low?, high?):
+            guard low >= 0, high >= low else { throw VaultError.invalidPredicate("need 0 <= at_least <= at_most") }
+            return .between(Scalar(UInt64(low)), Scalar(UInt64(high)), bits: AttributePredicate.bitLength(UInt64(high - low)))
+        case let (nil, low?, nil):
+            guard low >= 0 else { throw VaultError.invalidPredicate("at_least must not be negative") }
+            return .atLeast(Scalar(UInt64(low)), bits: 32)
+        case let (nil, nil, high?):
+            guard high >= 0 else { throw VaultError.invalidPredicate("at_most must not be negative") }
+            return try DerivedPredicates.below(UInt64(high) + 1)
+        default: throw VaultError.invalidPredicate("range needs at_least or at_most")
         }
     }
 

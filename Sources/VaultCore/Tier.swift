@@ -12,6 +12,9 @@ public struct Tier: Hashable, Sendable, Codable, Comparable {
         self.rank = rank
     }
 
+    /// The tier anyone may read without a token (a land registry's public fields).
+    public static let publicName = "public"
+
     public static func < (lhs: Tier, rhs: Tier) -> Bool { lhs.rank < rhs.rank }
 
     /// True when clearance at this tier may read data of `tier`.

@@ -2,7 +2,8 @@ import Foundation
 import VaultCrypto
 import VaultLedger
 
-/// How a question that yielded no attestation ended: the `outcome` of its `question.refused` entry.
+/// How a question that yielded no attestation ended (sealed in its `question` entry; the `outcome` of the
+/// `question.refused` entries written before).
 public enum QuestionOutcome: String, Sendable, Equatable {
     /// The record's value does not satisfy the predicate (the prover refused).
     case answeredFalse = "false"
@@ -55,18 +56,33 @@ extension Vault {
         try tx.policy()?.budget(ruleID: ruleID, requester: request.requester, recordType: recordType, purpose: request.purpose) ?? .standard
     }
 
-    /// The `question.refused` entry of a question that yielded no attestation: requester, purpose, record, fields,
-    /// outcome and keyed predicate hash, with the citizen's attribute like `attested` (so it is in their log).
+    /// The `question` entry of a question, whatever its outcome: record, requester, purpose and keyed predicate hash
+    /// in the clear, the citizen (tagged by the writer, so it is in their log), and the answer (outcome, rule,
+    /// fields, proof hash, commitment index) sealed for the node and that citizen (`QuestionAnswer`), so no other
+    /// reader of the ledger learns it.
+    ///
+    /// A certificate (purpose `certificate`: values the citizen chose to disclose, true by construction) also
+    /// carries its proof hash in the clear, so the holder's verifier can tie the certificate to its issuing entry.
+    func questionEntry(_ request: AttestationRequest, record: RecordRow, caller: Caller, hash: [UInt8], answer: QuestionAnswer) throws -> LedgerEntry {
+        let sealed = try answer.seal(citizenKey: anchor.trail.citizenKey(record.citizen), recordID: record.id, predicateHash: hash)
+        var attributes: [String: LedgerEntry.Value] = [
+            "record": .string(record.id), "citizen": .bytes(record.citizen.bytes), "requester": .string(request.requester),
+            "purpose": .string(request.purpose), "predicate_hash": .bytes(hash), "answer": .bytes(sealed),
+        ]
+        if request.purpose == Vault.certificatePurpose, let proofHash = answer.proofHash { attributes["proof_hash"] = .bytes(proofHash) }
+        return try entry(LedgerEntry.Kind.question, caller, attributes)
+    }
+
+    /// The `question` entry of a question that yielded no attestation.
     func refusalEntry(
         _ request: AttestationRequest, record: RecordRow, caller: Caller, ruleID: String?, fields: [String], hash: [UInt8], outcome: QuestionOutcome
     ) throws -> LedgerEntry {
-        var attributes: [String: LedgerEntry.Value] = [
-            "record": .string(record.id), "citizen": .bytes(record.citizen.bytes), "requester": .string(request.requester),
-            "purpose": .string(request.purpose), "fields": .string(fields.joined(separator: ",")), "predicate_hash": .bytes(hash),
-            "outcome": .string(outcome.rawValue),
-        ]
-        if let ruleID { attributes["rule"] = .string(ruleID) }
-        return try entry(LedgerEntry.Kind.questionRefused, caller, attributes)
+        let sealed: QuestionAnswer.Outcome = switch outcome {
+        case .answeredFalse: .answeredFalse
+        case .policyDenied: .policyDenied
+        case .budgetExhausted: .budgetExhausted
+        }
+        return try questionEntry(request, record: record, caller: caller, hash: hash, answer: QuestionAnswer(outcome: sealed, rule: ruleID ?? "", fields: fields))
     }
 
     /// Inside a write transaction: records a question that yields no attestation (`outcome`, or `budget_exhausted`

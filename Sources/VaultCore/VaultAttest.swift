@@ -39,15 +39,16 @@ private struct Refused: Error {
 
 extension Vault {
     /// Proves `request`'s predicates about a record in zero knowledge and returns the offline bundle. The opening is
-    /// decrypted only inside this call. Every question is recorded and counts against the disclosure budget of
-    /// (requester, record, field): a true one as an `attested` entry (requester, purpose, rule, fields, keyed
-    /// predicate hash, record, citizen); a false one (`predicateFalse`), one the authorizer refuses
-    /// (`policyDenied`) and one past the budget (`disclosureBudgetExhausted`, checked first, in the write
-    /// transaction that records the question) as a `question.refused` entry with its outcome. An age question
-    /// without `on` is asked on the node's today.
+    /// decrypted only inside this call. Every question is recorded as one `question` entry (record, requester,
+    /// purpose, keyed predicate hash, the citizen's tag) whatever its outcome: true, false (`predicateFalse`),
+    /// refused by the authorizer (`policyDenied`) or past the budget (`disclosureBudgetExhausted`, checked first,
+    /// in the write transaction that records the question); the outcome, rule, fields and proof hash are sealed
+    /// for the node and the citizen (`QuestionAnswer`), so no other ledger reader learns the answer. Every question
+    /// but one past the budget counts against the disclosure budget of (requester, record, field). An age
+    /// question without `on` is asked on the node's today.
     ///
     /// The caller must be the requester itself (role requester, same id) or an officer; `authorizer` applies policy.
-    /// `recording` runs inside the write transaction that appends the `attested` entry, before it, with the bundle:
+    /// `recording` runs inside the write transaction that appends the `question` entry of a true answer, before it, with the bundle:
     /// what it writes commits with that entry, and if it throws nothing is written.
     public func attest(
         _ request: AttestationRequest, by caller: Caller, authorizer: (any VaultReading, String, AttestationRequest) throws -> String,
@@ -178,12 +179,10 @@ extension Vault {
                 return .failure(try recordRefusal(request, by: caller, ruleID: ruleID, fields: fields, hash: hash, outcome: .budgetExhausted, error: exhausted, tx))
             }
             try recording(tx, bundle)
-            return .success(try tx.appendLedger([try entry(LedgerEntry.Kind.attested, caller, [
-                "record": .string(record.id), "citizen": .bytes(record.citizen.bytes), "requester": .string(request.requester),
-                "purpose": .string(request.purpose), "rule": .string(material.ruleID), "fields": .string(fields.joined(separator: ",")),
-                "predicate_hash": .bytes(hash), "proof_hash": .bytes(SHA256.hash(proof.encoded)),
-                "commitment_index": .u64(material.entryIndex),
-            ])], citizens: [record.citizen]).firstIndex)
+            let answer = QuestionAnswer(
+                outcome: .answeredTrue, rule: material.ruleID, fields: fields, proofHash: SHA256.hash(proof.encoded), commitmentIndex: material.entryIndex)
+            return .success(try tx.appendLedger(
+                [try questionEntry(request, record: record, caller: caller, hash: hash, answer: answer)], citizens: [record.citizen]).firstIndex)
         }
         switch written {
         case let .success(index): return Attestation(bundle: bundle, ledgerIndex: index)

@@ -73,6 +73,31 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An attestation's expiry is in the past or further ahead than allowed (at most 30 days).
     case invalidExpiry(String)
 
+    /// No parcel of this id is registered.
+    case parcelNotFound(String)
+    /// A parcel of this id is already registered.
+    case parcelExists(String)
+    /// A parcel history (offline) fails a check, named.
+    case invalidParcelHistory(String)
+    /// The parcel already has a transfer in flight (one at a time).
+    case transferInFlight(parcel: String, transfer: String)
+    /// No transfer of this id.
+    case transferNotFound(String)
+    /// A condition given or withdrawn by someone the rule does not name for it.
+    case wrongActor(String)
+    /// A party of the transfer (the title or a party's record) is shredded.
+    case partyShredded(String)
+    /// The transfer is no longer open (executed, withdrawn or lapsed).
+    case transferClosed(String, status: String)
+    /// No certificate at this ledger index.
+    case certificateNotFound(UInt64)
+    /// The certificate was revoked (at the ledger index given).
+    case certificateRevoked(certificate: UInt64, at: UInt64)
+    /// A certificate or its status fails a check, named.
+    case invalidCertificate(String)
+    /// A transfer rule file that breaks docs/format/transfer-rule.md.
+    case invalidTransferRule(String)
+
     public var description: String {
         switch self {
         case let .invalidSchema(why): return "invalid schema: \(why)"
@@ -110,6 +135,18 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .malformedJSON(why): return "malformed JSON: \(why)"
         case let .valueOutOfRange(field): return "field \"\(field)\" is outside its schema's minimum...maximum"
         case let .invalidExpiry(why): return "invalid expiry: \(why)"
+        case let .parcelNotFound(id): return "no parcel \(id)"
+        case let .parcelExists(id): return "parcel \(id) is already registered"
+        case let .invalidParcelHistory(why): return "parcel history does not verify: \(why)"
+        case let .transferInFlight(parcel, transfer): return "parcel \(parcel) already has transfer \(transfer) in flight"
+        case let .transferNotFound(id): return "no transfer \(id)"
+        case let .wrongActor(why): return "wrong actor: \(why)"
+        case let .partyShredded(why): return "a party of the transfer is shredded: \(why)"
+        case let .transferClosed(id, status): return "transfer \(id) is \(status); nothing more can change it"
+        case let .invalidTransferRule(why): return "invalid transfer rule: \(why)"
+        case let .certificateNotFound(index): return "no certificate \(index)"
+        case let .certificateRevoked(index, at): return "certificate \(index) was revoked (ledger entry \(at))"
+        case let .invalidCertificate(why): return "certificate does not verify: \(why)"
         }
     }
 }

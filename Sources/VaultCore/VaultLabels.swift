@@ -12,6 +12,10 @@ public enum VaultLabels {
     public static let pseudonym = "CivicVault/v1/pseudonym"
     /// AAD label of a record's pseudonym sealed into its `record.created` entry (`citizen_box`).
     public static let citizenBox = "CivicVault/v1/citizen-box"
+    /// AAD label of a transfer's sealed buyer national id (`buyer_id_box`, under the citizen-box key).
+    public static let transferBuyer = "CivicVault/v1/transfer-buyer"
+    /// AAD label of the sealed answer of a `question` entry (`QuestionAnswer`).
+    public static let questionAnswer = "CivicVault/v1/question-answer"
 }
 
 /// Builds associated data as a label followed by length-prefixed parts (u16 big-endian length || bytes), so that

@@ -29,14 +29,19 @@ extension Vault {
         let citizen = try pseudonym(of: nationalID)
         return try store.write { tx in
             try authorize(caller, [.department, .officer], tx, action: "write records")
-            let id = "r-" + Hex.encode(RandomBytes.generate(16))
-            let schema = try schema(type, tx)
-            let (tierStates, _) = try tierLevels(tx)
-            try checkWriteClearance(input.keys, schema: schema, tiers: tierStates, rank: try clearanceRank(caller, tierStates, tx))
-            let record = RecordRow(
-                id: id, type: type, schemaVersion: schema.version, version: 1, citizen: citizen, createdAtMs: clock(), shredded: false)
-            return try write(record, schema.validate(input), schema: schema, kind: LedgerEntry.Kind.recordCreated, tx: tx, caller: caller)
+            return try insertRecord(type: type, citizen: citizen, input: input, tx: tx, caller: caller)
         }
+    }
+
+    /// `createRecord`'s work inside a write transaction whose caller is already authorized.
+    func insertRecord(type: String, citizen: Pseudonym, input: [String: JSONValue], tx: any VaultWriting, caller: Caller) throws -> RecordReceipt {
+        let id = "r-" + Hex.encode(RandomBytes.generate(16))
+        let schema = try schema(type, tx)
+        let (tierStates, _) = try tierLevels(tx)
+        try checkWriteClearance(input.keys, schema: schema, tiers: tierStates, rank: try clearanceRank(caller, tierStates, tx))
+        let record = RecordRow(
+            id: id, type: type, schemaVersion: schema.version, version: 1, citizen: citizen, createdAtMs: clock(), shredded: false)
+        return try write(record, schema.validate(input), schema: schema, kind: LedgerEntry.Kind.recordCreated, tx: tx, caller: caller)
     }
 
     /// Replaces a record's values with a new version (a full replace: fields not in `input` are dropped). The old
@@ -50,6 +55,7 @@ extension Vault {
         try store.write { tx in
             var (record, schema, tierStates, rank, current) = try writable(id, by: caller, tx)
             try checkWriteClearance(input.keys, schema: schema, tiers: tierStates, rank: rank)
+            try checkNotRegisteredTitle(id, changing: Set(schema.fields.filter { $0.tier == Tier.publicName }.map(\.name)), schema: schema)
             try checkKeepsAboveClearance(current, dropping: Set(current.map(\.field)), tiers: tierStates, rank: rank)
             let values = try schema.validate(input)
             record.version += 1
@@ -66,6 +72,7 @@ extension Vault {
         try store.write { tx in
             var (record, schema, tierStates, rank, current) = try writable(id, by: caller, tx)
             try checkWriteClearance(changes.keys, schema: schema, tiers: tierStates, rank: rank)
+            try checkNotRegisteredTitle(id, changing: Set(changes.keys), schema: schema)
             // Unnamed values are kept, except those of fields a newer schema no longer has (only a caller cleared for them drops them).
             let unnamed = current.filter { changes[$0.field] == nil }
             let gone = Set(unnamed.filter { schema.field(named: $0.field) == nil }.map(\.field))

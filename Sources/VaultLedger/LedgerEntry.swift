@@ -14,6 +14,9 @@ public struct LedgerEntry: Equatable, Hashable, Sendable {
         public static let recordUpdated = "record.updated"
         public static let recordShredded = "record.shredded"
         public static let fieldRead = "field.read"
+        /// A question about a record (every outcome), its answer sealed for the node and the citizen (`QuestionAnswer`).
+        public static let question = "question"
+        /// A true answer, written before `question` (its type told the outcome to every ledger reader).
         public static let attested = "attested"
         public static let tierCreated = "tier.created"
         public static let keyRotated = "key.rotated"
@@ -30,6 +33,18 @@ public struct LedgerEntry: Equatable, Hashable, Sendable {
         public static let requestDenied = "request.denied"
         /// A question answered false, or refused by policy or by the disclosure budget (attribute `outcome`).
         public static let questionRefused = "question.refused"
+        /// A land parcel's title registered (public: parcel id, title record, hash of the public fields).
+        public static let parcelRegistered = "parcel.registered"
+        /// A transfer rule installed (its version, hash and canonical JSON).
+        public static let ruleChanged = "rule.changed"
+        /// A transfer of a parcel opened, a condition given or withdrawn, the transfer executed or lapsed.
+        public static let transferOpened = "transfer.opened"
+        public static let transferCondition = "transfer.condition"
+        public static let transferWithdrawn = "transfer.withdrawn"
+        public static let transferExecuted = "transfer.executed"
+        public static let transferLapsed = "transfer.lapsed"
+        /// A certificate (an `attested` entry of purpose `certificate`) revoked.
+        public static let certificateRevoked = "certificate.revoked"
     }
 
     /// The entry type, e.g. `record.created`: 1-64 characters of [a-z0-9._-].

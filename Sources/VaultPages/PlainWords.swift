@@ -54,9 +54,9 @@ public enum PlainWords {
             var s = "\(e.actor) read \(e.fields.isEmpty ? "no fields" : list(e.fields.map(field))) of \(record)\(purpose)."
             if !e.refused.isEmpty { s += " Refused: \(list(e.refused.map(field)))." }
             return (s, e.refused.isEmpty ? "answered" : e.fields.isEmpty ? "refused" : "partly refused")
-        case "attested":
+        case "question" where e.outcome == "true", "attested":
             return ("\(requester) asked a yes-or-no question about \(record)\(purpose) and was told it holds; nothing else was shown.", "answered")
-        case "question.refused":
+        case "question", "question.refused":
             let why: String
             switch e.outcome {
             case "false"?: why = "the statement does not hold, and only that was recorded"

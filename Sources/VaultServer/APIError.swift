@@ -80,6 +80,16 @@ public struct APIError: Error, Sendable {
         case .invalidActor: return APIError(.badRequest, "invalid_request", e.description)
         case .tokenNotFound: return APIError(.notFound, "not_found", e.description)
         case .credentialRevoked: return APIError(.unauthorized, "token_revoked", e.description)
+        case .parcelNotFound, .transferNotFound: return APIError(.notFound, "not_found", e.description)
+        case .parcelExists: return APIError(.conflict, "parcel_exists", e.description)
+        case .invalidParcelHistory, .invalidTransferRule: return APIError(.badRequest, "invalid_request", e.description)
+        case .transferInFlight: return APIError(.conflict, "transfer_in_flight", e.description)
+        case .wrongActor: return APIError(.forbidden, "wrong_actor", e.description)
+        case .partyShredded: return APIError(.gone, "party_shredded", e.description)
+        case .transferClosed: return APIError(.conflict, "transfer_closed", e.description)
+        case .certificateNotFound: return APIError(.notFound, "not_found", e.description)
+        case .certificateRevoked: return APIError(.gone, "certificate_revoked", e.description)
+        case .invalidCertificate: return APIError(.badRequest, "invalid_request", e.description)
         }
     }
 

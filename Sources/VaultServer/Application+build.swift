@@ -23,7 +23,13 @@ public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
     router.post("v1/attestations/verify") { request, context in
         try await AttestationsController(state: state).verify(request, context)
     }
+    ParcelsController(state: state).addPublicRoutes(to: router.group("v1/public/parcels"))
+    CertificatesController(state: state).addPublicRoutes(to: router.group("v1/public/certificates"))
     let authenticated = router.group("v1").add(middleware: AuthMiddleware(tokens: state.tokens))
+    ParcelsController(state: state).addRoutes(to: authenticated.group("parcels"))
+    TransfersController(state: state).addRoutes(to: authenticated.group("transfers"))
+    CertificatesController(state: state).addRoutes(to: authenticated.group("certificates"))
+    CertificatesController(state: state).addCitizenRoutes(to: authenticated.group("citizens"))
     RecordsController(state: state).addRoutes(to: authenticated.group("records"))
     AttestationsController(state: state).addRoutes(to: authenticated.group("attestations"))
     ApprovalsController(state: state).addRoutes(to: authenticated.group("approvals"))

@@ -44,12 +44,14 @@ import VaultTestSupport
             try (0..<(try f.storage.ledger.treeSize())).map { try EntryCodec.decode(try f.storage.ledger.entry(at: $0).bytes) }
         }
 
-        /// How many entries of `type` the ledger holds about `approval` (or, for `attested`, to its requester).
+        /// How many entries of `type` the ledger holds about `approval` (or, for `attested`, the questions of its
+        /// requester answered true, as their sealed answers say).
         func count(_ type: String, _ approval: Approval) throws -> Int {
             try entries().filter { entry in
-                entry.type == type && (type == LedgerEntry.Kind.attested
-                    ? entry.attributes["requester"] == .string(approval.request.requester)
-                    : entry.attributes["approval"] == .string(approval.id))
+                type == LedgerEntry.Kind.attested
+                    ? entry.type == LedgerEntry.Kind.question && entry.attributes["requester"] == .string(approval.request.requester)
+                        && f.vault.answer(of: entry)?.outcome == .answeredTrue
+                    : entry.type == type && entry.attributes["approval"] == .string(approval.id)
             }.count
         }
 
@@ -143,13 +145,13 @@ import VaultTestSupport
 
         // The ledger: each approval with its count, then request.approved and attested in the same transaction.
         let tail = Array(try s.entries().suffix(4))
-        #expect(tail.map(\.type) == ["request.approval", "request.approval", "request.approved", "attested"])
+        #expect(tail.map(\.type) == ["request.approval", "request.approval", "request.approved", "question"])
         #expect(tail.map(\.actor) == ["officer-1", "officer-2", "officer-2", "officer-2"])
         #expect(tail[0].attributes["count"] == .u64(1) && tail[0].attributes["required"] == .u64(2))
         #expect(tail[1].attributes["count"] == .u64(2) && tail[1].attributes["rule"] == .string("landlords-two"))
         #expect(tail[2].attributes["record"] == .string(s.recordID) && tail[2].attributes["requester"] == .string("landlord-2"))
         // And the citizen sees all of it.
-        #expect(try s.citizenLogTypes() == ["record.created", "request.filed", "request.approval", "request.approval", "request.approved", "attested"])
+        #expect(try s.citizenLogTypes() == ["record.created", "request.filed", "request.approval", "request.approval", "request.approved", "question"])
     }
 
     @Test(arguments: StorageBackend.available) func oneDenialDeniesAndIsLogged(backend: StorageBackend) throws {

@@ -31,7 +31,7 @@ import VaultTestSupport
         let me = try node.vault.pseudonym(of: "38001010000"), other = try node.vault.pseudonym(of: "38001010001")
         let first = try file(node)
         #expect(first.isConsent && first.status == .pending)
-        #expect(try node.entries("attested").isEmpty)
+        #expect(try node.entries("question").isEmpty)
         // Nobody else decides it, and the policy path does not skip it.
         #expect(throws: VaultError.forbidden("\(first.id) waits for the citizen's consent; only the citizen decides it")) {
             try node.vault.decide(approvalID: first.id, approve: true, by: .operatorCLI(id: "officer-1"))
@@ -61,11 +61,11 @@ import VaultTestSupport
         #expect(throws: VaultError.consentExpired(third.id)) { try node.vault.decideConsent(id: third.id, approve: true, citizen: me, by: Self.citizen) }
         let expired = try #require(try node.vault.approval(id: third.id))
         #expect(expired.status == .denied && expired.decidedBy == "consent-expiry" && expired.bundle == nil)
-        #expect(try node.entries("attested").count == 1)
+        #expect(try node.entries("question").filter { node.vault.answer(of: $0)?.outcome == .answeredTrue }.count == 1)
 
         // The citizen's log has every step; the public entries name no citizen actor.
-        let log = try node.vault.accessLog(nationalID: "38001010000").filter { $0.type.hasPrefix("request.") || $0.type == "attested" }
-        #expect(log.map(\.type) == ["request.filed", "request.approved", "attested", "request.filed", "request.denied", "request.filed", "request.denied"])
+        let log = try node.vault.accessLog(nationalID: "38001010000").filter { $0.type.hasPrefix("request.") || ($0.type == "question" && $0.outcome == "true") }
+        #expect(log.map(\.type) == ["request.filed", "request.approved", "question", "request.filed", "request.denied", "request.filed", "request.denied"])
         #expect(try node.entries("request.approved").map(\.actor) == ["citizen"])
         #expect(try node.entries("request.denied").map(\.actor) == ["citizen", "consent-expiry"])
         // A second node over the same database (or the node after a restart) sees the same.

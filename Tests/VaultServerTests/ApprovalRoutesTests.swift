@@ -72,7 +72,7 @@ import VaultNode
         #expect(statuses.filter { $0.0 == .ok }.count == 1)
         #expect(statuses.filter { $0.0 == .conflict && $0.1 == "already_decided" }.count == 15)
         let stored = try #require(try f.state.vault.approval(id: id))
-        let attested = try f.state.vault.accessLog(nationalID: "38001010000").filter { $0.type == LedgerEntry.Kind.attested }.count
+        let attested = try f.state.vault.accessLog(nationalID: "38001010000").filter { $0.type == LedgerEntry.Kind.question && $0.outcome == "true" }.count
         #expect(stored.status != .pending)
         #expect(attested == (stored.status == .approved ? 1 : 0))
         #expect(try f.state.storage.verifyLedger().treeSize > 0)

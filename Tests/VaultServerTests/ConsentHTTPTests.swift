@@ -50,7 +50,7 @@ import VaultNode
             #expect(collected.json["bundle"] != nil)
             let log = try await client.call(.get, "/v1/citizens/me/access-log", token: f.tokens["citizen"])
             let types = (log.json["events"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
-            #expect(types == ["record.created", "request.filed", "request.approved", "attested"])
+            #expect(types == ["record.created", "request.filed", "request.approved", "question"])
         }
     }
 }

@@ -33,7 +33,7 @@ import VaultCore
             #expect(try await ask(#"{"field":"income","below":30000}"#).status == .created)  // asked before: free
 
             let log = try await client.call(.get, "/v1/citizens/me/access-log", token: f.tokens["citizen"])
-            let questions = (log.json["events"] as? [[String: Any]] ?? []).filter { ["attested", "question.refused"].contains($0["type"] as? String) }
+            let questions = (log.json["events"] as? [[String: Any]] ?? []).filter { ($0["type"] as? String) == "question" }
             #expect(questions.compactMap { $0["outcome"] as? String } == ["true", "policy_denied", "policy_denied", "policy_denied", "budget_exhausted", "true"])
             #expect(questions.allSatisfy { $0["requester"] as? String == "bank-1" && $0["purpose"] as? String == "loan-application" })
         }

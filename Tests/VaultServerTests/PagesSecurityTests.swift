@@ -164,7 +164,7 @@ struct PageBrowser {
         let f = try ServerFixture()
         defer { f.cleanUp() }
         let link = try f.state.tokens.issue(
-            role: .citizen, actor: "citizen-1", citizen: try f.state.vault.pseudonym(of: "38001010000"), lifetimeMs: 60_000, signInLink: true).text
+            role: .citizen, actor: "citizen-1", citizen: try f.state.vault.pseudonym(of: "38001010000"), lifetimeMs: 3_600_000, signInLink: true).text
         #expect(link.hasPrefix("cvl_"))
         try await f.app.test(.router) { client in
             #expect(try await client.call(.get, "/v1/citizens/me/access-log", token: link).status == .unauthorized)

@@ -81,7 +81,7 @@ import VaultCrypto
             // The citizen sees the create, the read, the update and the attestations.
             let log = try await client.call(.get, "/v1/citizens/me/access-log", token: f.tokens["citizen"])
             let types = (log.json["events"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
-            #expect(types == ["record.created", "field.read", "record.updated", "attested", "request.filed", "request.approval", "request.approved", "attested"])
+            #expect(types == ["record.created", "field.read", "record.updated", "question", "request.filed", "request.approval", "request.approved", "question"])
 
             // Ledger reads and proofs, public.
             let checkpoint = try await client.call(.get, "/v1/ledger/checkpoint")

@@ -112,18 +112,18 @@ final class ServedNode: @unchecked Sendable {
         try p.run()
         process = p
         // The wait runs on a thread of its own with blocking requests: while long synchronous tests hold Swift
-        // concurrency's two cooperative threads, an async polling loop would not run at all and its 90 s would
+        // concurrency's two cooperative threads, an async polling loop would not run at all and its deadline could
         // pass with the server long up.
         let port = self.port, stderrPath = self.stderrPath, stdoutPath = self.stdoutPath
         try await CLI.blocking {
-            let deadline = Date().addingTimeInterval(90)
+            let deadline = Date().addingTimeInterval(300)
             while Date() < deadline {
                 if !p.isRunning { throw Failure("serve exited: \((try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")") }
                 if let (status, _) = try? ServiceProcess.get("http://127.0.0.1:\(port)/health"), status == 200 { return }
                 usleep(50_000)
             }
             let out = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "", err = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-            throw Failure("serve did not answer /health within 90 s (port \(port)); stdout: \(out.suffix(1500)) stderr: \(err.suffix(1500))")
+            throw Failure("serve did not answer /health within 300 s (port \(port)); stdout: \(out.suffix(1500)) stderr: \(err.suffix(1500))")
         }
     }
 

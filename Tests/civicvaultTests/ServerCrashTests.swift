@@ -145,7 +145,7 @@ import VaultTestSupport
             if decoded.type == LedgerEntry.Kind.recordCreated, case let .string(id)? = decoded.attributes["record"] { created.insert(id) }
         }
         #expect(present.isSubset(of: created), "records without their ledger entry: \(present.subtracting(created).sorted().prefix(5))")
-        for index in attested { #expect(kinds[index] == LedgerEntry.Kind.attested, "acknowledged attestation \(index) is \(kinds[index] ?? "missing")") }
+        for index in attested { #expect(kinds[index] == LedgerEntry.Kind.question, "acknowledged attestation \(index) is \(kinds[index] ?? "missing")") }
         // citizen.json: 5 fields written here over 3 tiers, 3 of them attestable.
         let halfWritten = try db.integers("""
             SELECT COUNT(*) AS v FROM vault_record r WHERE r.shredded = FALSE AND (

@@ -36,7 +36,7 @@ def test_explorer_shows_a_checkpoint_verified_in_the_browser(browser, node):
     assert "Verified in your browser" in status.text and "Ed25519" in status.text
     assert browser.find_element(By.ID, "verifier-key").text.startswith("test.node/pages+")
     types = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=latest-h] tbody td:nth-child(2)")]
-    assert "attested" in types and "record.created" in types
+    assert "question" in types and "record.created" in types
     no_secrets(browser, node)
     screenshot(browser, "explorer")
     # An entry's page: its inclusion proof checked in the browser against the signed root.

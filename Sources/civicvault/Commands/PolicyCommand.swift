@@ -14,12 +14,17 @@ struct PolicyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Install a policy file (JSON).")
         @OptionGroup var node: NodeOptions
         @Argument(help: "The policy file, e.g. Keys/policy.example.json.") var file: String
+        @Flag(help: "Keep an installed policy of a higher version (e.g. one a scenario extended) instead of failing.") var keepNewer = false
 
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", hint: "check the path") }
             let vault = try node.open().vault
             do {
                 let policy = try Policy.parse(data)
+                if keepNewer, let installed = try vault.policy(), installed.version > policy.version {
+                    print("keeping the installed policy v\(installed.version) (newer than \(file)'s v\(policy.version))")
+                    return
+                }
                 let changed = try vault.installPolicy(policy, by: node.caller)
                 print(changed ? "installed policy v\(policy.version) (\(policy.rules.count) rules)" : "policy v\(policy.version) is already installed")
             } catch { throw CLIFailure.from(error) }

@@ -103,7 +103,13 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 if let policy = settings.policy {
                     guard let data = FileManager.default.contents(atPath: policy) else { throw CLIFailure("cannot read \(policy)", hint: "check the path") }
-                    try storage.vault.installPolicy(try Policy.parse(data), by: node.caller)
+                    let parsed = try Policy.parse(data)
+                    // As the option says: installed only if newer (a scenario may have extended the policy since).
+                    if let installed = try storage.vault.policy(), installed.version > parsed.version {
+                        logger.notice("keeping the installed policy", metadata: ["installed": "\(installed.version)", "file": "\(policy)", "file_version": "\(parsed.version)"])
+                    } else {
+                        try storage.vault.installPolicy(parsed, by: node.caller)
+                    }
                 }
                 let resumed = try storage.vault.resumeRotations(by: node.caller)
                 for r in resumed { logger.notice("finished an interrupted rotation", metadata: ["tier": "\(r.tier)", "rewrapped": "\(r.rewrapped)"]) }

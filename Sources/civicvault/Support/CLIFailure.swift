@@ -60,7 +60,7 @@ struct CLIFailure: Error {
         case .writeAboveClearance: return "update only fields at or below your clearance (`civicvault record update` patches), or ask a data officer"
         case .invalidPredicate: return #"e.g. --predicate '{"field":"birth_date","age_at_least":18}' (the node's date is implied)"#
         case .notWitnessed: return "wait for the witnesses to cosign a newer checkpoint, then retry"
-        case .predicateFalse: return "the question was recorded (question.refused, outcome false) and counts against the disclosure budget"
+        case .predicateFalse: return "the question was recorded (a question entry, its answer sealed for the citizen) and counts against the disclosure budget"
         case .consentExpired: return "the requester must ask again; the citizen decides within the rule's consent_hours"
         case .disclosureBudgetExhausted: return "the requester has used its disclosure budget for this field of this record; wait for the period to pass"
         case .stateTampered: return "a database row was forged, edited or rolled back; it is not obeyed. Restore the database from a backup and compare with published checkpoints"
@@ -68,6 +68,13 @@ struct CLIFailure: Error {
         case .tokenNotFound: return "the token id is printed when the token is made (t-...); `civicvault token revoke --for ACTOR` revokes all of an actor's"
         case .credentialRevoked: return "make a new token with `civicvault token create`"
         case .approvalNotFound, .alreadyDecided, .alreadyApproved: return "list approvals with GET /v1/approvals?status=pending"
+        case .parcelNotFound, .parcelExists: return "a parcel's public history: GET /v1/public/parcels/{parcel}"
+        case .invalidParcelHistory: return "the history was altered, or is of another node: check the verifier key"
+        case .transferInFlight, .transferNotFound, .transferClosed, .wrongActor, .partyShredded:
+            return "a transfer's state: GET /v1/transfers/{id}; docs/format/transfer-rule.md says who gives which condition"
+        case .certificateNotFound, .certificateRevoked, .invalidCertificate:
+            return "check the certificate with its status from GET /v1/public/certificates/{certificate} (docs/format/certificate.md)"
+        case .invalidTransferRule: return "fix the rule file (docs/format/transfer-rule.md, scenarios/land-registry/transfer-rule.json)"
         }
     }
 
