@@ -39,7 +39,7 @@ struct PageVerification {
     /// The verifier's checks in the order it runs them (docs/format/bundle.md); a failure at one means the later ones
     /// did not run.
     static let checks = [
-        "version", "format", "expiry", "checkpoint-signature", "inclusion", "entry", "predicate", "fields", "commitments",
+        "format", "version", "expiry", "checkpoint-signature", "inclusion", "entry", "predicate", "fields", "commitments",
         "statement", "record", "requester", "nonce", "context", "proof",
     ]
 
