@@ -8,11 +8,14 @@ public struct WitnessedCheckpoints: Sendable {
     public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case notOurCheckpoint(String)
         case noKnownCosignature
+        /// A line of a configured witness does not verify (the whole submission is refused, as FORMAT says).
+        case invalidCosignature(witness: String)
 
         public var description: String {
             switch self {
             case let .notOurCheckpoint(why): return "not a checkpoint of this log: \(why)"
             case .noKnownCosignature: return "no valid cosignature of a configured witness"
+            case let .invalidCosignature(witness): return "the cosignature of configured witness \(witness) does not verify"
             }
         }
     }
@@ -38,7 +41,10 @@ public struct WitnessedCheckpoints: Sendable {
             checkpoint = try Checkpoint(parsing: note.text)
         } catch { throw Refusal.notOurCheckpoint("\(error)") }
         guard checkpoint.origin == ledger.signer.name else { throw Refusal.notOurCheckpoint("origin \(checkpoint.origin)") }
-        let valid = (try? Cosignature.verify(note, keys: witnesses, threshold: 1)) ?? []
+        let valid: [CosignerKey]
+        do { valid = try Cosignature.verify(note, keys: witnesses, threshold: 0) } catch let Cosignature.Failure.invalid(witness) {
+            throw Refusal.invalidCosignature(witness: witness)
+        }
         guard !valid.isEmpty else { throw Refusal.noKnownCosignature }
         let notInLog = Refusal.notOurCheckpoint("size \(checkpoint.treeSize) with this root is not in the log")
         guard checkpoint.treeSize > 0 else { throw notInLog }

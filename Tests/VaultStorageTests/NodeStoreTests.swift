@@ -55,6 +55,12 @@ import VaultTestSupport
         // A checkpoint that is not this log's is refused and stores nothing.
         let forged = try Checkpoint(origin: test.ledger.signer.name, treeSize: 2, root: [UInt8](repeating: 7, count: 32)).sign(name: test.ledger.signer.name, key: Ed25519SigningKey.generate())
         #expect(throws: WitnessedCheckpoints.Refusal.self) { try here.submit(forged.serialized) }
+        // A valid line beside a configured witness's bad one: refused, naming that witness (not "no cosignature").
+        let good = try Cosignature.sign(note, name: cosigners[1].name, key: witnessKeys[1], timestamp: 1_795_000_000)
+        let bad = SignedNote.Signature(name: cosigners[0].name, keyID: cosigners[0].keyID, signature: Array(good.signature.prefix(8)) + Array(repeating: 3, count: 64))
+        #expect(throws: WitnessedCheckpoints.Refusal.invalidCosignature(witness: "w0.example")) {
+            try here.submit(SignedNote(text: note.text, signatures: note.signatures + [good, bad]).serialized)
+        }
         #expect(try test.integers("SELECT COUNT(*) AS v FROM ledger_cosigned") == [1])
     }
 
