@@ -213,7 +213,7 @@ def service_rows(t, s):
     hr, hp50, hp99, herr = summary(s["health"])
     base = "%s GET /health (p50 %s, p99 %s; %.2f cores busy)" % (rate(hr), ms(hp50), ms(hp99), num(s["health"], "server_cores_busy") or 0)
     for key, label, target in (("attest_age", "HTTP POST /v1/attestations, age >= 18 (16-bit)", ">= 500/s"),
-                               ("attest_income", "HTTP POST /v1/attestations, income >= 18000 (32-bit)", ">= 500/s"),
+                               ("attest_income", "HTTP POST /v1/attestations, income >= 18000 (30-bit: the schema declares income 0...10^9)", ">= 500/s"),
                                ("records", "HTTP POST /v1/records (6 fields, durable)", "—")):
         if key not in s:
             continue
