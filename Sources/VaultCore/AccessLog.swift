@@ -41,7 +41,8 @@ extension Vault {
     }
 
     func events(citizen: Pseudonym, _ tx: any VaultReading) throws -> [AccessEvent] {
-            try tx.citizenEvents(citizen: citizen).map { index in
+            let citizenKey = anchor.trail.citizenKey(citizen)  // once, not per question entry
+            return try tx.citizenEvents(citizen: citizen).map { index in
                 let entry = try tx.ledgerEntry(at: index)
                 func string(_ key: String) -> String? {
                     if case let .string(s)? = entry.attributes[key] { return s }
@@ -51,8 +52,7 @@ extension Vault {
                 var fields = list("fields"), outcome: String?
                 switch entry.type {
                 case LedgerEntry.Kind.question:
-                    if case let .bytes(box)? = entry.attributes["answer"], case let .bytes(hash)? = entry.attributes["predicate_hash"], let record = string("record"),
-                       let answer = QuestionAnswer.open(box, citizenKey: anchor.trail.citizenKey(citizen), recordID: record, predicateHash: hash) {
+                    if let answer = QuestionAnswer.open(entry, citizenKey: citizenKey) {
                         fields = answer.fields
                         outcome = answer.outcome.name
                     }

@@ -219,8 +219,7 @@ public struct AnchoredState: Sendable {
         case LedgerEntry.Kind.question:
             // The answer is sealed for the citizen: the node opens it with the citizen's key to count the question.
             guard let record = string("record"), let requester = string("requester"), let hash = bytes("predicate_hash"),
-                  let box = bytes("answer"), let citizen, let trail,
-                  let answer = QuestionAnswer.open(box, citizenKey: trail.citizenKey(citizen), recordID: record, predicateHash: hash) else { return }
+                  let citizen, let trail, let answer = QuestionAnswer.open(entry, citizenKey: trail.citizenKey(citizen)) else { return }
             if answer.outcome == .answeredTrue, string("purpose") == Vault.certificatePurpose { certificates[index] = record }
             guard answer.outcome != .budgetExhausted else { return }
             for field in answer.fields {

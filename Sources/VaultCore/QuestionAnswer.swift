@@ -77,6 +77,14 @@ public struct QuestionAnswer: Equatable, Sendable {
         try Envelope.seal(encoded, key: Self.key(citizenKey: citizenKey), associatedData: Self.associatedData(recordID: recordID, predicateHash: predicateHash))
     }
 
+    /// Opens the sealed answer of a `question` entry (its `answer`, `record` and `predicate_hash`), or nil for another
+    /// entry or an answer that does not open with this citizen's key.
+    public static func open(_ entry: LedgerEntry, citizenKey: SecureBytes) -> QuestionAnswer? {
+        guard entry.type == LedgerEntry.Kind.question, case let .string(record)? = entry.attributes["record"],
+              case let .bytes(hash)? = entry.attributes["predicate_hash"], case let .bytes(box)? = entry.attributes["answer"] else { return nil }
+        return open(box, citizenKey: citizenKey, recordID: record, predicateHash: hash)
+    }
+
     /// Opens a sealed answer, or nil when it does not open for this citizen, record and question or is malformed.
     public static func open(_ box: [UInt8], citizenKey: SecureBytes, recordID: String, predicateHash: [UInt8]) -> QuestionAnswer? {
         guard let opened = try? Envelope.open(box, key: key(citizenKey: citizenKey), associatedData: associatedData(recordID: recordID, predicateHash: predicateHash))
@@ -110,9 +118,7 @@ extension Vault {
     /// The sealed answer of a `question` entry, opened with its citizen's key (the node's view, for the operator and
     /// tests); nil for another entry or an answer that does not open.
     public func answer(of entry: LedgerEntry) -> QuestionAnswer? {
-        guard entry.type == LedgerEntry.Kind.question, case let .string(record)? = entry.attributes["record"],
-              case let .bytes(hash)? = entry.attributes["predicate_hash"], case let .bytes(box)? = entry.attributes["answer"],
-              let citizen = anchor.withState({ $0.records[record]?.citizen }) else { return nil }
-        return QuestionAnswer.open(box, citizenKey: anchor.trail.citizenKey(citizen), recordID: record, predicateHash: hash)
+        guard case let .string(record)? = entry.attributes["record"], let citizen = anchor.withState({ $0.records[record]?.citizen }) else { return nil }
+        return QuestionAnswer.open(entry, citizenKey: anchor.trail.citizenKey(citizen))
     }
 }
