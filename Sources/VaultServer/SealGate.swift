@@ -39,7 +39,7 @@ public final class SealGate: @unchecked Sendable {
     public var isSealed: Bool { current == nil }
 
     private func install(_ state: ServiceState) async {
-        let responder = await buildRouter(state).buildResponder()
+        let responder = buildRouter(state).buildResponder()
         lock.withLock {
             self.state = state
             self.responder = responder

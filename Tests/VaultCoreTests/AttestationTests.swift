@@ -23,10 +23,10 @@ import VaultTestSupport
         let verifier: BundleVerifier
         let nonce = RandomBytes.generate(32)
 
-        init(_ backend: StorageBackend = .sqlite, born: String = "2000-01-01") throws {
-            f = try VaultFixture(backend)
-            try f.vault.installPolicy(try Policy.parse(Data(AttestationTests.policyJSON.utf8)), by: f.officer)
-            recordID = try f.vault.createRecord(type: "citizen", nationalID: "38001010000", input: f.input("38001010000", born: born, income: 25_000), by: f.officer).recordID
+        init(_ backend: StorageBackend = .sqlite, born: String = "2000-01-01") async throws {
+            f = try await VaultFixture(backend)
+            try await f.vault.installPolicy(try Policy.parse(Data(AttestationTests.policyJSON.utf8)), by: f.officer)
+            recordID = try await f.vault.createRecord(type: "citizen", nationalID: "38001010000", input: f.input("38001010000", born: born, income: 25_000), by: f.officer).recordID
             verifier = BundleVerifier(ledgerKey: try NoteVerifierKey(name: f.keys.name, publicKey: f.keys.signingKey.publicKey))
         }
 
@@ -38,16 +38,16 @@ import VaultTestSupport
     /// Asked on the node's today (no `on`), the only date the policy allows.
     static let adult = PredicateSpec(field: "birth_date", age_at_least: 18)
 
-    @Test(arguments: StorageBackend.available) func ageAttestationVerifiesOfflineAndIsLogged(backend: StorageBackend) throws {
-        let s = try Setup(backend)
+    @Test(arguments: StorageBackend.available) func ageAttestationVerifiesOfflineAndIsLogged(backend: StorageBackend) async throws {
+        let s = try await Setup(backend)
         defer { s.f.cleanUp() }
-        let made = try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester))
+        let made = try await s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester))
         let verified = try s.verifier.verify(made.bundle, now: Self.now, expecting: .replay(requester: "bank-1", nonce: s.nonce))
         #expect(verified.requester == "bank-1")
         // Round trip through JSON, as the requester receives it.
         let decoded = try AttestationBundle.decode(try made.bundle.encoded())
         #expect(try s.verifier.verify(decoded, now: Self.now, expecting: .replay(requester: "bank-1", nonce: s.nonce)) == verified)
-        let log = try s.f.vault.accessLog(nationalID: "38001010000")
+        let log = try await s.f.vault.accessLog(nationalID: "38001010000")
         #expect(log.last?.type == "question" && log.last?.outcome == "true" && log.last?.requester == "bank-1" && log.last?.ledgerIndex == made.ledgerIndex)
         let entry = try EntryCodec.decode(try s.f.storage.ledger.entry(at: made.ledgerIndex).bytes)
         #expect(entry.attributes["rule"] == nil && s.f.vault.answer(of: entry)?.rule == "banks-age")
@@ -56,60 +56,60 @@ import VaultTestSupport
         for secret in ["2000-01-01", "25000", "Mari", "38001010000"] { #expect(!text.contains(secret)) }
     }
 
-    @Test(arguments: StorageBackend.available) func falseStatementsAreRefusedAndRecorded(backend: StorageBackend) throws {
-        let s = try Setup(backend, born: "2010-06-01")  // 16 years old today (2026-12)
+    @Test(arguments: StorageBackend.available) func falseStatementsAreRefusedAndRecorded(backend: StorageBackend) async throws {
+        let s = try await Setup(backend, born: "2010-06-01")  // 16 years old today (2026-12)
         defer { s.f.cleanUp() }
         let before = try s.f.storage.ledger.treeSize()
-        #expect(throws: VaultError.predicateFalse) { try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester)) }
-        #expect(throws: VaultError.predicateFalse) {
-            try s.f.vault.attestUnderPolicy(s.request([PredicateSpec(field: "income", below: 20_000)]), by: Caller(id: "bank-1", role: .requester))
+        await #expect(throws: VaultError.predicateFalse) { try await s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester)) }
+        await #expect(throws: VaultError.predicateFalse) {
+            try await s.f.vault.attestUnderPolicy(s.request([PredicateSpec(field: "income", below: 20_000)]), by: Caller(id: "bank-1", role: .requester))
         }
         // Each false answer is a `question` entry whose sealed outcome is false, in the citizen's log.
         #expect(try s.f.storage.ledger.treeSize() == before + 2)
-        let log = try s.f.vault.accessLog(nationalID: "38001010000").suffix(2)
+        let log = try await s.f.vault.accessLog(nationalID: "38001010000").suffix(2)
         #expect(log.map(\.type) == ["question", "question"] && log.map(\.outcome) == ["false", "false"])
         #expect(log.map(\.outcome) == ["false", "false"] && log.allSatisfy { $0.requester == "bank-1" && $0.purpose == "loan" })
         #expect(log.map(\.fields) == [["birth_date"], ["income"]])
     }
 
-    @Test func andOfSeveralFieldsAndRangeVerify() throws {
-        let s = try Setup()
+    @Test func andOfSeveralFieldsAndRangeVerify() async throws {
+        let s = try await Setup()
         defer { s.f.cleanUp() }
         let specs = [Self.adult, PredicateSpec(field: "income", below: 30_000), PredicateSpec(field: "income", at_least: 10_000, at_most: 40_000)]
-        let made = try s.f.vault.attestUnderPolicy(s.request(specs), by: Caller(id: "bank-1", role: .requester))
+        let made = try await s.f.vault.attestUnderPolicy(s.request(specs), by: Caller(id: "bank-1", role: .requester))
         // The age question was asked on the node's today, which the bundle's predicate names.
         let asked = s.request(specs).pinningDates(to: s.f.vault.today()).predicates
         #expect(asked[0].on == s.f.vault.today())
         #expect(try s.verifier.verify(made.bundle, now: Self.now, expecting: .noReplayCheck()).predicate == (try PredicateSpec.canonical(asked)))
     }
 
-    @Test(arguments: StorageBackend.available) func policyDecidesAndNamesTheRule(backend: StorageBackend) throws {
-        let s = try Setup(backend)
+    @Test(arguments: StorageBackend.available) func policyDecidesAndNamesTheRule(backend: StorageBackend) async throws {
+        let s = try await Setup(backend)
         defer { s.f.cleanUp() }
         let district = PredicateSpec(field: "district", in: ["north", "south"])
-        #expect(throws: VaultError.policyDenied("rule landlords-district needs an officer's approval")) {
-            try s.f.vault.attestUnderPolicy(s.request([district], requester: "landlord-1", purpose: "tenancy"), by: Caller(id: "landlord-1", role: .requester))
+        await #expect(throws: VaultError.policyDenied("rule landlords-district needs an officer's approval")) {
+            try await s.f.vault.attestUnderPolicy(s.request([district], requester: "landlord-1", purpose: "tenancy"), by: Caller(id: "landlord-1", role: .requester))
         }
-        let approved = try s.f.vault.attestUnderPolicy(s.request([district], requester: "landlord-1", purpose: "tenancy"), by: Caller(id: "landlord-1", role: .requester), approved: true)
+        let approved = try await s.f.vault.attestUnderPolicy(s.request([district], requester: "landlord-1", purpose: "tenancy"), by: Caller(id: "landlord-1", role: .requester), approved: true)
         #expect(try s.verifier.verify(approved.bundle, now: Self.now, expecting: .noReplayCheck()).requester == "landlord-1")
-        #expect(throws: VaultError.self) {  // a bank may not ask about districts
-            try s.f.vault.attestUnderPolicy(s.request([district]), by: Caller(id: "bank-1", role: .requester))
+        await #expect(throws: VaultError.self) {  // a bank may not ask about districts
+            try await s.f.vault.attestUnderPolicy(s.request([district]), by: Caller(id: "bank-1", role: .requester))
         }
-        #expect(throws: VaultError.self) {  // wrong purpose
-            try s.f.vault.attestUnderPolicy(s.request([Self.adult], purpose: "marketing"), by: Caller(id: "bank-1", role: .requester))
+        await #expect(throws: VaultError.self) {  // wrong purpose
+            try await s.f.vault.attestUnderPolicy(s.request([Self.adult], purpose: "marketing"), by: Caller(id: "bank-1", role: .requester))
         }
-        #expect(throws: VaultError.forbidden("only the requester itself or an officer may ask for this attestation")) {
-            try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-2", role: .requester))
+        await #expect(throws: VaultError.forbidden("only the requester itself or an officer may ask for this attestation")) {
+            try await s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-2", role: .requester))
         }
-        #expect(throws: VaultError.invalidPredicate("field full_name is not attestable")) {
-            try s.f.vault.attest(s.request([PredicateSpec(field: "full_name", equals: "x")]), by: s.f.officer) { _, _, _ in "test" }
+        await #expect(throws: VaultError.invalidPredicate("field full_name is not attestable")) {
+            try await s.f.vault.attest(s.request([PredicateSpec(field: "full_name", equals: "x")]), by: s.f.officer) { _, _, _ in "test" }
         }
     }
 
-    @Test func aBundleDoesNotVerifyForAnotherRequesterNonceTimeOrKey() throws {
-        let s = try Setup()
+    @Test func aBundleDoesNotVerifyForAnotherRequesterNonceTimeOrKey() async throws {
+        let s = try await Setup()
         defer { s.f.cleanUp() }
-        let bundle = try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester)).bundle
+        let bundle = try await s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester)).bundle
         func check(_ expected: String, _ body: () throws -> Void) {
             #expect { try body() } throws: { ($0 as? BundleVerifier.Failure)?.check == expected }
         }
@@ -133,13 +133,13 @@ import VaultTestSupport
         check("inclusion") { _ = try s.verifier.verify(otherIndex, now: Self.now, expecting: .noReplayCheck()) }
     }
 
-    @Test(arguments: StorageBackend.available) func shreddingStopsAttestationsButOldBundlesStillVerify(backend: StorageBackend) throws {
-        let s = try Setup(backend)
+    @Test(arguments: StorageBackend.available) func shreddingStopsAttestationsButOldBundlesStillVerify(backend: StorageBackend) async throws {
+        let s = try await Setup(backend)
         defer { s.f.cleanUp() }
-        let bundle = try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester)).bundle
-        try s.f.vault.shred(id: s.recordID, by: s.f.officer)
-        #expect(throws: VaultError.recordShredded(s.recordID)) {
-            try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester))
+        let bundle = try await s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester)).bundle
+        try await s.f.vault.shred(id: s.recordID, by: s.f.officer)
+        await #expect(throws: VaultError.recordShredded(s.recordID)) {
+            try await s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester))
         }
         #expect(try s.verifier.verify(bundle, now: Self.now, expecting: .noReplayCheck()).requester == "bank-1")
         #expect(try s.f.storage.verifyLedger().treeSize > 0)
@@ -147,10 +147,10 @@ import VaultTestSupport
 
     /// Every single-bit change (xor 1) of the bundle's JSON text, outside the proof every byte and inside it every
     /// 13th, is refused; none crashes.
-    @Test func mutatedBundlesNeverVerify() throws {
-        let s = try Setup()
+    @Test func mutatedBundlesNeverVerify() async throws {
+        let s = try await Setup()
         defer { s.f.cleanUp() }
-        let bundle = try s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester)).bundle
+        let bundle = try await s.f.vault.attestUnderPolicy(s.request([Self.adult]), by: Caller(id: "bank-1", role: .requester)).bundle
         let text = Array(try bundle.encoded())
         let proofRange = try #require(String(decoding: text, as: UTF8.self).range(of: bundle.proof)).lowerBound.utf16Offset(in: String(decoding: text, as: UTF8.self))
         var tried = 0, accepted = 0

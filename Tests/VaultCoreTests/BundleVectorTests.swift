@@ -139,7 +139,7 @@ import VaultTestSupport
             verifier_key: factory.signer.verifierKey.description, now: BundleFactory.now, valid: valid, invalid: invalid)
     }
 
-    @Test func vectorsRegenerateAndEachCaseIsWhatItSays() throws {
+    @Test func vectorsRegenerateAndEachCaseIsWhatItSays() async throws {
         let fresh = try Self.generate()
         if ProcessInfo.processInfo.environment["CIVICVAULT_WRITE_VECTORS"] == "1" {
             let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors")
@@ -161,9 +161,9 @@ import VaultTestSupport
             #expect(got.bundleVersion == (v.name.hasPrefix("v1") ? 1 : 2))
         }
         for bad in committed.invalid {
-            #expect(throws: BundleVerifier.Failure.self, "\(bad.name)") {
-                _ = try verifier.verify(
-                    try AttestationBundle.decode(Data(bad.bundle.utf8)), now: bad.now ?? committed.now,
+            await #expect(throws: BundleVerifier.Failure.self, "\(bad.name)") {
+                _ = try await verifier.verify(
+                    try await AttestationBundle.decode(Data(bad.bundle.utf8)), now: bad.now ?? committed.now,
                     expecting: .replay(requester: bad.requester, nonce: Base64.decode(bad.nonce)!, record: bad.record))
             }
             do {
@@ -187,7 +187,7 @@ import VaultTestSupport
     /// Version 2 proves integer claims over the declared range with exactly the bits it needs: `at_least` on a
     /// value 2^32 above the threshold proves (version 1's 32 bits refused it), and `below` on a signed field says
     /// v <= L-1 for every 64-bit value.
-    @Test func integerClausesUseTheDeclaredRange() throws {
+    @Test func integerClausesUseTheDeclaredRange() async throws {
         let honest = try BundleFactory().honest()
         func clause(_ name: String) throws -> AttributePredicate {
             try Statement(decoding: Base64.decode(honest.first { $0.name == name }!.bundle.statement)!).clauses[0].predicate
@@ -200,12 +200,12 @@ import VaultTestSupport
         let spec = PredicateSpec(field: "income", at_least: 4_294_968_296)
         #expect(try spec.predicate(field: AttestedField(type: "integer"), rules: .v1) == .atLeast(AttributeEncoding.integer(4_294_968_296), bits: 32))
         // Thresholds outside the declared range are refused rather than proven vacuously or wrongly.
-        #expect(throws: VaultError.self) { try PredicateSpec(field: "income", below: 0).predicate(field: BundleFactory.income, rules: .v2) }
-        #expect(throws: VaultError.self) { try PredicateSpec(field: "balance", below: .min).predicate(field: BundleFactory.balance, rules: .v2) }
-        #expect(throws: VaultError.self) { try PredicateSpec(field: "balance", at_least: 9_007_199_254_740_992).predicate(field: BundleFactory.balance, rules: .v2) }
-        #expect(throws: VaultError.self) { try PredicateSpec(field: "income", at_least: M + 1).predicate(field: BundleFactory.income, rules: .v2) }
-        #expect(throws: VaultError.self) { try PredicateSpec(field: "income", at_most: -1).predicate(field: BundleFactory.income, rules: .v2) }
-        #expect(throws: VaultError.self) { try PredicateSpec(field: "balance", below: -9_007_199_254_740_991).predicate(field: BundleFactory.balance, rules: .v2) }
+        await #expect(throws: VaultError.self) { try await PredicateSpec(field: "income", below: 0).predicate(field: BundleFactory.income, rules: .v2) }
+        await #expect(throws: VaultError.self) { try await PredicateSpec(field: "balance", below: .min).predicate(field: BundleFactory.balance, rules: .v2) }
+        await #expect(throws: VaultError.self) { try await PredicateSpec(field: "balance", at_least: 9_007_199_254_740_992).predicate(field: BundleFactory.balance, rules: .v2) }
+        await #expect(throws: VaultError.self) { try await PredicateSpec(field: "income", at_least: M + 1).predicate(field: BundleFactory.income, rules: .v2) }
+        await #expect(throws: VaultError.self) { try await PredicateSpec(field: "income", at_most: -1).predicate(field: BundleFactory.income, rules: .v2) }
+        await #expect(throws: VaultError.self) { try await PredicateSpec(field: "balance", below: -9_007_199_254_740_991).predicate(field: BundleFactory.balance, rules: .v2) }
         // The smallest ranges take one bit, never zero (below 1, at_most 0, at_least a with at_most a).
         #expect(try PredicateSpec(field: "income", below: 1).predicate(field: BundleFactory.income, rules: .v2) == .atMost(AttributeEncoding.integer(0), bits: 1))
         #expect(try PredicateSpec(field: "income", at_most: 0).predicate(field: BundleFactory.income, rules: .v2) == .atMost(AttributeEncoding.integer(0), bits: 1))

@@ -21,18 +21,18 @@ import VaultTestSupport
         var vault: Vault { fixture.vault }
         var key: NoteVerifierKey { fixture.storage.ledger.signer.verifierKey }
 
-        init() throws {
-            fixture = try VaultFixture()
+        init() async throws {
+            fixture = try await VaultFixture()
             let schema = TransferTests.repo.appendingPathComponent("scenarios/certificates/schemas/degree.json")
-            try fixture.vault.registerSchema(json: try Data(contentsOf: schema), by: officer)
-            record = try fixture.vault.createRecord(type: "degree", nationalID: graduate, input: [
+            try await fixture.vault.registerSchema(json: try Data(contentsOf: schema), by: officer)
+            record = try await fixture.vault.createRecord(type: "degree", nationalID: graduate, input: [
                 "holder_name": .string("Kadri Kask"), "institution": .string("harbour-university"), "degree": .string("master"),
                 "field_of_study": .string("computer-science"), "graduation_date": .string("2024-06-14"), "grade_average": .integer(287),
             ], by: registry).recordID
         }
 
-        func issue(_ fields: [String], verifier: String = "employer-1", nonce: [UInt8]) throws -> Certificate {
-            try vault.issueCertificate(
+        func issue(_ fields: [String], verifier: String = "employer-1", nonce: [UInt8]) async throws -> Certificate {
+            try await vault.issueCertificate(
                 recordID: record, fields: fields, verifier: verifier, nonce: nonce, expiry: UInt64(Date().timeIntervalSince1970) + 3600,
                 citizen: try vault.pseudonym(of: graduate), by: Caller(id: "citizen-grad1", role: .citizen))
         }
@@ -40,12 +40,12 @@ import VaultTestSupport
 
     static var now: UInt64 { UInt64(Date().timeIntervalSince1970) }
 
-    @Test func aCertificateVerifiesOfflineAndDisclosesOnlyTheChosenFields() throws {
-        let node = try Node()
+    @Test func aCertificateVerifiesOfflineAndDisclosesOnlyTheChosenFields() async throws {
+        let node = try await Node()
         defer { node.fixture.cleanUp() }
         let nonce = RandomBytes.generate(32)
-        let certificate = try node.issue(["institution", "degree", "graduation_date"], nonce: nonce)
-        let verified = try certificate.verify(ledgerKey: node.key, now: Self.now, verifier: "employer-1", nonce: nonce, status: try node.vault.certificateStatus(certificate.certificate))
+        let certificate = try await node.issue(["institution", "degree", "graduation_date"], nonce: nonce)
+        let verified = try await certificate.verify(ledgerKey: node.key, now: Self.now, verifier: "employer-1", nonce: nonce, status: try node.vault.certificateStatus(certificate.certificate))
         #expect(verified.disclosed == ["institution": "harbour-university", "degree": "master", "graduation_date": "2024-06-14"])
         #expect(verified.issuer == "registry-uni" && verified.revocationChecked)
         // Round trip through JSON, strictly.
@@ -57,15 +57,15 @@ import VaultTestSupport
         // Withheld fields are nowhere: not their values, not their names.
         for withheld in ["287", "grade_average", "Kadri", "holder_name", "computer-science", "field_of_study"] { #expect(!text.contains(withheld), "\(withheld)") }
         // Integers and dates disclose too.
-        let grade = try node.issue(["grade_average"], nonce: nonce)
+        let grade = try await node.issue(["grade_average"], nonce: nonce)
         #expect(try grade.verify(ledgerKey: node.key, now: Self.now, verifier: "employer-1", nonce: nonce, status: nil).disclosed == ["grade_average": "287"])
     }
 
-    @Test func aChangedValueAnotherVerifierOrNonceOrAWithheldFieldAddedIsRefused() throws {
-        let node = try Node()
+    @Test func aChangedValueAnotherVerifierOrNonceOrAWithheldFieldAddedIsRefused() async throws {
+        let node = try await Node()
         defer { node.fixture.cleanUp() }
         let nonce = RandomBytes.generate(32)
-        let certificate = try node.issue(["degree"], nonce: nonce)
+        let certificate = try await node.issue(["degree"], nonce: nonce)
         func verifies(_ c: Certificate, verifier: String = "employer-1", nonce n: [UInt8]? = nil) -> Bool {
             (try? c.verify(ledgerKey: node.key, now: Self.now, verifier: verifier, nonce: n ?? nonce, status: nil)) != nil
         }
@@ -91,35 +91,35 @@ import VaultTestSupport
         }
     }
 
-    @Test func onlyTheRecordsCitizenChoosesAndOnlyAttestableFields() throws {
-        let node = try Node()
+    @Test func onlyTheRecordsCitizenChoosesAndOnlyAttestableFields() async throws {
+        let node = try await Node()
         defer { node.fixture.cleanUp() }
         let nonce = RandomBytes.generate(32)
-        #expect(throws: VaultError.recordNotFound(node.record)) {
-            try node.vault.issueCertificate(
+        await #expect(throws: VaultError.recordNotFound(node.record)) {
+            try await node.vault.issueCertificate(
                 recordID: node.record, fields: ["degree"], verifier: "employer-1", nonce: nonce, expiry: Self.now + 60,
-                citizen: try node.vault.pseudonym(of: "SOMEONE"), by: Caller(id: "citizen-x", role: .citizen))
+                citizen: try await node.vault.pseudonym(of: "SOMEONE"), by: Caller(id: "citizen-x", role: .citizen))
         }
-        #expect(throws: VaultError.self) { try node.issue(["degree", "degree"], nonce: nonce) }
-        #expect(throws: VaultError.self) { try node.issue(["no_such_field"], nonce: nonce) }
-        #expect(throws: VaultError.self) {
-            try node.vault.issueCertificate(
+        await #expect(throws: VaultError.self) { try await node.issue(["degree", "degree"], nonce: nonce) }
+        await #expect(throws: VaultError.self) { try await node.issue(["no_such_field"], nonce: nonce) }
+        await #expect(throws: VaultError.self) {
+            try await node.vault.issueCertificate(
                 recordID: node.record, fields: ["degree"], verifier: "employer-1", nonce: nonce, expiry: Self.now + 60,
-                citizen: try node.vault.pseudonym(of: Self.graduate), by: Caller(id: "bank-1", role: .requester))
+                citizen: try await node.vault.pseudonym(of: Self.graduate), by: Caller(id: "bank-1", role: .requester))
         }
     }
 
-    @Test func aRevokedCertificateIsRefusedOnceItsStatusSaysSo() throws {
-        let node = try Node()
+    @Test func aRevokedCertificateIsRefusedOnceItsStatusSaysSo() async throws {
+        let node = try await Node()
         defer { node.fixture.cleanUp() }
         let nonce = RandomBytes.generate(32)
-        let certificate = try node.issue(["degree"], nonce: nonce)
-        let before = try node.vault.certificateStatus(certificate.certificate)
-        #expect(throws: VaultError.self) { try node.vault.revokeCertificate(certificate.certificate, by: Caller(id: "bank-1", role: .requester)) }
-        let at = try node.vault.revokeCertificate(certificate.certificate, by: Self.registry)
-        #expect(try node.vault.revokeCertificate(certificate.certificate, by: Self.officer) == at)
-        #expect(throws: VaultError.certificateNotFound(at)) { try node.vault.revokeCertificate(at, by: Self.officer) }
-        let after = try node.vault.certificateStatus(certificate.certificate)
+        let certificate = try await node.issue(["degree"], nonce: nonce)
+        let before = try await node.vault.certificateStatus(certificate.certificate)
+        await #expect(throws: VaultError.self) { try await node.vault.revokeCertificate(certificate.certificate, by: Caller(id: "bank-1", role: .requester)) }
+        let at = try await node.vault.revokeCertificate(certificate.certificate, by: Self.registry)
+        await #expect(try node.vault.revokeCertificate(certificate.certificate, by: Self.officer) == at)
+        await #expect(throws: VaultError.certificateNotFound(at)) { try await node.vault.revokeCertificate(at, by: Self.officer) }
+        let after = try await node.vault.certificateStatus(certificate.certificate)
         #expect(after.revoked && !before.revoked)
         do {
             _ = try certificate.verify(ledgerKey: node.key, now: Self.now, verifier: "employer-1", nonce: nonce, status: after)
@@ -129,14 +129,14 @@ import VaultTestSupport
         }
         // A status that hides the revocation entry but says revoked, or belongs to another certificate, is refused.
         let hidden = CertificateStatus(certificate: after.certificate, revoked: true, checkpoint: after.checkpoint, entries: [after.entries[0]])
-        #expect(throws: VaultError.self) { try certificate.verify(ledgerKey: node.key, now: Self.now, verifier: "employer-1", nonce: nonce, status: hidden) }
-        let other = try node.issue(["institution"], nonce: nonce)
-        #expect(throws: VaultError.self) {
-            try other.verify(ledgerKey: node.key, now: Self.now, verifier: "employer-1", nonce: nonce, status: before)
+        await #expect(throws: VaultError.self) { try await certificate.verify(ledgerKey: node.key, now: Self.now, verifier: "employer-1", nonce: nonce, status: hidden) }
+        let other = try await node.issue(["institution"], nonce: nonce)
+        await #expect(throws: VaultError.self) {
+            try await other.verify(ledgerKey: node.key, now: Self.now, verifier: "employer-1", nonce: nonce, status: before)
         }
         // A node replaying the ledger knows the revocation.
         let replayed = try node.fixture.test.reopened().vault
-        try replayed.loadAnchor()
+        try await replayed.loadAnchor()
         #expect(replayed.anchor.withState { $0.revokedCertificates[certificate.certificate] } == at)
     }
 }

@@ -29,29 +29,29 @@ import VaultTestSupport
         let vault: Vault
         var records: [String] = []
 
-        init(_ backend: StorageBackend, policy: Data, people: [(born: String, income: Int64)]) throws {
+        init(_ backend: StorageBackend, policy: Data, people: [(born: String, income: Int64)]) async throws {
             clock = Clock(DisclosureBudgetTests.start)
             test = try TestStore(backend, keys: .generate(name: "test.node/budget"), clock: clock.now)
             vault = Vault(store: test.store.vault.store, keys: test.keys, clock: clock.now, timeZone: TimeZone(identifier: "UTC")!)
             let officer = Caller.operatorCLI(id: "officer-1")
-            try vault.createStandardTiersIfNeeded(by: officer)
-            try vault.registerSchema(json: Data(VaultFixture.citizenSchema.utf8), by: officer)
-            try vault.installPolicy(try Policy.parse(policy), by: officer)
+            try await vault.createStandardTiersIfNeeded(by: officer)
+            try await vault.registerSchema(json: Data(VaultFixture.citizenSchema.utf8), by: officer)
+            try await vault.installPolicy(try Policy.parse(policy), by: officer)
             for (i, person) in people.enumerated() {
                 let id = "3800101000\(i)"
-                records.append(try vault.createRecord(type: "citizen", nationalID: id, input: [
+                await records.append(try vault.createRecord(type: "citizen", nationalID: id, input: [
                     "national_id": .string(id), "full_name": .string("Mari Maasikas"), "birth_date": .string(person.born),
                     "district": .string("north"), "income": .integer(person.income),
                 ], by: officer).recordID)
             }
         }
 
-        func ask(_ specs: [PredicateSpec], record: Int = 0, on vault: Vault? = nil, purpose: String = "loan-application") -> String {
+        func ask(_ specs: [PredicateSpec], record: Int = 0, on vault: Vault? = nil, purpose: String = "loan-application") async -> String {
             let request = AttestationRequest(
                 recordID: records[record], predicates: specs, requester: "bank-1", nonce: RandomBytes.generate(32),
                 expiry: DisclosureBudgetTests.start / 1000 + 600, purpose: purpose)
             do {
-                _ = try (vault ?? self.vault).attestUnderPolicy(request, by: DisclosureBudgetTests.bank)
+                _ = try await (vault ?? self.vault).attestUnderPolicy(request, by: DisclosureBudgetTests.bank)
                 return "true"
             } catch let error as VaultError {
                 switch error {
@@ -74,32 +74,32 @@ import VaultTestSupport
     /// The curious bank binary-searches the income and walks `on` to find the birth date. Two citizens who agree on
     /// every listed threshold give it exactly the same answers, so it learns nothing beyond them; past the budget
     /// it gets `disclosureBudgetExhausted`; the citizens' logs list every question with its outcome.
-    @Test(arguments: StorageBackend.available) func theCuriousBankLearnsOnlyTheListedThresholds(backend: StorageBackend) throws {
-        let node = try Node(backend, policy: Self.examplePolicy, people: [("1990-05-17", 23_456), ("1961-02-03", 12_001)])
+    @Test(arguments: StorageBackend.available) func theCuriousBankLearnsOnlyTheListedThresholds(backend: StorageBackend) async throws {
+        let node = try await Node(backend, policy: Self.examplePolicy, people: [("1990-05-17", 23_456), ("1961-02-03", 12_001)])
         defer { node.test.cleanUp() }
-        func probe(_ record: Int) -> [String] {
+        func probe(_ record: Int) async -> [String] {
             var answers: [String] = []
             // The listed thresholds first, then a binary search on income.
-            answers.append(node.ask([PredicateSpec(field: "income", below: 30_000)], record: record))
+            await answers.append(node.ask([PredicateSpec(field: "income", below: 30_000)], record: record))
             var (low, high): (Int64, Int64) = (0, 65_536)
             for _ in 0..<16 {
                 let mid = (low + high) / 2
-                let answer = node.ask([PredicateSpec(field: "income", below: mid)], record: record)
+                let answer = await node.ask([PredicateSpec(field: "income", below: mid)], record: record)
                 answers.append(answer)
                 if answer == "true" { high = mid } else { low = mid }
             }
-            answers.append(node.ask([PredicateSpec(field: "income", at_least: 10_000, at_most: 30_000)], record: record))
+            await answers.append(node.ask([PredicateSpec(field: "income", at_least: 10_000, at_most: 30_000)], record: record))
             // Age: the listed question, then a walk of `on` (age 0 on a date reveals whether born by then).
-            answers.append(node.ask([PredicateSpec(field: "birth_date", age_at_least: 18)], record: record))
+            await answers.append(node.ask([PredicateSpec(field: "birth_date", age_at_least: 18)], record: record))
             for day in 1...20 {
-                answers.append(node.ask([PredicateSpec(field: "birth_date", age_at_least: 0, on: String(format: "1990-05-%02d", day))], record: record))
+                await answers.append(node.ask([PredicateSpec(field: "birth_date", age_at_least: 0, on: String(format: "1990-05-%02d", day))], record: record))
             }
-            answers.append(node.ask([PredicateSpec(field: "birth_date", age_at_least: 35)], record: record))
+            await answers.append(node.ask([PredicateSpec(field: "birth_date", age_at_least: 35)], record: record))
             // The listed question asked again is free and answered again.
-            answers.append(node.ask([PredicateSpec(field: "income", below: 30_000)], record: record))
+            await answers.append(node.ask([PredicateSpec(field: "income", below: 30_000)], record: record))
             return answers
         }
-        let first = probe(0), second = probe(1)
+        let first = await probe(0), second = await probe(1)
         #expect(first == second, "two citizens alike on the listed thresholds must look alike to the bank")
         // Income: the listed question, two off-list ones refused by policy, then the budget (3) is spent.
         #expect(Array(first[0...3]) == ["true", "policy_denied", "policy_denied", "budget_exhausted"])
@@ -110,7 +110,7 @@ import VaultTestSupport
         #expect(!first.contains { $0.hasPrefix("error") })
 
         // Every question is on the ledger and in the citizen's log, with its outcome.
-        let log = try node.vault.accessLog(nationalID: "38001010000").filter { $0.type == "question" }
+        let log = try await node.vault.accessLog(nationalID: "38001010000").filter { $0.type == "question" }
         #expect(log.map { $0.outcome ?? "?" } == first)
         #expect(log.allSatisfy { $0.requester == "bank-1" && $0.purpose == "loan-application" && $0.record == node.records[0] })
         // No entry carries a value or a threshold the bank tried.
@@ -129,30 +129,30 @@ import VaultTestSupport
 
     /// The budget is read from the verified ledger: a restarted node (SQLite) or a second node (PostgreSQL) over
     /// the same database sees the questions already asked; a repeated question is free; the period slides.
-    @Test(arguments: StorageBackend.available) func theBudgetSurvivesARestartAndASecondNode(backend: StorageBackend) throws {
-        let node = try Node(backend, policy: Self.fourThresholds, people: [("1990-05-17", 25_000)])
+    @Test(arguments: StorageBackend.available) func theBudgetSurvivesARestartAndASecondNode(backend: StorageBackend) async throws {
+        let node = try await Node(backend, policy: Self.fourThresholds, people: [("1990-05-17", 25_000)])
         defer { node.test.cleanUp() }
-        #expect(node.ask([PredicateSpec(field: "income", below: 26_000)]) == "true")
-        #expect(node.ask([PredicateSpec(field: "income", below: 20_000)]) == "false")
-        #expect(node.ask([PredicateSpec(field: "income", below: 25_001)]) == "policy_denied")
+        await #expect(node.ask([PredicateSpec(field: "income", below: 26_000)]) == "true")
+        await #expect(node.ask([PredicateSpec(field: "income", below: 20_000)]) == "false")
+        await #expect(node.ask([PredicateSpec(field: "income", below: 25_001)]) == "policy_denied")
         let other = Vault(store: try node.test.reopened(clock: node.clock.now).vault.store, keys: node.test.keys, clock: node.clock.now,
                           timeZone: TimeZone(identifier: "UTC")!)
-        #expect(node.ask([PredicateSpec(field: "income", below: 27_000)], on: other) == "budget_exhausted")
-        #expect(node.ask([PredicateSpec(field: "income", below: 28_000)]) == "budget_exhausted")
-        #expect(node.ask([PredicateSpec(field: "income", below: 26_000)], on: other) == "true")  // asked before: free
-        #expect(node.ask([PredicateSpec(field: "income", below: 20_000)], on: other) == "false")
+        await #expect(node.ask([PredicateSpec(field: "income", below: 27_000)], on: other) == "budget_exhausted")
+        await #expect(node.ask([PredicateSpec(field: "income", below: 28_000)]) == "budget_exhausted")
+        await #expect(node.ask([PredicateSpec(field: "income", below: 26_000)], on: other) == "true")  // asked before: free
+        await #expect(node.ask([PredicateSpec(field: "income", below: 20_000)], on: other) == "false")
         node.clock.advance(days: 29)
-        #expect(node.ask([PredicateSpec(field: "income", below: 29_000)], on: other) == "budget_exhausted")
+        await #expect(node.ask([PredicateSpec(field: "income", below: 29_000)], on: other) == "budget_exhausted")
         node.clock.advance(days: 2)  // the first three questions are now more than 30 days old
-        #expect(node.ask([PredicateSpec(field: "income", below: 29_000)], on: other) == "true")
+        await #expect(node.ask([PredicateSpec(field: "income", below: 29_000)], on: other) == "true")
         let counted = try node.entries("question").filter { node.vault.answer(of: $0)?.outcome != .budgetExhausted }.count
         #expect(counted == 6)
     }
 
     /// N+5 distinct questions at once, over two nodes of one database: exactly N are answered and counted, the
     /// other five are refused as budget exhausted, and all are recorded.
-    @Test(arguments: StorageBackend.available) func concurrentQuestionsCannotOverrunTheBudget(backend: StorageBackend) throws {
-        let node = try Node(backend, policy: Self.fourThresholds, people: [("1990-05-17", 25_000)])
+    @Test(arguments: StorageBackend.available) func concurrentQuestionsCannotOverrunTheBudget(backend: StorageBackend) async throws {
+        let node = try await Node(backend, policy: Self.fourThresholds, people: [("1990-05-17", 25_000)])
         defer { node.test.cleanUp() }
         // PostgreSQL: two nodes over one database; SQLite: one node's concurrent transactions.
         let other = backend == .postgres
@@ -160,8 +160,10 @@ import VaultTestSupport
             : node.vault
         let thresholds: [Int64] = [26_000, 27_000, 28_000, 29_000, 30_000, 31_000, 32_000, 33_000]  // N + 5 = 8
         let answers = Answers()
-        DispatchQueue.concurrentPerform(iterations: thresholds.count) { i in
-            answers.add(node.ask([PredicateSpec(field: "income", below: thresholds[i])], on: i % 2 == 0 ? node.vault : other))
+        await withTaskGroup(of: Void.self) { group in
+            for i in thresholds.indices {
+                group.addTask { answers.add(await node.ask([PredicateSpec(field: "income", below: thresholds[i])], on: i % 2 == 0 ? node.vault : other)) }
+            }
         }
         #expect(answers.sorted == ["budget_exhausted", "budget_exhausted", "budget_exhausted", "budget_exhausted", "budget_exhausted", "true", "true", "true"])
         let outcomes = try node.entries("question").compactMap { node.vault.answer(of: $0)?.outcome.name }.sorted()
@@ -176,10 +178,10 @@ import VaultTestSupport
     }
 
     /// The `attested` entry names its question by a keyed hash: not the SHA-256 of the predicate anyone can compute.
-    @Test func predicateHashesAreKeyed() throws {
-        let node = try Node(.sqlite, policy: Self.examplePolicy, people: [("1990-05-17", 23_456)])
+    @Test func predicateHashesAreKeyed() async throws {
+        let node = try await Node(.sqlite, policy: Self.examplePolicy, people: [("1990-05-17", 23_456)])
         defer { node.test.cleanUp() }
-        #expect(node.ask([PredicateSpec(field: "birth_date", age_at_least: 18)]) == "true")
+        await #expect(node.ask([PredicateSpec(field: "birth_date", age_at_least: 18)]) == "true")
         let entry = try #require(try node.entries("question").first)
         let predicate = try PredicateSpec.canonical([PredicateSpec(field: "birth_date", age_at_least: 18, on: "2026-12-01")])
         #expect(entry.attributes["predicate_hash"] == .bytes(node.vault.predicateHash(recordID: node.records[0], predicate: predicate)))
@@ -188,28 +190,28 @@ import VaultTestSupport
     }
 
     /// Policy allow entries must pin their parameters; anything else is refused by name.
-    @Test func policiesPinParameters() throws {
+    @Test func policiesPinParameters() async throws {
         func rule(_ allow: String, _ extra: String = "") -> Data {
             Data(#"{"version":1,"rules":[{"id":"r","requesters":["a"],"record_type":"t","allow":[\#(allow)],"purposes":["p"]\#(extra)}]}"#.utf8)
         }
-        #expect(throws: VaultError.self) { try Policy.parse(rule(#""income:below""#)) }
+        await #expect(throws: VaultError.self) { try await Policy.parse(rule(#""income:below""#)) }
         do { _ = try Policy.parse(rule(#""income:below""#)) } catch let VaultError.invalidSchema(why) {
             #expect(why.contains("income:below") && why.contains("names no parameters"))
         }
         for bad in ["income:below:-1", "income:below:0", "income:below:1.5", "income:below:030", "income:range:5:1", "income:range::",
                     "district:in:a||b", "district:in:a|a", "x:between:1", "birth_date:age_at_least:200", ":below:3", "income"] {
-            #expect(throws: VaultError.self, "\(bad)") { try Policy.parse(rule("\"\(bad)\"")) }
+            await #expect(throws: VaultError.self, "\(bad)") { try await Policy.parse(rule("\"\(bad)\"")) }
         }
-        #expect(throws: VaultError.invalidSchema(#"policy: malformed JSON: unknown member "consnet" in rules[0]"#)) { try Policy.parse(rule(#""x:equals:v""#, #","consnet":true"#)) }
+        await #expect(throws: VaultError.invalidSchema(#"policy: malformed JSON: unknown member "consnet" in rules[0]"#)) { try await Policy.parse(rule(#""x:equals:v""#, #","consnet":true"#)) }
         // One reading only: a member twice, a top-level member nobody reads, a real where an integer goes.
         for bad in [#"{"version":1,"version":2,"rules":[]}"#, #"{"version":1,"rules":[],"owner":"x"}"#, #"{"version":1.0,"rules":[]}"#,
                     #"{"version":1,"rules":[{"id":"r","id":"s","requesters":["a"],"record_type":"t","allow":["x:equals:v"],"purposes":["p"]}]}"#,
                     #"{"version":1,"rules":[{"id":"r","requesters":["a"],"record_type":"t","allow":["x:equals:v"],"purposes":["p"],"consent":true,"consent_hours":72.0}]}"#,
                     #"{"version":1,"rules":[{"id":"r","requesters":["a"],"record_type":"t","allow":["X-Y:equals:v"],"purposes":["p"]}]}"#] {
-            #expect(throws: VaultError.self, "\(bad)") { try Policy.parse(Data(bad.utf8)) }
+            await #expect(throws: VaultError.self, "\(bad)") { try await Policy.parse(Data(bad.utf8)) }
         }
         for bad in [#"{"questions":0,"days":30}"#, #"{"questions":3}"#, #"{"questions":3,"days":30,"x":1}"#, #"{"questions":2.5,"days":30}"#] {
-            #expect(throws: VaultError.self, "\(bad)") { try Policy.parse(rule(#""x:equals:v""#, #","budget":\#(bad)"#)) }
+            await #expect(throws: VaultError.self, "\(bad)") { try await Policy.parse(rule(#""x:equals:v""#, #","budget":\#(bad)"#)) }
         }
         let policy = try Policy.parse(rule(#""x:equals:v","d:in:n|h","i:range:1:9","i:range:5:","b:age_at_least:18""#, #","budget":{"questions":5,"days":7}"#))
         func allowed(_ spec: PredicateSpec) -> Bool {
@@ -223,6 +225,6 @@ import VaultTestSupport
         #expect(!allowed(PredicateSpec(field: "b", age_at_least: 18, on: "2026-12-02")) && !allowed(PredicateSpec(field: "b", age_at_least: 17)))
         #expect(try policy.evaluate(requester: "a", recordType: "t", predicates: [PredicateSpec(field: "x", equals: "v")], purpose: "p", today: "2026-12-01").budget
             == Policy.Budget(questions: 5, days: 7))
-        #expect(throws: Never.self) { try Policy.parse(Self.examplePolicy) }
+        await #expect(throws: Never.self) { try await Policy.parse(Self.examplePolicy) }
     }
 }

@@ -190,14 +190,14 @@ import VaultSQLite
         static let now: UInt64 = 1_795_000_000
     }
 
-    static func bundleSeed() throws -> BundleSeed {
-        let f = try VaultFixture()
-        try f.vault.installPolicy(try Policy.parse(Data(AttestationTests.policyJSON.utf8)), by: f.officer)
-        let id = try f.vault.createRecord(type: "citizen", nationalID: "38001010000", input: f.input("38001010000", born: "2000-01-01", income: 25_000), by: f.officer).recordID
+    static func bundleSeed() async throws -> BundleSeed {
+        let f = try await VaultFixture()
+        try await f.vault.installPolicy(try Policy.parse(Data(AttestationTests.policyJSON.utf8)), by: f.officer)
+        let id = try await f.vault.createRecord(type: "citizen", nationalID: "38001010000", input: f.input("38001010000", born: "2000-01-01", income: 25_000), by: f.officer).recordID
         let request = AttestationRequest(
             recordID: id, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18), PredicateSpec(field: "income", below: 30_000)],
             requester: "bank-1", nonce: Array(repeating: 7, count: 32), expiry: BundleSeed.now + 600, purpose: "loan")
-        let made = try f.vault.attestUnderPolicy(request, by: Caller(id: "bank-1", role: .requester))
+        let made = try await f.vault.attestUnderPolicy(request, by: Caller(id: "bank-1", role: .requester))
         let verifier = BundleVerifier(ledgerKey: try NoteVerifierKey(name: f.keys.name, publicKey: f.keys.signingKey.publicKey))
         _ = try verifier.verify(made.bundle, now: BundleSeed.now, expecting: .noReplayCheck())
         return BundleSeed(fixture: f, bundle: made.bundle, json: [UInt8](try made.bundle.encoded()), verifier: verifier)
@@ -216,8 +216,8 @@ import VaultSQLite
 
     /// 10^5 in soak: raw JSON mutations and field-level mutations (bytes of the proof, statement, entry, nonce,
     /// inclusion hashes and checkpoint, re-encoded): no mutated bundle verifies unless it means the same thing.
-    @Test func bundlesNeverAcceptAMutation() throws {
-        let seed = try Self.bundleSeed()
+    @Test func bundlesNeverAcceptAMutation() async throws {
+        let seed = try await Self.bundleSeed()
         defer { seed.fixture.cleanUp() }
         let original = Self.meaning(seed.bundle)
         var fieldMutator = Mutator(seeds: [[0]], seed: Mutator.seed ^ 0xB0B)

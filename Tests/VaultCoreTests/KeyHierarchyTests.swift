@@ -6,16 +6,16 @@ import VaultCrypto
 @Suite struct KeyHierarchyTests {
     let keyring = TierKeyring(keyEncryptionKey: .random(count: 32))
 
-    @Test func tierKeysOpenOnlyWhereTheyWereMade() throws {
+    @Test func tierKeysOpenOnlyWhereTheyWereMade() async throws {
         let v1 = try keyring.newKey(tier: "confidential", version: 1)
         let key = try keyring.open(v1)
         #expect(key.count == 32)
-        #expect(throws: VaultError.self) { try keyring.open(WrappedTierKey(tier: "restricted", version: 1, wrapped: v1.wrapped)) }
-        #expect(throws: VaultError.self) { try keyring.open(WrappedTierKey(tier: "confidential", version: 2, wrapped: v1.wrapped)) }
-        #expect(throws: VaultError.self) { try TierKeyring(keyEncryptionKey: .random(count: 32)).open(v1) }
+        await #expect(throws: VaultError.self) { try await keyring.open(WrappedTierKey(tier: "restricted", version: 1, wrapped: v1.wrapped)) }
+        await #expect(throws: VaultError.self) { try await keyring.open(WrappedTierKey(tier: "confidential", version: 2, wrapped: v1.wrapped)) }
+        await #expect(throws: VaultError.self) { try await TierKeyring(keyEncryptionKey: .random(count: 32)).open(v1) }
     }
 
-    @Test func fieldCiphertextsCannotBeMoved() throws {
+    @Test func fieldCiphertextsCannotBeMoved() async throws {
         let dek = SecureBytes.random(count: 32)
         let value = FieldValue.string("Mari Maasikas")
         let sealed = try FieldCipher.seal(value, recordID: "r1", field: "full_name", tier: "confidential", recordVersion: 1, dek: dek)
@@ -25,16 +25,16 @@ import VaultCrypto
             ("r1", "full_name", "restricted", 1), ("r1", "full_name", "confidential", 2),
         ]
         for (record, field, tier, version) in moves {
-            #expect(throws: VaultError.corrupt("field \(field) of record \(record) does not decrypt")) {
-                try FieldCipher.open(sealed, recordID: record, field: field, tier: tier, recordVersion: version, dek: dek)
+            await #expect(throws: VaultError.corrupt("field \(field) of record \(record) does not decrypt")) {
+                try await FieldCipher.open(sealed, recordID: record, field: field, tier: tier, recordVersion: version, dek: dek)
             }
         }
-        #expect(throws: VaultError.self) {
-            try FieldCipher.open(sealed, recordID: "r1", field: "full_name", tier: "confidential", recordVersion: 1, dek: .random(count: 32))
+        await #expect(throws: VaultError.self) {
+            try await FieldCipher.open(sealed, recordID: "r1", field: "full_name", tier: "confidential", recordVersion: 1, dek: .random(count: 32))
         }
     }
 
-    @Test func rotationRewrapsDataKeysWithoutTouchingFields() throws {
+    @Test func rotationRewrapsDataKeysWithoutTouchingFields() async throws {
         let v1 = try keyring.open(try keyring.newKey(tier: "internal", version: 1))
         let v2 = try keyring.open(try keyring.newKey(tier: "internal", version: 2))
         let dek = SecureBytes.random(count: 32)
@@ -43,11 +43,11 @@ import VaultCrypto
         let rotated = try wrapped.rewrapped(from: v1, to: v2, newVersion: 2)
         #expect(rotated.tierKeyVersion == 2)
         #expect(try rotated.unwrap(tierKey: v2) == dek)
-        #expect(throws: VaultError.self) { try rotated.unwrap(tierKey: v1) }
+        await #expect(throws: VaultError.self) { try await rotated.unwrap(tierKey: v1) }
         #expect(try FieldCipher.open(field, recordID: "r9", field: "n", tier: "internal", recordVersion: 1, dek: try rotated.unwrap(tierKey: v2)) == .integer(7))
         // A wrapped DEK relabelled to another record does not open.
-        #expect(throws: VaultError.self) {
-            try WrappedDataKey(recordID: "r10", tier: "internal", tierKeyVersion: 2, wrapped: rotated.wrapped).unwrap(tierKey: v2)
+        await #expect(throws: VaultError.self) {
+            try await WrappedDataKey(recordID: "r10", tier: "internal", tierKeyVersion: 2, wrapped: rotated.wrapped).unwrap(tierKey: v2)
         }
     }
 
@@ -61,13 +61,13 @@ import VaultCrypto
         #expect(!a.hex.contains("38001010000"))
     }
 
-    @Test func tiersAreOrdered() throws {
+    @Test func tiersAreOrdered() async throws {
         let tiers = TierLevels.standard
         let internalTier = try tiers.tier(named: "internal"), restricted = try tiers.tier(named: "restricted")
         #expect(restricted.canRead(internalTier))
         #expect(!internalTier.canRead(restricted))
         #expect(internalTier.canRead(internalTier))
-        #expect(throws: VaultError.unknownTier("secret")) { try tiers.tier(named: "secret") }
-        #expect(throws: VaultError.self) { try TierLevels(names: ["a", "a"]) }
+        await #expect(throws: VaultError.unknownTier("secret")) { try await tiers.tier(named: "secret") }
+        await #expect(throws: VaultError.self) { try await TierLevels(names: ["a", "a"]) }
     }
 }

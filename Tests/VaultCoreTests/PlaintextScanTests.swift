@@ -8,15 +8,15 @@ import VaultSQLite
 /// Writes 1,000 records with recognisable values and searches the SQLite file, its WAL and every ledger entry
 /// for the values' bytes: nothing may be found.
 @Suite struct PlaintextScanTests {
-    @Test func noPlaintextReachesTheDatabaseTheWALOrTheLedger() throws {
-        let f = try VaultFixture()
+    @Test func noPlaintextReachesTheDatabaseTheWALOrTheLedger() async throws {
+        let f = try await VaultFixture()
         defer { f.cleanUp() }
         var needles: [String] = []
         for i in 0..<1000 {
             let id = "CVSCAN-NID-\(100_000 + i)"
             let name = "CVSCAN Citizen Name \(i)"
             let income = Int64(7_777_000 + i)
-            _ = try f.vault.createRecord(type: "citizen", nationalID: id, input: f.input(id, name: name, income: income), by: f.officer)
+            _ = try await f.vault.createRecord(type: "citizen", nationalID: id, input: f.input(id, name: name, income: income), by: f.officer)
             if i % 97 == 0 { needles += [id, name, String(income)] }
         }
         let files = ["civicvault.sqlite", "civicvault.sqlite-wal"].map { f.directory.appendingPathComponent($0) }

@@ -12,17 +12,17 @@ import VaultTestSupport
 @Suite struct QuestionAnswerTests {
     static let now = UInt64(Date().timeIntervalSince1970)
 
-    @Test(arguments: StorageBackend.available) func trueAndFalseAnswersLookAlikeOnTheLedger(backend: StorageBackend) throws {
-        let s = try AttestationTests.Setup(backend)
+    @Test(arguments: StorageBackend.available) func trueAndFalseAnswersLookAlikeOnTheLedger(backend: StorageBackend) async throws {
+        let s = try await AttestationTests.Setup(backend)
         defer { s.f.cleanUp() }
-        func ask(_ spec: PredicateSpec) -> UInt64? {
+        func ask(_ spec: PredicateSpec) async -> UInt64? {
             let request = AttestationRequest(recordID: s.recordID, predicates: [spec], requester: "bank-1", nonce: s.nonce, expiry: Self.now + 600, purpose: "loan")
-            _ = try? s.f.vault.attestUnderPolicy(request, by: Caller(id: "bank-1", role: .requester))
+            _ = try? await s.f.vault.attestUnderPolicy(request, by: Caller(id: "bank-1", role: .requester))
             return try? s.f.storage.ledger.treeSize() - 1
         }
-        let yes = try #require(ask(PredicateSpec(field: "income", below: 30_000)))   // income 25000: true
-        let no = try #require(ask(PredicateSpec(field: "income", below: 20_000)))    // false
-        let denied = try #require(ask(PredicateSpec(field: "income", below: 25_001))) // no rule lists it
+        let yes = try await #require(ask(PredicateSpec(field: "income", below: 30_000)))   // income 25000: true
+        let no = try await #require(ask(PredicateSpec(field: "income", below: 20_000)))    // false
+        let denied = try await #require(ask(PredicateSpec(field: "income", below: 25_001))) // no rule lists it
         let entries = try [yes, no, denied].map { try EntryCodec.decode(try s.f.storage.ledger.entry(at: $0).bytes) }
         #expect(entries.allSatisfy { $0.type == LedgerEntry.Kind.question })
         // The same attribute names and the same sizes: nothing in the clear tells the outcomes apart.
@@ -39,15 +39,15 @@ import VaultTestSupport
         #expect(answers[0]?.rule == "banks-age" && answers[0]?.fields == ["income"] && answers[0]?.proofHash?.count == 32)
         #expect(answers[2]?.rule == "" && answers[2]?.proofHash == nil)
         // The citizen's log says the same.
-        let log = try s.f.vault.accessLog(nationalID: "38001010000").filter { $0.type == "question" }
+        let log = try await s.f.vault.accessLog(nationalID: "38001010000").filter { $0.type == "question" }
         #expect(log.map(\.outcome) == ["true", "false", "policy_denied"] && log.allSatisfy { $0.fields == ["income"] })
     }
 
-    @Test func onlyTheCitizensKeyOpensItsAnswersAndOnlyWhereTheyWereWritten() throws {
-        let s = try AttestationTests.Setup()
+    @Test func onlyTheCitizensKeyOpensItsAnswersAndOnlyWhereTheyWereWritten() async throws {
+        let s = try await AttestationTests.Setup()
         defer { s.f.cleanUp() }
         let request = AttestationRequest(recordID: s.recordID, predicates: [AttestationTests.adult], requester: "bank-1", nonce: s.nonce, expiry: Self.now + 600, purpose: "loan")
-        let made = try s.f.vault.attestUnderPolicy(request, by: Caller(id: "bank-1", role: .requester))
+        let made = try await s.f.vault.attestUnderPolicy(request, by: Caller(id: "bank-1", role: .requester))
         let entry = try EntryCodec.decode(try s.f.storage.ledger.entry(at: made.ledgerIndex).bytes)
         guard case let .bytes(box)? = entry.attributes["answer"], case let .bytes(hash)? = entry.attributes["predicate_hash"] else {
             Issue.record("no sealed answer")

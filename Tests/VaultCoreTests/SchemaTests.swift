@@ -26,27 +26,27 @@ import Testing
         #expect(try schema.validate(["national_id": .string("x"), "full_name": .string("y"), "birth_date": .string("2000-02-29")]).count == 3)
     }
 
-    @Test func badInputIsRefusedNamingTheField() {
+    @Test func badInputIsRefusedNamingTheField() async {
         let base: [String: JSONValue] = ["national_id": .string("1"), "full_name": .string("A"), "birth_date": .string("1990-05-05")]
-        func refuse(_ change: [String: JSONValue], _ expected: VaultError) {
-            #expect(throws: expected) { try schema.validate(base.merging(change) { $1 }) }
+        func refuse(_ change: [String: JSONValue], _ expected: VaultError) async {
+            await #expect(throws: expected) { try await schema.validate(base.merging(change) { $1 }) }
         }
-        refuse(["nickname": .string("x")], .unknownField("nickname"))
-        refuse(["income": .string("21000")], .wrongType(field: "income", expected: "integer"))
-        refuse(["income": .number(1.5)], .wrongType(field: "income", expected: "integer"))
-        refuse(["income": .bool(true)], .wrongType(field: "income", expected: "integer"))
-        refuse(["birth_date": .string("1990-02-30")], .wrongType(field: "birth_date", expected: "date (YYYY-MM-DD)"))
-        refuse(["birth_date": .integer(19900505)], .wrongType(field: "birth_date", expected: "date (YYYY-MM-DD)"))
-        refuse(["district": .string("west")], .notAllowedValue(field: "district"))
-        #expect(throws: VaultError.missingField("full_name")) {
-            try schema.validate(["national_id": .string("1"), "birth_date": .string("1990-05-05")])
+        await refuse(["nickname": .string("x")], .unknownField("nickname"))
+        await refuse(["income": .string("21000")], .wrongType(field: "income", expected: "integer"))
+        await refuse(["income": .number(1.5)], .wrongType(field: "income", expected: "integer"))
+        await refuse(["income": .bool(true)], .wrongType(field: "income", expected: "integer"))
+        await refuse(["birth_date": .string("1990-02-30")], .wrongType(field: "birth_date", expected: "date (YYYY-MM-DD)"))
+        await refuse(["birth_date": .integer(19900505)], .wrongType(field: "birth_date", expected: "date (YYYY-MM-DD)"))
+        await refuse(["district": .string("west")], .notAllowedValue(field: "district"))
+        await #expect(throws: VaultError.missingField("full_name")) {
+            try await schema.validate(["national_id": .string("1"), "birth_date": .string("1990-05-05")])
         }
-        #expect(throws: VaultError.missingField("full_name")) {
-            try schema.validate(base.merging(["full_name": .null]) { $1 })
+        await #expect(throws: VaultError.missingField("full_name")) {
+            try await schema.validate(base.merging(["full_name": .null]) { $1 })
         }
     }
 
-    @Test func malformedSchemasAreRefused() {
+    @Test func malformedSchemasAreRefused() async {
         let bad = [
             #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "float", "tier": "public"}]}"#,
             #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "string", "tier": "secret"}]}"#,
@@ -68,12 +68,12 @@ import Testing
             #"{"type": "x", "version": 1, "fields": [{"name": "a", "type": "integer", "tier": "public", "maximum": 9007199254740992}]}"#,
         ]
         for text in bad {
-            #expect(throws: VaultError.self, "\(text)") { try RecordSchema.parse(json: Data(text.utf8), tiers: .standard) }
+            await #expect(throws: VaultError.self, "\(text)") { try await RecordSchema.parse(json: Data(text.utf8), tiers: .standard) }
         }
     }
 
     /// An integer field's declared range is enforced on every write; absent bounds are the Int64 bounds.
-    @Test func integerRangesAreEnforced() throws {
+    @Test func integerRangesAreEnforced() async throws {
         let ranged = try RecordSchema.parse(json: Data(#"""
             {"type": "account", "version": 1, "fields": [
               {"name": "wealth", "type": "integer", "tier": "restricted", "attestable": true, "minimum": 0, "maximum": 1099511627776},
@@ -83,9 +83,9 @@ import Testing
         #expect(ranged.field(named: "wealth")?.minimum == 0 && ranged.field(named: "wealth")?.maximum == 1 << 40)
         #expect(AttestedField(ranged.field(named: "balance")!) == AttestedField(type: "integer", minimum: -9_007_199_254_740_991, maximum: 9_007_199_254_740_991))
         #expect(try ranged.validate(["wealth": .integer(1 << 40), "balance": .integer(-9_007_199_254_740_991)]).count == 2)
-        #expect(throws: VaultError.valueOutOfRange(field: "balance")) { try ranged.validate(["balance": .integer(.min)]) }
-        #expect(throws: VaultError.valueOutOfRange(field: "wealth")) { try ranged.validate(["wealth": .integer(-1)]) }
-        #expect(throws: VaultError.valueOutOfRange(field: "wealth")) { try ranged.validate(["wealth": .integer((1 << 40) + 1)]) }
+        await #expect(throws: VaultError.valueOutOfRange(field: "balance")) { try await ranged.validate(["balance": .integer(.min)]) }
+        await #expect(throws: VaultError.valueOutOfRange(field: "wealth")) { try await ranged.validate(["wealth": .integer(-1)]) }
+        await #expect(throws: VaultError.valueOutOfRange(field: "wealth")) { try await ranged.validate(["wealth": .integer((1 << 40) + 1)]) }
         // A schema without bounds hashes as before (the new members are left out), so registered schemas keep their hash.
         #expect(!String(decoding: try JSONEncoder().encode(schema), as: UTF8.self).contains("minimum"))
     }
@@ -101,13 +101,13 @@ import Testing
         }
     }
 
-    @Test func fieldValuesHaveStrictCanonicalBytes() throws {
+    @Test func fieldValuesHaveStrictCanonicalBytes() async throws {
         for value: FieldValue in [.string("Ülle"), .integer(-5), .date(days: 20_000), .enumeration("north"), .string("")] {
             #expect(try FieldValue(canonical: value.canonicalBytes) == value)
         }
-        #expect(throws: VaultError.self) { try FieldValue(canonical: []) }
-        #expect(throws: VaultError.self) { try FieldValue(canonical: [0x02, 1, 2]) }
-        #expect(throws: VaultError.self) { try FieldValue(canonical: [0x09, 1]) }
-        #expect(throws: VaultError.self) { try FieldValue(canonical: [0x01, 0xff]) }
+        await #expect(throws: VaultError.self) { try await FieldValue(canonical: []) }
+        await #expect(throws: VaultError.self) { try await FieldValue(canonical: [0x02, 1, 2]) }
+        await #expect(throws: VaultError.self) { try await FieldValue(canonical: [0x09, 1]) }
+        await #expect(throws: VaultError.self) { try await FieldValue(canonical: [0x01, 0xff]) }
     }
 }

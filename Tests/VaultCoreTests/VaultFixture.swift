@@ -24,10 +24,10 @@ struct VaultFixture {
         ]}
         """
 
-    init(_ backend: StorageBackend = .sqlite) throws {
+    init(_ backend: StorageBackend = .sqlite) async throws {
         test = try TestStore(backend, keys: NodeKeys.generate(name: "test.node/vault"))
-        try test.vault.createStandardTiersIfNeeded(by: officer)
-        try test.vault.registerSchema(json: Data(Self.citizenSchema.utf8), by: officer)
+        try await test.vault.createStandardTiersIfNeeded(by: officer)
+        try await test.vault.registerSchema(json: Data(Self.citizenSchema.utf8), by: officer)
     }
 
     /// The SQLite data directory (SQLite fixtures only).

@@ -30,27 +30,27 @@ import VaultTestSupport
         let f: VaultFixture
         let verifier: BundleVerifier
 
-        init(_ backend: StorageBackend) throws {
-            f = try VaultFixture(backend)
-            try f.vault.registerSchema(json: Data(WriteClearanceTests.schema.utf8), by: f.officer)
+        init(_ backend: StorageBackend) async throws {
+            f = try await VaultFixture(backend)
+            try await f.vault.registerSchema(json: Data(WriteClearanceTests.schema.utf8), by: f.officer)
             for clearance in WriteClearanceTests.tiers {
-                try f.vault.grant(memberID: "dept-\(clearance)", role: .department, clearance: clearance, by: f.officer)
+                try await f.vault.grant(memberID: "dept-\(clearance)", role: .department, clearance: clearance, by: f.officer)
             }
             verifier = BundleVerifier(ledgerKey: try NoteVerifierKey(name: f.keys.name, publicKey: f.keys.signingKey.publicKey))
         }
 
-        func clerk(_ clearance: String) throws -> Caller { Caller(member: try #require(try f.vault.member(id: "dept-\(clearance)"))) }
+        func clerk(_ clearance: String) async throws -> Caller { Caller(member: try await #require(try f.vault.member(id: "dept-\(clearance)"))) }
 
         /// A record (created by the officer) with the original value of each of `tiers`.
-        func record(_ tiers: [String] = WriteClearanceTests.tiers, citizen: String) throws -> RecordReceipt {
-            try f.vault.createRecord(
+        func record(_ tiers: [String] = WriteClearanceTests.tiers, citizen: String) async throws -> RecordReceipt {
+            try await f.vault.createRecord(
                 type: "tiered", nationalID: citizen,
                 input: Dictionary(uniqueKeysWithValues: tiers.map { (WriteClearanceTests.field($0), JSONValue.integer(WriteClearanceTests.original($0))) }),
                 by: f.officer)
         }
 
         /// Every value, as an officer reads it.
-        func values(_ id: String) throws -> [String: FieldValue] { try f.vault.readRecord(id: id, purpose: "audit", by: f.officer).fields }
+        func values(_ id: String) async throws -> [String: FieldValue] { try await f.vault.readRecord(id: id, purpose: "audit", by: f.officer).fields }
 
         /// The `commitment.<field>` attributes of the ledger entry at `index`.
         func commitments(at index: UInt64) throws -> [String: LedgerEntry.Value] {
@@ -58,92 +58,92 @@ import VaultTestSupport
         }
 
         /// Proves `field == value` for each of `expected` (one bundle) and verifies the bundle offline.
-        func attestAndVerify(_ id: String, _ expected: [String: Int64]) throws {
+        func attestAndVerify(_ id: String, _ expected: [String: Int64]) async throws {
             guard !expected.isEmpty else { return }
             let nonce = RandomBytes.generate(32)
             let request = AttestationRequest(
                 recordID: id, predicates: expected.keys.sorted().map { PredicateSpec(field: $0, at_least: expected[$0]!, at_most: expected[$0]!) },
                 requester: "bank-1", nonce: nonce, expiry: WriteClearanceTests.now + 600, purpose: "loan")
-            let made = try f.vault.attest(request, by: f.officer) { _, _, _ in "test" }
+            let made = try await f.vault.attest(request, by: f.officer) { _, _, _ in "test" }
             #expect(try verifier.verify(made.bundle, now: WriteClearanceTests.now, expecting: .replay(requester: "bank-1", nonce: nonce)).requester == "bank-1")
         }
     }
 
     /// Everything a refused or allowed write must leave alone: the fields above `clearance` keep their values and
     /// their commitments (the entry at `after` against the entry at `before`), and attestations on them verify.
-    static func checkKept(_ s: Setup, _ id: String, clearance: String, before: UInt64, after: UInt64, label: String) throws {
+    static func checkKept(_ s: Setup, _ id: String, clearance: String, before: UInt64, after: UInt64, label: String) async throws {
         let above = tiers.filter { rank($0) > rank(clearance) }
-        let values = try s.values(id)
+        let values = try await s.values(id)
         for tier in above { #expect(values[field(tier)] == .integer(original(tier)), "\(label): \(field(tier)) changed") }
         let (old, new) = (try s.commitments(at: before), try s.commitments(at: after))
         for tier in above { #expect(new["commitment." + field(tier)] == old["commitment." + field(tier)], "\(label): commitment of \(field(tier)) changed") }
-        try s.attestAndVerify(id, Dictionary(uniqueKeysWithValues: above.map { (field($0), original($0)) }))
+        try await s.attestAndVerify(id, Dictionary(uniqueKeysWithValues: above.map { (field($0), original($0)) }))
     }
 
-    @Test(arguments: StorageBackend.available) func patchSucceedsExactlyAtOrBelowClearanceAndKeepsTheRest(backend: StorageBackend) throws {
-        let s = try Setup(backend)
+    @Test(arguments: StorageBackend.available) func patchSucceedsExactlyAtOrBelowClearanceAndKeepsTheRest(backend: StorageBackend) async throws {
+        let s = try await Setup(backend)
         defer { s.f.cleanUp() }
         for clearance in Self.tiers {
-            let clerk = try s.clerk(clearance)
+            let clerk = try await s.clerk(clearance)
             for tier in Self.tiers {
                 let label = "clearance \(clearance) patching \(tier)"
-                let created = try s.record(citizen: "P-\(clearance)-\(tier)")
+                let created = try await s.record(citizen: "P-\(clearance)-\(tier)")
                 let changed: Int64 = 7_000 + Int64(Self.rank(tier))
                 if Self.rank(tier) <= Self.rank(clearance) {
-                    let receipt = try s.f.vault.patchRecord(id: created.recordID, changes: [Self.field(tier): .integer(changed)], by: clerk)
+                    let receipt = try await s.f.vault.patchRecord(id: created.recordID, changes: [Self.field(tier): .integer(changed)], by: clerk)
                     #expect(receipt.version == 2, "\(label)")
                     var expected = Dictionary(uniqueKeysWithValues: Self.tiers.map { (Self.field($0), FieldValue.integer(Self.original($0))) })
                     expected[Self.field(tier)] = .integer(changed)
-                    #expect(try s.values(created.recordID) == expected, "\(label)")
+                    await #expect(try s.values(created.recordID) == expected, "\(label)")
                     // The patched field has a fresh commitment; the others keep theirs (and still prove their values).
                     let (old, new) = (try s.commitments(at: created.ledgerIndex), try s.commitments(at: receipt.ledgerIndex))
                     #expect(new.count == 4 && new["commitment." + Self.field(tier)] != old["commitment." + Self.field(tier)], "\(label)")
                     for other in Self.tiers where other != tier { #expect(new["commitment." + Self.field(other)] == old["commitment." + Self.field(other)], "\(label)") }
-                    try Self.checkKept(s, created.recordID, clearance: clearance, before: created.ledgerIndex, after: receipt.ledgerIndex, label: label)
-                    try s.attestAndVerify(created.recordID, [Self.field(tier): changed])
+                    try await Self.checkKept(s, created.recordID, clearance: clearance, before: created.ledgerIndex, after: receipt.ledgerIndex, label: label)
+                    try await s.attestAndVerify(created.recordID, [Self.field(tier): changed])
                 } else {
-                    #expect(throws: VaultError.writeAboveClearance(field: Self.field(tier), tier: tier), "\(label)") {
-                        try s.f.vault.patchRecord(id: created.recordID, changes: [Self.field(tier): .integer(changed)], by: clerk)
+                    await #expect(throws: VaultError.writeAboveClearance(field: Self.field(tier), tier: tier), "\(label)") {
+                        try await s.f.vault.patchRecord(id: created.recordID, changes: [Self.field(tier): .integer(changed)], by: clerk)
                     }
                     // Naming it to remove it is refused too, and so is a patch naming an allowed and a forbidden field.
-                    #expect(throws: VaultError.writeAboveClearance(field: Self.field(tier), tier: tier), "\(label)") {
-                        try s.f.vault.patchRecord(id: created.recordID, changes: [Self.field(tier): .null], by: clerk)
+                    await #expect(throws: VaultError.writeAboveClearance(field: Self.field(tier), tier: tier), "\(label)") {
+                        try await s.f.vault.patchRecord(id: created.recordID, changes: [Self.field(tier): .null], by: clerk)
                     }
-                    #expect(throws: VaultError.writeAboveClearance(field: Self.field(tier), tier: tier), "\(label)") {
-                        try s.f.vault.patchRecord(id: created.recordID, changes: [Self.field(tier): .integer(changed), "f_public": .integer(1)], by: clerk)
+                    await #expect(throws: VaultError.writeAboveClearance(field: Self.field(tier), tier: tier), "\(label)") {
+                        try await s.f.vault.patchRecord(id: created.recordID, changes: [Self.field(tier): .integer(changed), "f_public": .integer(1)], by: clerk)
                     }
-                    #expect(try s.f.vault.records(ofCitizen: "P-\(clearance)-\(tier)", by: s.f.officer).map(\.version) == [1], "\(label)")
-                    try Self.checkKept(s, created.recordID, clearance: clearance, before: created.ledgerIndex, after: created.ledgerIndex, label: label)
+                    await #expect(try s.f.vault.records(ofCitizen: "P-\(clearance)-\(tier)", by: s.f.officer).map(\.version) == [1], "\(label)")
+                    try await Self.checkKept(s, created.recordID, clearance: clearance, before: created.ledgerIndex, after: created.ledgerIndex, label: label)
                 }
             }
         }
     }
 
-    @Test(arguments: StorageBackend.available) func replaceSucceedsExactlyAtOrBelowClearanceAndNeverDropsOrRepeatsAboveIt(backend: StorageBackend) throws {
-        let s = try Setup(backend)
+    @Test(arguments: StorageBackend.available) func replaceSucceedsExactlyAtOrBelowClearanceAndNeverDropsOrRepeatsAboveIt(backend: StorageBackend) async throws {
+        let s = try await Setup(backend)
         defer { s.f.cleanUp() }
         for clearance in Self.tiers {
-            let clerk = try s.clerk(clearance)
+            let clerk = try await s.clerk(clearance)
             let within = Self.tiers.filter { Self.rank($0) <= Self.rank(clearance) }
             for tier in Self.tiers {
                 let label = "clearance \(clearance) replacing with \(tier)"
                 // A record holding only fields within the clearance: a PUT may set a field iff it is within it too.
-                let mine = try s.record(within, citizen: "R-\(clearance)-\(tier)")
+                let mine = try await s.record(within, citizen: "R-\(clearance)-\(tier)")
                 var body = Dictionary(uniqueKeysWithValues: within.map { (Self.field($0), JSONValue.integer(Self.original($0))) })
                 body[Self.field(tier)] = .integer(9_000)
                 if Self.rank(tier) <= Self.rank(clearance) {
-                    #expect(try s.f.vault.updateRecord(id: mine.recordID, input: body, by: clerk).version == 2, "\(label)")
-                    #expect(try s.values(mine.recordID)[Self.field(tier)] == .integer(9_000), "\(label)")
+                    await #expect(try s.f.vault.updateRecord(id: mine.recordID, input: body, by: clerk).version == 2, "\(label)")
+                    await #expect(try s.values(mine.recordID)[Self.field(tier)] == .integer(9_000), "\(label)")
                 } else {
-                    #expect(throws: VaultError.writeAboveClearance(field: Self.field(tier), tier: tier), "\(label)") {
-                        try s.f.vault.updateRecord(id: mine.recordID, input: body, by: clerk)
+                    await #expect(throws: VaultError.writeAboveClearance(field: Self.field(tier), tier: tier), "\(label)") {
+                        try await s.f.vault.updateRecord(id: mine.recordID, input: body, by: clerk)
                     }
-                    #expect(try s.values(mine.recordID)[Self.field(tier)] == nil, "\(label)")
+                    await #expect(try s.values(mine.recordID)[Self.field(tier)] == nil, "\(label)")
                 }
             }
             // A record with every tier: a PUT that drops the fields above the clearance, or repeats them unchanged,
             // or changes them, is refused for the first of them (values are never compared); nothing changes.
-            let full = try s.record(citizen: "F-\(clearance)")
+            let full = try await s.record(citizen: "F-\(clearance)")
             let above = Self.tiers.filter { Self.rank($0) > Self.rank(clearance) }
             let repeated = Dictionary(uniqueKeysWithValues: Self.tiers.map { (Self.field($0), JSONValue.integer(Self.original($0))) })
             let dropped = repeated.filter { within.map(Self.field).contains($0.key) }
@@ -151,38 +151,38 @@ import VaultTestSupport
             if let top = above.last { changed[Self.field(top)] = .integer(1) }
             for body in [dropped, repeated, changed] {
                 if let first = above.min(by: { Self.field($0) < Self.field($1) }) {
-                    #expect(throws: VaultError.writeAboveClearance(field: Self.field(first), tier: first), "clearance \(clearance): \(body.keys.sorted())") {
-                        try s.f.vault.updateRecord(id: full.recordID, input: body, by: clerk)
+                    await #expect(throws: VaultError.writeAboveClearance(field: Self.field(first), tier: first), "clearance \(clearance): \(body.keys.sorted())") {
+                        try await s.f.vault.updateRecord(id: full.recordID, input: body, by: clerk)
                     }
                 } else {
-                    #expect(try s.f.vault.updateRecord(id: full.recordID, input: body, by: clerk).version > 1)
+                    await #expect(try s.f.vault.updateRecord(id: full.recordID, input: body, by: clerk).version > 1)
                 }
             }
             if !above.isEmpty {
-                #expect(try s.f.vault.records(ofCitizen: "F-\(clearance)", by: s.f.officer).map(\.version) == [1])
-                try Self.checkKept(s, full.recordID, clearance: clearance, before: full.ledgerIndex, after: full.ledgerIndex, label: "clearance \(clearance) PUT")
+                await #expect(try s.f.vault.records(ofCitizen: "F-\(clearance)", by: s.f.officer).map(\.version) == [1])
+                try await Self.checkKept(s, full.recordID, clearance: clearance, before: full.ledgerIndex, after: full.ledgerIndex, label: "clearance \(clearance) PUT")
             }
         }
     }
 
-    @Test(arguments: StorageBackend.available) func createTakesOnlyFieldsAtOrBelowClearance(backend: StorageBackend) throws {
-        let s = try Setup(backend)
+    @Test(arguments: StorageBackend.available) func createTakesOnlyFieldsAtOrBelowClearance(backend: StorageBackend) async throws {
+        let s = try await Setup(backend)
         defer { s.f.cleanUp() }
         let before = try s.f.storage.ledger.treeSize()
         var created = 0
         for clearance in Self.tiers {
-            let clerk = try s.clerk(clearance)
+            let clerk = try await s.clerk(clearance)
             for tier in Self.tiers {
                 let input: [String: JSONValue] = [Self.field(tier): .integer(5)]
                 if Self.rank(tier) <= Self.rank(clearance) {
-                    let receipt = try s.f.vault.createRecord(type: "tiered", nationalID: "C-\(clearance)-\(tier)", input: input, by: clerk)
-                    #expect(try s.values(receipt.recordID) == [Self.field(tier): .integer(5)])
+                    let receipt = try await s.f.vault.createRecord(type: "tiered", nationalID: "C-\(clearance)-\(tier)", input: input, by: clerk)
+                    await #expect(try s.values(receipt.recordID) == [Self.field(tier): .integer(5)])
                     created += 1
                 } else {
-                    #expect(throws: VaultError.writeAboveClearance(field: Self.field(tier), tier: tier)) {
-                        try s.f.vault.createRecord(type: "tiered", nationalID: "C-\(clearance)-\(tier)", input: input, by: clerk)
+                    await #expect(throws: VaultError.writeAboveClearance(field: Self.field(tier), tier: tier)) {
+                        try await s.f.vault.createRecord(type: "tiered", nationalID: "C-\(clearance)-\(tier)", input: input, by: clerk)
                     }
-                    #expect(try s.f.vault.records(ofCitizen: "C-\(clearance)-\(tier)", by: s.f.officer).isEmpty)
+                    await #expect(try s.f.vault.records(ofCitizen: "C-\(clearance)-\(tier)", by: s.f.officer).isEmpty)
                 }
             }
         }
@@ -190,17 +190,17 @@ import VaultTestSupport
         #expect(try s.f.storage.ledger.treeSize() == before + UInt64(2 * created))  // each record.created and the officer's field.read; no refusal wrote anything
     }
 
-    @Test(arguments: StorageBackend.available) func patchEdgesAndWhoMayWriteWhat(backend: StorageBackend) throws {
-        let s = try Setup(backend)
+    @Test(arguments: StorageBackend.available) func patchEdgesAndWhoMayWriteWhat(backend: StorageBackend) async throws {
+        let s = try await Setup(backend)
         defer { s.f.cleanUp() }
         let f = s.f
-        let r = try f.vault.createRecord(type: "citizen", nationalID: "38001010000", input: f.input("38001010000"), by: f.officer)
-        let clerk = try s.clerk("confidential")
-        let stored = { (field: String) in try f.test.vaultStore.read { try $0.fields(recordID: r.recordID) }.first { $0.field == field }?.ciphertext }
-        let incomeCiphertext = try stored("income")
+        let r = try await f.vault.createRecord(type: "citizen", nationalID: "38001010000", input: f.input("38001010000"), by: f.officer)
+        let clerk = try await s.clerk("confidential")
+        let stored = { (field: String) async throws in try await f.test.vaultStore.read { try $0.fields(recordID: r.recordID) }.first { $0.field == field }?.ciphertext }
+        let incomeCiphertext = try await stored("income")
         // A confidential clerk renames the citizen: national_id and income (restricted) keep their values.
-        let renamed = try f.vault.patchRecord(id: r.recordID, changes: ["full_name": .string("Mari Renamed"), "district": .null], by: clerk)
-        let values = try s.values(r.recordID)
+        let renamed = try await f.vault.patchRecord(id: r.recordID, changes: ["full_name": .string("Mari Renamed"), "district": .null], by: clerk)
+        let values = try await s.values(r.recordID)
         #expect(values == [
             "national_id": .string("38001010000"), "full_name": .string("Mari Renamed"), "birth_date": .date(days: 3652), "income": .integer(21000),
         ])
@@ -212,36 +212,37 @@ import VaultTestSupport
         let bytes = String(decoding: try f.storage.ledger.entry(at: renamed.ledgerIndex).bytes, as: UTF8.self)
         for plaintext in ["Mari", "38001010000", "21000"] { #expect(!bytes.contains(plaintext)) }
         // The kept values were re-encrypted for the new version, and the kept opening still proves the value.
-        #expect(try stored("income") != incomeCiphertext)
-        try s.attestAndVerify(r.recordID, ["income": 21000])
+        let rewritten = try await stored("income")
+        #expect(rewritten != incomeCiphertext)
+        try await s.attestAndVerify(r.recordID, ["income": 21000])
         // Required fields cannot be removed; unknown fields are refused before clearance; nothing was written.
-        #expect(throws: VaultError.missingField("full_name")) { try f.vault.patchRecord(id: r.recordID, changes: ["full_name": .null], by: clerk) }
-        #expect(throws: VaultError.unknownField("shoe_size")) {
-            try f.vault.patchRecord(id: r.recordID, changes: ["shoe_size": .integer(9), "income": .integer(1)], by: clerk)
+        await #expect(throws: VaultError.missingField("full_name")) { try await f.vault.patchRecord(id: r.recordID, changes: ["full_name": .null], by: clerk) }
+        await #expect(throws: VaultError.unknownField("shoe_size")) {
+            try await f.vault.patchRecord(id: r.recordID, changes: ["shoe_size": .integer(9), "income": .integer(1)], by: clerk)
         }
-        #expect(throws: VaultError.wrongType(field: "birth_date", expected: "date (YYYY-MM-DD)")) {
-            try f.vault.patchRecord(id: r.recordID, changes: ["birth_date": .integer(9)], by: clerk)
+        await #expect(throws: VaultError.wrongType(field: "birth_date", expected: "date (YYYY-MM-DD)")) {
+            try await f.vault.patchRecord(id: r.recordID, changes: ["birth_date": .integer(9)], by: clerk)
         }
         // A downgraded member writes with its member record's clearance, not its caller's.
-        try f.vault.grant(memberID: "dept-restricted", role: .department, clearance: "internal", by: f.officer)
+        try await f.vault.grant(memberID: "dept-restricted", role: .department, clearance: "internal", by: f.officer)
         let stale = Caller(id: "dept-restricted", role: .department, clearance: "restricted")
-        #expect(throws: VaultError.writeAboveClearance(field: "full_name", tier: "confidential")) {
-            try f.vault.patchRecord(id: r.recordID, changes: ["full_name": .string("X")], by: stale)
+        await #expect(throws: VaultError.writeAboveClearance(field: "full_name", tier: "confidential")) {
+            try await f.vault.patchRecord(id: r.recordID, changes: ["full_name": .string("X")], by: stale)
         }
         // A department member without a clearance writes nothing; an officer without one writes everything.
         let none = Caller(id: "dept-none", role: .department, clearance: nil)
-        #expect(throws: VaultError.writeAboveClearance(field: "district", tier: "internal")) {
-            try f.vault.patchRecord(id: r.recordID, changes: ["district": .string("south")], by: none)
+        await #expect(throws: VaultError.writeAboveClearance(field: "district", tier: "internal")) {
+            try await f.vault.patchRecord(id: r.recordID, changes: ["district": .string("south")], by: none)
         }
-        #expect(try f.vault.patchRecord(id: r.recordID, changes: ["income": .integer(30000)], by: f.officer).version == 3)
-        #expect(try s.values(r.recordID)["income"] == .integer(30000))
-        #expect(throws: VaultError.forbidden("role requester may not write records")) {
-            try f.vault.patchRecord(id: r.recordID, changes: ["district": .string("north")], by: Caller(id: "bank-1", role: .requester))
+        await #expect(try f.vault.patchRecord(id: r.recordID, changes: ["income": .integer(30000)], by: f.officer).version == 3)
+        await #expect(try s.values(r.recordID)["income"] == .integer(30000))
+        await #expect(throws: VaultError.forbidden("role requester may not write records")) {
+            try await f.vault.patchRecord(id: r.recordID, changes: ["district": .string("north")], by: Caller(id: "bank-1", role: .requester))
         }
-        #expect(try f.vault.records(ofCitizen: "38001010000", by: f.officer).map(\.version) == [3])
-        try f.vault.shred(id: r.recordID, by: f.officer)
-        #expect(throws: VaultError.recordShredded(r.recordID)) { try f.vault.patchRecord(id: r.recordID, changes: [:], by: clerk) }
-        #expect(throws: VaultError.recordNotFound("r-none")) { try f.vault.patchRecord(id: "r-none", changes: [:], by: clerk) }
+        await #expect(try f.vault.records(ofCitizen: "38001010000", by: f.officer).map(\.version) == [3])
+        try await f.vault.shred(id: r.recordID, by: f.officer)
+        await #expect(throws: VaultError.recordShredded(r.recordID)) { try await f.vault.patchRecord(id: r.recordID, changes: [:], by: clerk) }
+        await #expect(throws: VaultError.recordNotFound("r-none")) { try await f.vault.patchRecord(id: "r-none", changes: [:], by: clerk) }
         #expect(try f.storage.verifyLedger().treeSize > 0)
     }
 }

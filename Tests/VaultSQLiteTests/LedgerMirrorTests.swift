@@ -7,7 +7,7 @@ import VaultLedger
 /// A follower's mirror accepts only entries that rebuild the signed root; a rewritten entry, a gap, a wrong
 /// leaf hash, a shrink or a foreign signature is refused and nothing is written.
 @Suite struct LedgerMirrorTests {
-    @Test func mirrorsHonestGrowthAndRefusesForks() throws {
+    @Test func mirrorsHonestGrowthAndRefusesForks() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cv-mirror-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -27,13 +27,13 @@ import VaultLedger
 
         var rewritten = rest
         rewritten[5] = StoredEntry(index: rest[5].index, bytes: rest[5].bytes + [0], leafHash: MerkleMath.leafHash(rest[5].bytes + [0]))
-        #expect(throws: LedgerMirror.Refusal.rootMismatch(size: 70)) { try mirror.apply(rewritten, checkpoint: newer) }
+        await #expect(throws: LedgerMirror.Refusal.rootMismatch(size: 70)) { try await mirror.apply(rewritten, checkpoint: newer) }
         var lying = rest
         lying[0] = StoredEntry(index: rest[0].index, bytes: rest[0].bytes, leafHash: rest[1].leafHash)
-        #expect(throws: LedgerMirror.Refusal.leafMismatch(index: 37)) { try mirror.apply(lying, checkpoint: newer) }
-        #expect(throws: LedgerMirror.Refusal.self) { try mirror.apply(Array(rest.dropFirst()), checkpoint: newer) }
+        await #expect(throws: LedgerMirror.Refusal.leafMismatch(index: 37)) { try await mirror.apply(lying, checkpoint: newer) }
+        await #expect(throws: LedgerMirror.Refusal.self) { try await mirror.apply(Array(rest.dropFirst()), checkpoint: newer) }
         let foreign = try Checkpoint(origin: "log.example", treeSize: 70, root: SHA256.hash([1])).sign(name: "log.example", key: Ed25519SigningKey.generate())
-        #expect(throws: LedgerMirror.Refusal.self) { try mirror.apply(rest, checkpoint: foreign.serialized) }
+        await #expect(throws: LedgerMirror.Refusal.self) { try await mirror.apply(rest, checkpoint: foreign.serialized) }
         #expect(try mirror.treeSize() == 37)  // nothing written by any refused batch
 
         try mirror.apply(rest, checkpoint: newer)
@@ -42,6 +42,6 @@ import VaultLedger
         #expect(try mirror.consistencyProof(oldSize: 37, treeSize: 70) == (try log.consistencyProof(oldSize: 37, treeSize: 70)))
         // A checkpoint smaller than the mirror is a shrink.
         let old = try Checkpoint(origin: "log.example", treeSize: 10, root: try log.read { try $0.root(treeSize: 10) }).sign(name: "log.example", key: key)
-        #expect(throws: LedgerMirror.Refusal.shrunk(local: 70, checkpoint: 10)) { try mirror.apply([], checkpoint: old.serialized) }
+        await #expect(throws: LedgerMirror.Refusal.shrunk(local: 70, checkpoint: 10)) { try await mirror.apply([], checkpoint: old.serialized) }
     }
 }

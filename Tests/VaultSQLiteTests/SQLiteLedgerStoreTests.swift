@@ -65,10 +65,10 @@ import VaultLedger
         #expect(try verify(store).root == tree.root)
     }
 
-    @Test func appendsCommitOrRollBackWithTheCallersTransaction() throws {
+    @Test func appendsCommitOrRollBackWithTheCallersTransaction() async throws {
         let scratch = try Scratch()
         let store = try filled(scratch, batches: [3])
-        try store.writer.write { db in try db.execute(sql: "CREATE TABLE record (id TEXT PRIMARY KEY)") }
+        try await store.writer.write { db in try db.execute(sql: "CREATE TABLE record (id TEXT PRIMARY KEY)") }
         struct Abort: Error {}
         #expect(throws: Abort.self) {
             try store.writer.write { db in
@@ -78,15 +78,15 @@ import VaultLedger
             }
         }
         #expect(try store.treeSize() == 3)
-        #expect(try store.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM record") } == 0)
-        let receipt = try store.writer.write { db in
+        await #expect(try store.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM record") } == 0)
+        let receipt = try await store.writer.write { db in
             try db.execute(sql: "INSERT INTO record (id) VALUES ('r1')")
             return try store.append([Self.entry(3), Self.entry(4)], in: db)
         }
         #expect(receipt.indices == 3..<5)
-        #expect(try store.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM record") } == 1)
+        await #expect(try store.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM record") } == 1)
         #expect(try verify(store).treeSize == 5)
-        #expect(throws: LedgerError.self) { try store.append([]) }
+        await #expect(throws: LedgerError.self) { try await store.append([]) }
     }
 
     /// Opens the file with a plain connection, as an attacker with file access would, and changes it.

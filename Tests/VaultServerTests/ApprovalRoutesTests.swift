@@ -21,7 +21,7 @@ import VaultNode
     }
 
     @Test func theFilerIsRefusedAndADecisionIsFinal() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         let second = try f.state.tokens.create(role: .officer, actor: "officer-2", clearance: "restricted")
         try await f.app.test(.router) { client in
@@ -51,7 +51,7 @@ import VaultNode
     }
 
     @Test func sixteenOfficersAtOnceDecideOnce() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         let officers = try (0..<16).map { try f.state.tokens.create(role: .officer, actor: "officer-\(100 + $0)", clearance: "restricted") }
         let (id, statuses) = try await f.app.test(.live) { client in
@@ -71,8 +71,8 @@ import VaultNode
         }
         #expect(statuses.filter { $0.0 == .ok }.count == 1)
         #expect(statuses.filter { $0.0 == .conflict && $0.1 == "already_decided" }.count == 15)
-        let stored = try #require(try f.state.vault.approval(id: id))
-        let attested = try f.state.vault.accessLog(nationalID: "38001010000").filter { $0.type == LedgerEntry.Kind.question && $0.outcome == "true" }.count
+        let stored = try await #require(try f.state.vault.approval(id: id))
+        let attested = try await f.state.vault.accessLog(nationalID: "38001010000").filter { $0.type == LedgerEntry.Kind.question && $0.outcome == "true" }.count
         #expect(stored.status != .pending)
         #expect(attested == (stored.status == .approved ? 1 : 0))
         #expect(try f.state.storage.verifyLedger().treeSize > 0)

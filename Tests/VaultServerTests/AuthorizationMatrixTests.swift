@@ -30,10 +30,10 @@ import VaultSQLite
     ]
 
     @Test func rolesByRoute() async throws {
-        var fixture = try ServerFixture()
+        var fixture = try await ServerFixture()
         defer { fixture.cleanUp() }
         fixture.tokens["revoked"] = try fixture.state.tokens.create(role: .officer, actor: "gone-1")
-        _ = try fixture.state.vault.revoke(memberID: "gone-1", by: .operatorCLI())
+        _ = try await fixture.state.vault.revoke(memberID: "gone-1", by: .operatorCLI())
         fixture.tokens["expired"] = try fixture.state.tokens.create(role: .officer, actor: "old-1", lifetimeMs: 0)
         // Roles, not clearance, are what this matrix checks: the department here may write every field of a citizen
         // record (WriteClearanceHTTPTests checks clearance on writes).

@@ -11,7 +11,7 @@ import VaultCore
 /// never a 5xx, and nothing of the input's values in the message.
 @Suite struct BadInputTests {
     @Test func malformedRequestsGetJSON4xx() async throws {
-        let f = try ServerFixture(maxBodyBytes: 4096)
+        let f = try await ServerFixture(maxBodyBytes: 4096)
         defer { f.cleanUp() }
         let officer = f.tokens["officer"]!
         let cases: [(HTTPRequest.Method, String, String?, Int)] = [

@@ -11,7 +11,7 @@ import VaultNode
 /// 8 concurrent clients writing and attesting over a real socket: no error, and the ledger verifies afterwards.
 @Suite struct ConcurrencyTests {
     @Test func eightClientsWriteAndAttestConcurrently() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         let perClient = 6
         let failures = try await f.app.test(.live) { client in

@@ -10,7 +10,7 @@ import VaultNode
 /// approves it; the employer then collects the bundle; the citizen's log shows each step.
 @Suite struct ConsentHTTPTests {
     @Test func theCitizenApprovesAnEmployersQuestion() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         let employer = try f.state.tokens.create(role: .requester, actor: "employer-1")
         try await f.app.test(.router) { client in

@@ -9,7 +9,7 @@ import VaultCore
 /// disclosure_budget_exhausted with a JSON error, and the citizen's log shows every question with its outcome.
 @Suite struct DisclosureBudgetHTTPTests {
     @Test func pastTheBudgetIs429AndEveryQuestionIsInTheCitizensLog() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         try await f.app.test(.router) { client in
             let created = try await client.call(.post, "/v1/records", token: f.tokens["registrar"], body: ServerFixture.citizenBody)

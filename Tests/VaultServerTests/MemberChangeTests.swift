@@ -15,29 +15,29 @@ import VaultSQLite
     /// lives is refused with 403 and the refusal is on the ledger; a member whose clearance an officer lowered
     /// reads only at the lower clearance, whatever its older token says.
     @Test func expiredRevokedAndDowngradedMembers() async throws {
-        let fixture = try ServerFixture()
+        let fixture = try await ServerFixture()
         defer { fixture.cleanUp() }
         let officer = Caller.operatorCLI()
         let vault = fixture.state.vault
         let tokens = fixture.state.tokens
-        let record = try vault.createRecord(type: "citizen", nationalID: "38001010000", input: [
+        let record = try await vault.createRecord(type: "citizen", nationalID: "38001010000", input: [
             "national_id": .string("38001010000"), "full_name": .string("Mari Maasikas"), "birth_date": .string("1980-01-01"),
         ], by: officer).recordID
-        try vault.grant(memberID: "clerk-exp", role: .department, clearance: "restricted", by: officer)
+        try await vault.grant(memberID: "clerk-exp", role: .department, clearance: "restricted", by: officer)
         let expired = try tokens.create(role: .department, actor: "clerk-exp", clearance: "restricted", lifetimeMs: 0)
-        try vault.grant(memberID: "clerk-rt", role: .department, clearance: "restricted", by: officer)
+        try await vault.grant(memberID: "clerk-rt", role: .department, clearance: "restricted", by: officer)
         let revokedIssued = try tokens.issue(role: .department, actor: "clerk-rt", clearance: "restricted")
         let revokedToken = revokedIssued.text
-        try vault.revokeToken(id: revokedIssued.id, by: officer)
-        try vault.grant(memberID: "clerk-rm", role: .department, clearance: "restricted", by: officer)
+        try await vault.revokeToken(id: revokedIssued.id, by: officer)
+        try await vault.grant(memberID: "clerk-rm", role: .department, clearance: "restricted", by: officer)
         let revokedMember = try tokens.create(role: .department, actor: "clerk-rm", clearance: "restricted")
-        _ = try vault.revoke(memberID: "clerk-rm", by: officer)
-        try vault.grant(memberID: "clerk-down", role: .department, clearance: "restricted", by: officer)
+        _ = try await vault.revoke(memberID: "clerk-rm", by: officer)
+        try await vault.grant(memberID: "clerk-down", role: .department, clearance: "restricted", by: officer)
         let downgraded = try tokens.create(role: .department, actor: "clerk-down", clearance: "restricted")
-        try vault.grant(memberID: "clerk-down", role: .department, clearance: "internal", by: officer)
-        try vault.grant(memberID: "clerk-role", role: .department, clearance: "restricted", by: officer)
+        try await vault.grant(memberID: "clerk-down", role: .department, clearance: "internal", by: officer)
+        try await vault.grant(memberID: "clerk-role", role: .department, clearance: "restricted", by: officer)
         let roleChanged = try tokens.create(role: .department, actor: "clerk-role", clearance: "restricted")
-        try vault.grant(memberID: "clerk-role", role: .requester, clearance: nil, by: officer)
+        try await vault.grant(memberID: "clerk-role", role: .requester, clearance: nil, by: officer)
         usleep(2_000)
         let f = fixture
         try await f.app.test(.router) { client in

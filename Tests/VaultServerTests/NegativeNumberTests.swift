@@ -10,7 +10,7 @@ import VaultCore
 /// to `serve --schema/--policy` and the CLI. Each is now a 4xx / a named error.
 @Suite struct NegativeNumberTests {
     @Test func negativeTierRankIsABadRequestNotACrash() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         let officer = f.tokens["officer"]!
         try await f.app.test(.router) { client in
@@ -25,13 +25,13 @@ import VaultCore
         }
     }
 
-    @Test func negativeSchemaAndPolicyVersionsAreRefused() throws {
+    @Test func negativeSchemaAndPolicyVersionsAreRefused() async throws {
         let tiers = try TierLevels(names: ["public", "internal", "confidential", "restricted"])
-        #expect(throws: VaultError.self) {
-            try RecordSchema.parse(json: Data(#"{"type":"t","version":-1,"fields":[{"name":"a","type":"string","tier":"public"}]}"#.utf8), tiers: tiers)
+        await #expect(throws: VaultError.self) {
+            try await RecordSchema.parse(json: Data(#"{"type":"t","version":-1,"fields":[{"name":"a","type":"string","tier":"public"}]}"#.utf8), tiers: tiers)
         }
-        #expect(throws: VaultError.self) {
-            try Policy.parse(Data(#"{"version":-3,"rules":[{"id":"r","requesters":["a"],"record_type":"t","allow":["a:equals:b"],"purposes":["p"]}]}"#.utf8))
+        await #expect(throws: VaultError.self) {
+            try await Policy.parse(Data(#"{"version":-3,"rules":[{"id":"r","requesters":["a"],"record_type":"t","allow":["a:equals:b"],"purposes":["p"]}]}"#.utf8))
         }
     }
 }

@@ -9,12 +9,12 @@ import VaultCore
 /// docs/openapi.yaml describes exactly the API routes the router serves (the pages for people, HTML behind session
 /// cookies, are listed in README.md instead and tested by PagesSecurityTests and the browser tests).
 @Suite struct OpenAPITests {
-    @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() throws {
-        let f = try ServerFixture()
+    @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         let sys = Router(context: VaultRequestContext.self)
-        SysController(gate: SealGate(unsealed: f.state)).addRoutes(to: sys)
-        let all = Set((buildRouter(f.state).routes + sys.routes).map { "\($0.method.rawValue) \(Self.normalize("\($0.path)"))" })
+        await SysController(gate: SealGate(unsealed: f.state)).addRoutes(to: sys)
+        let all = await Set((buildRouter(f.state).routes + sys.routes).map { "\($0.method.rawValue) \(Self.normalize("\($0.path)"))" })
         let served = all.filter { route in ["/v1/", "/health", "/ready", "/metrics"].contains { route.split(separator: " ")[1].hasPrefix($0) } }
         let pages = all.subtracting(served)
         #expect(pages.contains("GET /citizen") && pages.contains("POST /signin") && pages.count == 20, "\(pages.sorted())")

@@ -61,7 +61,7 @@ struct PageBrowser {
     static let pages = ["/", "/verify", "/signin", "/signin/link", "/entries/0", "/static/pages.css", "/static/ledger.js", "/citizen", "/officer", "/nope-not-a-page"]
 
     @Test func everyPageCarriesTheStrictCSPAndNoInlineScriptOrStyle() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         try await f.app.test(.router) { client in
             _ = try await client.call(.post, "/v1/records", token: f.tokens["registrar"], body: ServerFixture.citizenBody)
@@ -88,7 +88,7 @@ struct PageBrowser {
     }
 
     @Test func requestersAndDepartmentsCannotOpenCitizenOrOfficerPages() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         try await f.app.test(.router) { client in
             for role in ["requester", "department", "auditor", "citizen", "officer"] {
@@ -116,11 +116,11 @@ struct PageBrowser {
             #expect(try await anonymous.get(client, "/officer").status == .seeOther)
             #expect(try await anonymous.get(client, "/citizen/trail").status == .unauthorized)
         }
-        #expect(try f.state.vault.tiers().allSatisfy { $0.currentVersion == 1 })
+        await #expect(try f.state.vault.tiers().allSatisfy { $0.currentVersion == 1 })
     }
 
     @Test func formsWithoutTheRightCSRFTokenAre403AndDoNothing() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         try await f.app.test(.router) { client in
             // Before sign-in (double submit): no cookie, no field, a wrong field.
@@ -147,21 +147,21 @@ struct PageBrowser {
                 #expect(try await officer.post(client, "/officer/audit", fields).status == .forbidden)
                 #expect(try await officer.post(client, "/signout", fields).status == .forbidden)
             }
-            #expect(try f.state.vault.member(id: "evil-1") == nil)
-            #expect(try f.state.vault.tiers().first { $0.name == "internal" }?.currentVersion == 1)
+            await #expect(try f.state.vault.member(id: "evil-1") == nil)
+            await #expect(try f.state.vault.tiers().first { $0.name == "internal" }?.currentVersion == 1)
             // Another session's token is wrong too.
             var other = PageBrowser()
             _ = try await other.signIn(client, token: f.tokens["officer"]!)
             #expect(try await other.post(client, "/officer/tiers/internal/rotate", [("csrf", csrf)]).status == .forbidden)
             // The right one works.
             #expect(try await officer.post(client, "/officer/tiers/internal/rotate", [("csrf", csrf)]).status == .seeOther)
-            #expect(try f.state.vault.tiers().first { $0.name == "internal" }?.currentVersion == 2)
+            await #expect(try f.state.vault.tiers().first { $0.name == "internal" }?.currentVersion == 2)
             #expect(try await officer.get(client, "/officer").text.contains("Rotated internal to key version 2"))
         }
     }
 
     @Test func aSignInLinkWorksOnceAndIsNoBearerToken() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         let link = try f.state.tokens.issue(
             role: .citizen, actor: "citizen-1", citizen: try f.state.vault.pseudonym(of: "38001010000"), lifetimeMs: 3_600_000, signInLink: true).text
@@ -193,7 +193,7 @@ struct PageBrowser {
     }
 
     @Test func pagesShowNoPlaintextOrSecretBeyondTheRole() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         let other = #"{"type":"citizen","national_id":"49002020000","values":{"national_id":"49002020000","full_name":"Jaan Tamm","birth_date":"1990-02-02","district":"harbour","income":55000}}"#
         try await f.app.test(.router) { client in

@@ -12,7 +12,7 @@ import VaultCrypto
 /// Every route's happy path, through the router (no socket).
 @Suite struct RoutesTests {
     @Test func theWholeStoryOverHTTP() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         try await f.app.test(.router) { client in
             #expect(try await client.call(.get, "/health").json["status"] as? String == "ok")

@@ -12,16 +12,16 @@ import VaultCore
 @Suite struct ScenarioRoutesTests {
     static let land = ServerFixture.repo.appendingPathComponent("scenarios/land-registry")
 
-    func fixture() throws -> ServerFixture {
-        let f = try ServerFixture()
+    func fixture() async throws -> ServerFixture {
+        let f = try await ServerFixture()
         let officer = Caller.operatorCLI()
-        try f.state.vault.registerSchema(json: Data(contentsOf: Self.land.appendingPathComponent("schemas/title.json")), by: officer)
-        try f.state.vault.installTransferRule(try TransferRule.parse(Data(contentsOf: Self.land.appendingPathComponent("transfer-rule.json"))), by: officer)
+        try await f.state.vault.registerSchema(json: Data(contentsOf: Self.land.appendingPathComponent("schemas/title.json")), by: officer)
+        try await f.state.vault.installTransferRule(try TransferRule.parse(Data(contentsOf: Self.land.appendingPathComponent("transfer-rule.json"))), by: officer)
         return f
     }
 
     @Test func publicRoutesNeedNoTokenAndServeNoOwner() async throws {
-        let f = try fixture()
+        let f = try await fixture()
         defer { f.cleanUp() }
         try await f.app.test(.router) { c in
             let registrar = f.tokens["registrar"]!
@@ -47,7 +47,7 @@ import VaultCore
     }
 
     @Test func transferAndCertificateRoutesRefuseTheWrongRolesByName() async throws {
-        let f = try fixture()
+        let f = try await fixture()
         defer { f.cleanUp() }
         try await f.app.test(.router) { c in
             _ = try await c.call(.post, "/v1/parcels", token: f.tokens["registrar"]!,

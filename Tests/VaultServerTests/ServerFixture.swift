@@ -17,17 +17,17 @@ struct ServerFixture {
     var tokens: [String: String] = [:]
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    init(maxBodyBytes: Int = 64 * 1024) throws {
+    init(maxBodyBytes: Int = 64 * 1024) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-server-\(UUID().uuidString)")
         let keys = NodeKeys.generate(name: "test.node/server")
         let storage = try NodeStorage.open(dataDirectory: directory.path, keys: keys)
         let officer = Caller.operatorCLI()
-        try storage.vault.createStandardTiersIfNeeded(by: officer)
-        try storage.vault.registerSchema(json: Data(contentsOf: Self.repo.appendingPathComponent("schemas/citizen.json")), by: officer)
-        try storage.vault.installPolicy(try Policy.parse(Data(contentsOf: Self.repo.appendingPathComponent("Keys/policy.example.json"))), by: officer)
-        try storage.vault.grant(memberID: "clerk-1", role: .department, clearance: "confidential", by: officer)
-        try storage.vault.grant(memberID: "officer-1", role: .officer, clearance: "restricted", by: officer)
-        try storage.vault.grant(memberID: "registrar-1", role: .department, clearance: "restricted", by: officer)
+        try await storage.vault.createStandardTiersIfNeeded(by: officer)
+        try await storage.vault.registerSchema(json: Data(contentsOf: Self.repo.appendingPathComponent("schemas/citizen.json")), by: officer)
+        try await storage.vault.installPolicy(try Policy.parse(Data(contentsOf: Self.repo.appendingPathComponent("Keys/policy.example.json"))), by: officer)
+        try await storage.vault.grant(memberID: "clerk-1", role: .department, clearance: "confidential", by: officer)
+        try await storage.vault.grant(memberID: "officer-1", role: .officer, clearance: "restricted", by: officer)
+        try await storage.vault.grant(memberID: "registrar-1", role: .department, clearance: "restricted", by: officer)
         sqlite = storage
         state = ServiceState(storage: storage.store, configuration: ServerConfiguration(maxBodyBytes: maxBodyBytes))
         let registry = state.tokens

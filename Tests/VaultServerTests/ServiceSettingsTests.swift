@@ -81,39 +81,39 @@ import VaultServer
         #expect(envOnly.port == 7001)
     }
 
-    @Test func unknownKeyNamesKeyAndLine() {
+    @Test func unknownKeyNamesKeyAndLine() async {
         let file = "[server]\nhost = \"x\"\n\n# comment\nprot = 8080\n"
-        #expect(throws: ServiceSettings.Failure.unknownKey(path: "cv.toml", line: 5, key: "server.prot")) {
-            try ServiceSettings.resolve(fileText: file, filePath: "cv.toml", environment: [:], flags: [:])
+        await #expect(throws: ServiceSettings.Failure.unknownKey(path: "cv.toml", line: 5, key: "server.prot")) {
+            try await ServiceSettings.resolve(fileText: file, filePath: "cv.toml", environment: [:], flags: [:])
         }
-        #expect(throws: ServiceSettings.Failure.unknownKey(path: "cv.toml", line: 1, key: "port")) {
-            try ServiceSettings.resolve(fileText: "port = 1\n", filePath: "cv.toml", environment: [:], flags: [:])
+        await #expect(throws: ServiceSettings.Failure.unknownKey(path: "cv.toml", line: 1, key: "port")) {
+            try await ServiceSettings.resolve(fileText: "port = 1\n", filePath: "cv.toml", environment: [:], flags: [:])
         }
-        #expect(throws: ServiceSettings.Failure.unknownKey(path: "cv.toml", line: 2, key: "serverr.port")) {
-            try ServiceSettings.resolve(fileText: "[serverr]\nport = 1\n", filePath: "cv.toml", environment: [:], flags: [:])
+        await #expect(throws: ServiceSettings.Failure.unknownKey(path: "cv.toml", line: 2, key: "serverr.port")) {
+            try await ServiceSettings.resolve(fileText: "[serverr]\nport = 1\n", filePath: "cv.toml", environment: [:], flags: [:])
         }
     }
 
-    @Test func wrongTypesAndValuesAreNamed() throws {
-        #expect(throws: ServiceSettings.Failure.wrongType(source: "f line 2", key: "server.port", expected: "an integer")) {
-            try ServiceSettings.resolve(fileText: "[server]\nport = \"8080\"", filePath: "f", environment: [:], flags: [:])
+    @Test func wrongTypesAndValuesAreNamed() async throws {
+        await #expect(throws: ServiceSettings.Failure.wrongType(source: "f line 2", key: "server.port", expected: "an integer")) {
+            try await ServiceSettings.resolve(fileText: "[server]\nport = \"8080\"", filePath: "f", environment: [:], flags: [:])
         }
-        #expect(throws: ServiceSettings.Failure.wrongType(source: "CIVICVAULT_PORT", key: "server.port", expected: "an integer")) {
-            try ServiceSettings.resolve(fileText: nil, environment: ["CIVICVAULT_PORT": "eighty"], flags: [:])
+        await #expect(throws: ServiceSettings.Failure.wrongType(source: "CIVICVAULT_PORT", key: "server.port", expected: "an integer")) {
+            try await ServiceSettings.resolve(fileText: nil, environment: ["CIVICVAULT_PORT": "eighty"], flags: [:])
         }
-        #expect(throws: ServiceSettings.Failure.self) {
-            try ServiceSettings.resolve(fileText: nil, environment: [:], flags: [.logFormat: .string("xml")])
+        await #expect(throws: ServiceSettings.Failure.self) {
+            try await ServiceSettings.resolve(fileText: nil, environment: [:], flags: [.logFormat: .string("xml")])
         }
-        #expect(throws: ServiceSettings.Failure.self) {
-            try ServiceSettings.resolve(fileText: "[server]\nport = 70000", environment: [:], flags: [:])
+        await #expect(throws: ServiceSettings.Failure.self) {
+            try await ServiceSettings.resolve(fileText: "[server]\nport = 70000", environment: [:], flags: [:])
         }
-        #expect(throws: ServiceSettings.Failure.wrongType(source: "CIVICVAULT_SECURE_COOKIES", key: "server.secure_cookies", expected: "true or false")) {
-            try ServiceSettings.resolve(fileText: nil, environment: ["CIVICVAULT_SECURE_COOKIES": "maybe"], flags: [:])
+        await #expect(throws: ServiceSettings.Failure.wrongType(source: "CIVICVAULT_SECURE_COOKIES", key: "server.secure_cookies", expected: "true or false")) {
+            try await ServiceSettings.resolve(fileText: nil, environment: ["CIVICVAULT_SECURE_COOKIES": "maybe"], flags: [:])
         }
         #expect(try ServiceSettings.resolve(fileText: nil, environment: ["CIVICVAULT_SECURE_COOKIES": "true"], flags: [:]).secureCookies)
         // A threshold above the number of witness keys.
-        #expect(throws: ServiceSettings.Failure.self) {
-            try ServiceSettings.resolve(fileText: "[witnesses]\nthreshold = 1", environment: [:], flags: [:])
+        await #expect(throws: ServiceSettings.Failure.self) {
+            try await ServiceSettings.resolve(fileText: "[witnesses]\nthreshold = 1", environment: [:], flags: [:])
         }
     }
 

@@ -12,7 +12,7 @@ import VaultTestSupport
 /// inserted is unknown (401), a revoked token whose flag it clears stays revoked.
 @Suite struct StateTamperedRouteTests {
     @Test func tamperedRowsAreRefusedNamedAndCounted() async throws {
-        var fixture = try ServerFixture()
+        var fixture = try await ServerFixture()
         defer { fixture.cleanUp() }
         let revoked = try fixture.state.tokens.issue(role: .auditor, actor: "auditor-2")
         fixture.tokens["revoked"] = revoked.text

@@ -15,8 +15,8 @@ import VaultTestSupport
         let test = try TestStore(.postgres)
         defer { test.cleanUp() }
         let officer = Caller.operatorCLI()
-        try test.vault.createStandardTiersIfNeeded(by: officer)
-        try test.vault.registerSchema(json: Data(contentsOf: ServerFixture.repo.appendingPathComponent("schemas/citizen.json")), by: officer)
+        try await test.vault.createStandardTiersIfNeeded(by: officer)
+        try await test.vault.registerSchema(json: Data(contentsOf: ServerFixture.repo.appendingPathComponent("schemas/citizen.json")), by: officer)
         let state = ServiceState(storage: test.store, configuration: ServerConfiguration())
         let clerk = try state.tokens.create(role: .department, actor: "clerk-1", clearance: "restricted")
         try await buildApplication(state).test(.router) { client in

@@ -40,30 +40,30 @@ import VaultSQLite
     }
 
     @Test func everyClearanceAgainstEveryTier() async throws {
-        var fixture = try ServerFixture()
+        var fixture = try await ServerFixture()
         defer { fixture.cleanUp() }
         let officer = Caller.operatorCLI()
         let vault = fixture.state.vault
-        try vault.registerSchema(json: Data(Self.tieredSchema.utf8), by: officer)
+        try await vault.registerSchema(json: Data(Self.tieredSchema.utf8), by: officer)
         // Members of every clearance, and one without any; each with a token carrying its clearance.
         var callers: [(name: String, token: String, actor: String, clearance: String?, role: Role)] = []
         for clearance in ["public", "internal", "confidential", "restricted", nil] as [String?] {
             let actor = "dept-\(clearance ?? "none")"
-            try vault.grant(memberID: actor, role: .department, clearance: clearance, by: officer)
+            try await vault.grant(memberID: actor, role: .department, clearance: clearance, by: officer)
             callers.append((actor, try fixture.state.tokens.create(role: .department, actor: actor, clearance: clearance), actor, clearance, .department))
         }
         for clearance in ["internal", "restricted"] {
             let actor = "officer-\(clearance)"
-            try vault.grant(memberID: actor, role: .officer, clearance: clearance, by: officer)
+            try await vault.grant(memberID: actor, role: .officer, clearance: clearance, by: officer)
             callers.append((actor, try fixture.state.tokens.create(role: .officer, actor: actor, clearance: clearance), actor, clearance, .officer))
         }
         for (role, actor) in [(Role.requester, "bank-9"), (.auditor, "auditor-9"), (.citizen, "citizen-9")] {
             callers.append((actor, try fixture.state.tokens.create(role: role, actor: actor, clearance: "restricted"), actor, "restricted", role))
         }
-        let tiered = try vault.createRecord(type: "tiered", nationalID: "TIER-1", input: [
+        let tiered = try await vault.createRecord(type: "tiered", nationalID: "TIER-1", input: [
             "f_public": .string("P"), "f_internal": .string("I"), "f_confidential": .string("C"), "f_restricted": .string("R"),
         ], by: officer).recordID
-        let citizen = try vault.createRecord(type: "citizen", nationalID: "38001010000", input: [
+        let citizen = try await vault.createRecord(type: "citizen", nationalID: "38001010000", input: [
             "national_id": .string("38001010000"), "full_name": .string("Mari Maasikas"), "birth_date": .string("1980-01-01"),
             "district": .string("north"), "income": .integer(21000), "email": .string("mari@example.org"),
         ], by: officer).recordID

@@ -30,13 +30,13 @@ import VaultSQLite
     }
 
     @Test func everyClearanceWritingEveryTier() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         let officer = Caller.operatorCLI()
-        try f.state.vault.registerSchema(json: Data(Self.schema.utf8), by: officer)
+        try await f.state.vault.registerSchema(json: Data(Self.schema.utf8), by: officer)
         var tokens: [String: String] = [:]
         for clearance in Self.tiers {
-            try f.state.vault.grant(memberID: "dept-\(clearance)", role: .department, clearance: clearance, by: officer)
+            try await f.state.vault.grant(memberID: "dept-\(clearance)", role: .department, clearance: clearance, by: officer)
             tokens[clearance] = try f.state.tokens.create(role: .department, actor: "dept-\(clearance)", clearance: clearance)
         }
         let everyTier = Dictionary(uniqueKeysWithValues: Self.tiers.map { (Self.field($0), "old-\($0)") })
@@ -98,7 +98,7 @@ import VaultSQLite
     }
 
     @Test func aClerksPatchKeepsRestrictedIncomeAndItsAttestation() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         try await f.app.test(.router) { client in
             let id = try #require(try await client.call(.post, "/v1/records", token: f.tokens["registrar"], body: ServerFixture.citizenBody).json["record"] as? String)
@@ -128,7 +128,7 @@ import VaultSQLite
     }
 
     @Test func badPatchesGetJSON4xx() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         defer { f.cleanUp() }
         try await f.app.test(.router) { client in
             let id = try #require(try await client.call(.post, "/v1/records", token: f.tokens["officer"], body: ServerFixture.citizenBody).json["record"] as? String)

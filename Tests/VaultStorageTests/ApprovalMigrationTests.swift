@@ -20,7 +20,7 @@ import VaultTestSupport
         ]
     }
 
-    @Test(arguments: StorageBackend.available) func oldApprovalsMigrate(backend: StorageBackend) throws {
+    @Test(arguments: StorageBackend.available) func oldApprovalsMigrate(backend: StorageBackend) async throws {
         let keys = NodeKeys.generate(name: "test.node/migration")
         let vault: Vault
         let raw: any VaultStore
@@ -34,7 +34,7 @@ import VaultTestSupport
             LedgerSchema.register(in: &migrator)
             VaultSchema.register(in: &migrator)
             try migrator.migrate(queue, upTo: "vault-v4-witness-cosignatures")
-            try queue.write { db in for sql in Self.rows(blob: { "CAST('\($0)' AS BLOB)" }) { try db.execute(sql: sql) } }
+            try await queue.write { db in for sql in Self.rows(blob: { "CAST('\($0)' AS BLOB)" }) { try db.execute(sql: sql) } }
             try queue.close()
             let storage = try NodeStorage.open(dataDirectory: directory, keys: keys)
             (vault, raw) = (storage.vault, SQLiteVaultStore(writer: storage.database, ledger: storage.ledger))
@@ -54,13 +54,13 @@ import VaultTestSupport
             cleanUp = { PostgresTestDatabase.drop(name) }
         }
         defer { cleanUp() }
-        let pending = try #require(try raw.read { try $0.approval(id: "a-old-pending") })
+        let pending = try await #require(try raw.read { try $0.approval(id: "a-old-pending") })
         #expect(pending.status == .pending && pending.filedBy == "landlord-1" && pending.approvers.isEmpty && pending.required == 1)
-        let approved = try #require(try raw.read { try $0.approval(id: "a-old-approved") })
+        let approved = try await #require(try raw.read { try $0.approval(id: "a-old-approved") })
         #expect(approved.status == .approved && approved.filedBy == "landlord-1" && approved.approvers == ["officer-9"] && approved.required == 1)
-        #expect(try raw.read { try $0.approvals(status: .pending) }.map(\.id) == ["a-old-pending"])
+        await #expect(try raw.read { try $0.approvals(status: .pending) }.map(\.id) == ["a-old-pending"])
         // Rows filed before approvals were anchored in the ledger (no request.filed entry) cannot be told from forged
         // ones: the vault refuses them by name, and such requests are filed again.
-        #expect(throws: VaultError.stateTampered(table: "vault_approval", key: "a-old-pending")) { try vault.approval(id: "a-old-pending") }
+        await #expect(throws: VaultError.stateTampered(table: "vault_approval", key: "a-old-pending")) { try await vault.approval(id: "a-old-pending") }
     }
 }

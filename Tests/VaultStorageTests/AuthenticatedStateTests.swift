@@ -41,13 +41,13 @@ import VaultTestSupport
         var vault: Vault { test.vault }
         var tokens: TokenRegistry { test.store.tokens }
 
-        init(_ backend: StorageBackend, officer: Caller) throws {
+        init(_ backend: StorageBackend, officer: Caller) async throws {
             test = try TestStore(backend)
-            try test.vault.createStandardTiersIfNeeded(by: officer)
-            try test.vault.registerSchema(json: Data(AuthenticatedStateTests.schema.utf8), by: officer)
-            try test.vault.grant(memberID: "clerk-1", role: .department, clearance: "confidential", by: officer)
-            try test.vault.installPolicy(try AuthenticatedStateTests.policy(version: 1, landlordsNeedApproval: true), by: officer)
-            record = try test.vault.createRecord(type: "citizen", nationalID: "38001010000", input: [
+            try await test.vault.createStandardTiersIfNeeded(by: officer)
+            try await test.vault.registerSchema(json: Data(AuthenticatedStateTests.schema.utf8), by: officer)
+            try await test.vault.grant(memberID: "clerk-1", role: .department, clearance: "confidential", by: officer)
+            try await test.vault.installPolicy(try AuthenticatedStateTests.policy(version: 1, landlordsNeedApproval: true), by: officer)
+            record = try await test.vault.createRecord(type: "citizen", nationalID: "38001010000", input: [
                 "national_id": .string("38001010000"), "full_name": .string("Mari Maasikas"), "birth_date": .string("1980-01-01"),
                 "district": .string("north"), "email": .string("mari@example.org"), "income": .integer(21000),
             ], by: officer).recordID
@@ -72,8 +72,8 @@ import VaultTestSupport
 
     // MARK: tokens
 
-    @Test(arguments: StorageBackend.available) func aMintedTokenRowGrantsNothing(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func aMintedTokenRowGrantsNothing(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
         let attacker = "cvt_" + String(repeating: "A", count: 43)
         try node.tamper { db in
@@ -83,18 +83,18 @@ import VaultTestSupport
                 [.text("t-0000000000000001"), .bytes(SHA256.hash(Array(attacker.utf8))), .text("officer"), .text("mallory"), .int(0), .bool(false),
                  .bytes([UInt8](repeating: 1, count: 32))])
         }
-        #expect(throws: TokenRegistry.Refusal.unknown) { try node.tokens.resolve(attacker) }
+        await #expect(throws: TokenRegistry.Refusal.unknown) { try await node.tokens.resolve(attacker) }
     }
 
-    @Test(arguments: StorageBackend.available) func anEditedTokenRowIsRefusedAndNamed(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func anEditedTokenRowIsRefusedAndNamed(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
         let clerk = try node.tokens.issue(role: .department, actor: "clerk-1", clearance: "confidential")
         #expect(try node.tokens.resolve(clerk.text).role == .department)
         let expires = try #require(try node.tokens.token(id: clerk.id)?.expiresAtMs)
         for (column, value) in [("role", SQLValue.text("officer")), ("clearance", .text("restricted")), ("actor", .text("officer-1")), ("expires_at_ms", .null)] {
             try node.tamper { db in try db.execute("UPDATE vault_token SET \(column) = ? WHERE id = ?", [value, .text(clerk.id)]) }
-            #expect(throws: VaultError.stateTampered(table: "vault_token", key: clerk.id), "\(column)") { try node.tokens.resolve(clerk.text) }
+            await #expect(throws: VaultError.stateTampered(table: "vault_token", key: clerk.id), "\(column)") { try await node.tokens.resolve(clerk.text) }
             // Put the column back: the row is authentic again.
             let original: SQLValue = switch column {
             case "role": .text("department")
@@ -109,56 +109,56 @@ import VaultTestSupport
         }
     }
 
-    @Test(arguments: StorageBackend.available) func aRevokedTokenStaysRevokedWhenItsRowIsRestored(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func aRevokedTokenStaysRevokedWhenItsRowIsRestored(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
         let one = try node.tokens.issue(role: .department, actor: "clerk-1", clearance: "confidential")
         let bank = try node.tokens.issue(role: .requester, actor: "bank-1")
-        try node.vault.revokeToken(id: one.id, by: officer)
+        try await node.vault.revokeToken(id: one.id, by: officer)
         // A requester has no member row: revoking the actor revokes its tokens all the same.
-        #expect(try node.vault.revoke(memberID: "bank-1", by: officer).tokens == 1)
-        #expect(throws: TokenRegistry.Refusal.revoked) { try node.tokens.resolve(one.text) }
-        #expect(throws: TokenRegistry.Refusal.revoked) { try node.tokens.resolve(bank.text) }
+        await #expect(try node.vault.revoke(memberID: "bank-1", by: officer).tokens == 1)
+        await #expect(throws: TokenRegistry.Refusal.revoked) { try await node.tokens.resolve(one.text) }
+        await #expect(throws: TokenRegistry.Refusal.revoked) { try await node.tokens.resolve(bank.text) }
         try node.tamper { db in try db.execute("UPDATE vault_token SET revoked = ?", [.bool(false)]) }
         let clerk = try node.tokens.resolve(one.text).caller
         let requester = try node.tokens.resolve(bank.text).caller
-        #expect(throws: VaultError.credentialRevoked) { try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk) }
-        #expect(throws: VaultError.credentialRevoked) {
-            try node.vault.attestUnderPolicy(
+        await #expect(throws: VaultError.credentialRevoked) { try await node.vault.readRecord(id: node.record, purpose: "audit", by: clerk) }
+        await #expect(throws: VaultError.credentialRevoked) {
+            try await node.vault.attestUnderPolicy(
                 AttestationRequest(recordID: node.record, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18)],
                                    requester: "bank-1", nonce: Array(repeating: 1, count: 32), expiry: UInt64(Date().timeIntervalSince1970) + 86_400, purpose: "loan-application"),
                 by: requester)
         }
         // A new token made after the revocation works (the revocation covers tokens issued up to it).
-        Thread.sleep(forTimeInterval: 0.005)
+        try await Task.sleep(nanoseconds: 5_000_000)
         let fresh = try node.tokens.issue(role: .requester, actor: "bank-1")
-        #expect(try node.vault.tiers().count == 4)
-        #expect(throws: VaultError.forbidden("role requester may not list tiers")) { try node.vault.tiers(by: try node.tokens.resolve(fresh.text).caller) }
+        await #expect(try node.vault.tiers().count == 4)
+        await #expect(throws: VaultError.forbidden("role requester may not list tiers")) { try await node.vault.tiers(by: try await node.tokens.resolve(fresh.text).caller) }
     }
 
-    @Test func tokenLifetimes() throws {
-        let node = try Node(.sqlite, officer: officer)
+    @Test func tokenLifetimes() async throws {
+        let node = try await Node(.sqlite, officer: officer)
         defer { node.cleanUp() }
         let text = try node.tokens.create(role: .auditor, actor: "auditor-1")
         let row = try #require(try node.tokens.token(id: try node.tokens.resolve(text).credential.id))
         #expect(row.expiresAtMs! - row.createdAtMs == TokenRegistry.defaultLifetimeMs)
         #expect(try node.tokens.issue(role: .auditor, actor: "auditor-2", lifetimeMs: nil).id.hasPrefix("t-"))
-        #expect(throws: VaultError.forbidden("token lifetime is too long; use no expiry explicitly")) {
-            try node.tokens.issue(role: .auditor, actor: "auditor-3", lifetimeMs: .max)
+        await #expect(throws: VaultError.forbidden("token lifetime is too long; use no expiry explicitly")) {
+            try await node.tokens.issue(role: .auditor, actor: "auditor-3", lifetimeMs: .max)
         }
-        #expect(throws: VaultError.invalidActor("Mallory Smith")) { try node.tokens.issue(role: .auditor, actor: "Mallory Smith") }
-        #expect(throws: VaultError.invalidActor("Mallory Smith")) {
-            try node.vault.readRecord(id: node.record, purpose: "audit", by: Caller(id: "Mallory Smith", role: .officer))
+        await #expect(throws: VaultError.invalidActor("Mallory Smith")) { try await node.tokens.issue(role: .auditor, actor: "Mallory Smith") }
+        await #expect(throws: VaultError.invalidActor("Mallory Smith")) {
+            try await node.vault.readRecord(id: node.record, purpose: "audit", by: Caller(id: "Mallory Smith", role: .officer))
         }
     }
 
     // MARK: policy, members, tiers, schemas
 
-    @Test(arguments: StorageBackend.available) func aForgedPolicyRowIsNotObeyed(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func aForgedPolicyRowIsNotObeyed(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
         let landlord = Caller(id: "landlord-1", role: .requester)
-        guard case .pending = try node.vault.requestAttestation(Self.landlordRequest(node.record), by: landlord) else {
+        guard case .pending = try await node.vault.requestAttestation(Self.landlordRequest(node.record), by: landlord) else {
             Issue.record("policy v1 sends landlords to an officer")
             return
         }
@@ -167,54 +167,54 @@ import VaultTestSupport
         try node.tamper { db in
             try db.execute("INSERT INTO vault_policy (version, json) VALUES (?, ?)", [.int(2), .bytes(Array(try JSONEncoder().encode(forged)))])
         }
-        #expect(throws: VaultError.stateTampered(table: "vault_policy", key: "2")) {
-            try node.vault.requestAttestation(Self.landlordRequest(node.record), by: landlord)
+        await #expect(throws: VaultError.stateTampered(table: "vault_policy", key: "2")) {
+            try await node.vault.requestAttestation(Self.landlordRequest(node.record), by: landlord)
         }
     }
 
-    @Test(arguments: StorageBackend.available) func anOlderAuthenticPolicyPutBackIsRefused(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func anOlderAuthenticPolicyPutBackIsRefused(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
-        try node.vault.installPolicy(try Self.policy(version: 2, landlordsNeedApproval: true), by: officer)
-        try node.vault.installPolicy(try Self.policy(version: 3, landlordsNeedApproval: false), by: officer)
+        try await node.vault.installPolicy(try Self.policy(version: 2, landlordsNeedApproval: true), by: officer)
+        try await node.vault.installPolicy(try Self.policy(version: 3, landlordsNeedApproval: false), by: officer)
         // Roll back to v2 (authentic once) by deleting v3.
         try node.tamper { db in try db.execute("DELETE FROM vault_policy WHERE version = ?", [.int(3)]) }
-        #expect(throws: VaultError.stateTampered(table: "vault_policy", key: "2")) {
-            try node.vault.requestAttestation(Self.landlordRequest(node.record), by: Caller(id: "landlord-1", role: .requester))
+        await #expect(throws: VaultError.stateTampered(table: "vault_policy", key: "2")) {
+            try await node.vault.requestAttestation(Self.landlordRequest(node.record), by: Caller(id: "landlord-1", role: .requester))
         }
     }
 
-    @Test(arguments: StorageBackend.available) func anUnrevokedMemberIsRefusedAndNamed(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func anUnrevokedMemberIsRefusedAndNamed(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
-        try node.vault.grant(memberID: "clerk-2", role: .department, clearance: "restricted", by: officer)
+        try await node.vault.grant(memberID: "clerk-2", role: .department, clearance: "restricted", by: officer)
         let clerk = Caller(id: "clerk-2", role: .department, clearance: "restricted")
-        #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk).fields.count == 6)
-        _ = try node.vault.revoke(memberID: "clerk-2", by: officer)
-        #expect(throws: VaultError.forbidden("member clerk-2 is revoked")) { try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk) }
+        await #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk).fields.count == 6)
+        _ = try await node.vault.revoke(memberID: "clerk-2", by: officer)
+        await #expect(throws: VaultError.forbidden("member clerk-2 is revoked")) { try await node.vault.readRecord(id: node.record, purpose: "audit", by: clerk) }
         try node.tamper { db in try db.execute("UPDATE vault_member SET revoked = ? WHERE id = ?", [.bool(false), .text("clerk-2")]) }
-        #expect(throws: VaultError.stateTampered(table: "vault_member", key: "clerk-2")) {
-            try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk)
+        await #expect(throws: VaultError.stateTampered(table: "vault_member", key: "clerk-2")) {
+            try await node.vault.readRecord(id: node.record, purpose: "audit", by: clerk)
         }
         // Deleting the revoked member's row instead is caught too (the ledger has the member).
         try node.tamper { db in try db.execute("DELETE FROM vault_member WHERE id = ?", [.text("clerk-2")]) }
-        #expect(throws: VaultError.stateTampered(table: "vault_member", key: "clerk-2")) {
-            try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk)
+        await #expect(throws: VaultError.stateTampered(table: "vault_member", key: "clerk-2")) {
+            try await node.vault.readRecord(id: node.record, purpose: "audit", by: clerk)
         }
         // So is a member the attacker adds.
         try node.tamper { db in
             try db.execute("UPDATE vault_member SET revoked = ? WHERE id = ?", [.bool(false), .text("clerk-2")])
             try db.execute("INSERT INTO vault_member (id, role, clearance, revoked) VALUES (?, ?, ?, ?)", [.text("mallory"), .text("officer"), .null, .bool(false)])
         }
-        #expect(throws: VaultError.stateTampered(table: "vault_member", key: "mallory")) {
-            try node.vault.readRecord(id: node.record, purpose: "audit", by: Caller(id: "mallory", role: .officer))
+        await #expect(throws: VaultError.stateTampered(table: "vault_member", key: "mallory")) {
+            try await node.vault.readRecord(id: node.record, purpose: "audit", by: Caller(id: "mallory", role: .officer))
         }
     }
 
-    @Test(arguments: StorageBackend.available) func tierRowsMustBeWhatTheLedgerSays(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func tierRowsMustBeWhatTheLedgerSays(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
-        _ = try node.vault.rotate(tier: "confidential", by: officer)
+        _ = try await node.vault.rotate(tier: "confidential", by: officer)
         let changes: [(String, String, [SQLValue])] = [
             ("restricted", "UPDATE vault_tier SET rank = ? WHERE name = 'restricted'", [.int(-1)]),
             ("confidential", "UPDATE vault_tier SET current_version = ? WHERE name = 'confidential'", [.int(1)]),
@@ -228,20 +228,20 @@ import VaultTestSupport
                 try db.execute("CREATE TABLE tier_backup AS SELECT * FROM vault_tier")
                 try db.execute(sql, args)
             }
-            #expect(throws: VaultError.stateTampered(table: "vault_tier", key: tier), "\(sql)") {
-                try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk)
+            await #expect(throws: VaultError.stateTampered(table: "vault_tier", key: tier), "\(sql)") {
+                try await node.vault.readRecord(id: node.record, purpose: "audit", by: clerk)
             }
             try node.tamper { db in
                 try db.execute("DELETE FROM vault_tier")
                 try db.execute("INSERT INTO vault_tier SELECT * FROM tier_backup")
                 try db.execute("DROP TABLE tier_backup")
             }
-            #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk).fields.count == 4)
+            await #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: clerk).fields.count == 4)
         }
     }
 
-    @Test(arguments: StorageBackend.available) func aSchemaMovingAFieldToAnotherTierIsRefused(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func aSchemaMovingAFieldToAnotherTierIsRefused(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
         try node.tamper { db in
             let json = String(decoding: try db.bytes("SELECT json FROM vault_schema WHERE type = ?", [.text("citizen")]), as: UTF8.self)
@@ -253,8 +253,8 @@ import VaultTestSupport
             }
             try db.execute("UPDATE vault_schema SET json = ? WHERE type = ?", [.bytes([UInt8](try JSONSerialization.data(withJSONObject: schema))), .text("citizen")])
         }
-        #expect(throws: VaultError.stateTampered(table: "vault_schema", key: "citizen")) {
-            try node.vault.createRecord(type: "citizen", nationalID: "2", input: [
+        await #expect(throws: VaultError.stateTampered(table: "vault_schema", key: "citizen")) {
+            try await node.vault.createRecord(type: "citizen", nationalID: "2", input: [
                 "national_id": .string("2"), "full_name": .string("A"), "birth_date": .string("1990-01-01"), "income": .integer(1),
             ], by: officer)
         }
@@ -262,45 +262,45 @@ import VaultTestSupport
 
     // MARK: records, fields, citizen events, the ledger
 
-    @Test(arguments: StorageBackend.available) func recordsAndFieldsMustBeTheLatestVersion(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func recordsAndFieldsMustBeTheLatestVersion(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
         // A deleted optional field used to drop out of reads silently.
         try node.tamper { db in try db.execute("DELETE FROM vault_field WHERE record_id = ? AND field = 'email'", [.text(node.record)]) }
-        #expect(throws: VaultError.stateTampered(table: "vault_field", key: node.record)) {
-            try node.vault.readRecord(id: node.record, purpose: "audit", by: officer)
+        await #expect(throws: VaultError.stateTampered(table: "vault_field", key: node.record)) {
+            try await node.vault.readRecord(id: node.record, purpose: "audit", by: officer)
         }
         // An un-shredded record, and a record moved to another citizen.
-        let other = try node.vault.createRecord(type: "citizen", nationalID: "2", input: [
+        let other = try await node.vault.createRecord(type: "citizen", nationalID: "2", input: [
             "national_id": .string("2"), "full_name": .string("B"), "birth_date": .string("1990-01-01"),
         ], by: officer).recordID
-        try node.vault.shred(id: other, by: officer)
+        try await node.vault.shred(id: other, by: officer)
         try node.tamper { db in try db.execute("UPDATE vault_record SET shredded = ? WHERE id = ?", [.bool(false), .text(other)]) }
-        #expect(throws: VaultError.stateTampered(table: "vault_record", key: other)) { try node.vault.readRecord(id: other, purpose: "audit", by: officer) }
+        await #expect(throws: VaultError.stateTampered(table: "vault_record", key: other)) { try await node.vault.readRecord(id: other, purpose: "audit", by: officer) }
         try node.tamper { db in
             try db.execute("UPDATE vault_record SET citizen = (SELECT citizen FROM vault_record WHERE id = ?) WHERE id = ?", [.text(other), .text(node.record)])
         }
-        #expect(throws: VaultError.stateTampered(table: "vault_record", key: node.record)) {
-            try node.vault.readRecord(id: node.record, purpose: "audit", by: officer)
+        await #expect(throws: VaultError.stateTampered(table: "vault_record", key: node.record)) {
+            try await node.vault.readRecord(id: node.record, purpose: "audit", by: officer)
         }
     }
 
-    @Test(arguments: StorageBackend.available) func aDeletedCitizenEventIsNamed(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func aDeletedCitizenEventIsNamed(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
-        _ = try node.vault.readRecord(id: node.record, purpose: "audit", by: officer)
-        let log = try node.vault.accessLog(nationalID: "38001010000")
+        _ = try await node.vault.readRecord(id: node.record, purpose: "audit", by: officer)
+        let log = try await node.vault.accessLog(nationalID: "38001010000")
         #expect(log.map(\.type) == ["record.created", "field.read"])
         try node.tamper { db in try db.execute("DELETE FROM vault_citizen_event WHERE ledger_idx = ?", [.int(Int64(log[1].ledgerIndex))]) }
-        #expect(throws: VaultError.stateTampered(table: "vault_citizen_event", key: "ledger_idx \(log[1].ledgerIndex)")) {
-            try node.vault.accessLog(nationalID: "38001010000")
+        await #expect(throws: VaultError.stateTampered(table: "vault_citizen_event", key: "ledger_idx \(log[1].ledgerIndex)")) {
+            try await node.vault.accessLog(nationalID: "38001010000")
         }
     }
 
-    @Test(arguments: StorageBackend.available) func ledgerRowsChangedUnderARunningNodeAreNamed(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func ledgerRowsChangedUnderARunningNodeAreNamed(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
-        let log = try node.vault.accessLog(nationalID: "38001010000")
+        let log = try await node.vault.accessLog(nationalID: "38001010000")
         let index = log[0].ledgerIndex
         // An entry edited with a matching leaf hash: the node knows the verified leaf.
         try node.tamper { db in
@@ -308,28 +308,28 @@ import VaultTestSupport
             bytes[bytes.count - 3] ^= 0x01
             try db.execute("UPDATE ledger_entry SET entry = ?, leaf_hash = ? WHERE idx = ?", [.bytes(bytes), .bytes(MerkleMath.leafHash(bytes)), .int(Int64(index))])
         }
-        #expect(throws: VaultError.stateTampered(table: "ledger_entry", key: String(index))) { try node.vault.accessLog(nationalID: "38001010000") }
+        await #expect(throws: VaultError.stateTampered(table: "ledger_entry", key: String(index))) { try await node.vault.accessLog(nationalID: "38001010000") }
         // A genuinely signed older checkpoint put back: the ledger rolled back under the node.
-        let fresh = try Node(backend, officer: officer)
+        let fresh = try await Node(backend, officer: officer)
         defer { fresh.cleanUp() }
         let old = try #require(try fresh.test.store.ledger.latestCheckpoint())
-        _ = try fresh.vault.readRecord(id: fresh.record, purpose: "audit", by: officer)
+        _ = try await fresh.vault.readRecord(id: fresh.record, purpose: "audit", by: officer)
         try fresh.tamper { db in try db.execute("UPDATE ledger_checkpoint SET note = ?", [.text(old)]) }
-        #expect(throws: VaultError.stateTampered(table: "ledger_checkpoint", key: "1")) {
-            try fresh.vault.readRecord(id: fresh.record, purpose: "audit", by: officer)
+        await #expect(throws: VaultError.stateTampered(table: "ledger_checkpoint", key: "1")) {
+            try await fresh.vault.readRecord(id: fresh.record, purpose: "audit", by: officer)
         }
     }
 
-    @Test(arguments: StorageBackend.available) func aSecondNodeObeysWhatTheFirstWroteToTheLedger(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func aSecondNodeObeysWhatTheFirstWroteToTheLedger(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
         let second = try node.test.reopened()
         let issued = try node.tokens.issue(role: .department, actor: "clerk-1", clearance: "confidential")
         let clerk = try second.tokens.resolve(issued.text).caller
-        #expect(try second.vault.readRecord(id: node.record, purpose: "audit", by: clerk).fields.count == 4)
-        try node.vault.revokeToken(id: issued.id, by: officer)
+        await #expect(try second.vault.readRecord(id: node.record, purpose: "audit", by: clerk).fields.count == 4)
+        try await node.vault.revokeToken(id: issued.id, by: officer)
         try node.tamper { db in try db.execute("UPDATE vault_token SET revoked = ?", [.bool(false)]) }
-        #expect(throws: VaultError.credentialRevoked) { try second.vault.readRecord(id: node.record, purpose: "audit", by: clerk) }
+        await #expect(throws: VaultError.credentialRevoked) { try await second.vault.readRecord(id: node.record, purpose: "audit", by: clerk) }
     }
 }
 
@@ -337,8 +337,8 @@ extension AuthenticatedStateTests {
     /// No false alarms: one node writes (records, updates, grants, a rotation, a policy) while a second node over the
     /// same database reads (records, tiers, members, access logs, approvals) from snapshots that may be older than
     /// what it already applied. Not one `stateTampered` may come of honest traffic.
-    @Test(arguments: StorageBackend.available) func honestConcurrentNodesRaiseNoAlarm(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func honestConcurrentNodesRaiseNoAlarm(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
         let second = try node.test.reopened()
         let errors = Errors()
@@ -346,39 +346,39 @@ extension AuthenticatedStateTests {
         let reader = second.vault
         let officer = self.officer
         let record = node.record
-        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+        await withTaskGroup(of: Void.self) { group in for worker in 0..<4 { group.addTask {
             for round in 0..<12 {
                 do {
                     switch worker {
                     case 0:
-                        let id = try writer.createRecord(type: "citizen", nationalID: "C-\(round % 3)", input: [
+                        let id = try await writer.createRecord(type: "citizen", nationalID: "C-\(round % 3)", input: [
                             "national_id": .string("C-\(round % 3)"), "full_name": .string("N \(round)"), "birth_date": .string("1990-01-01"),
                         ], by: officer).recordID
-                        _ = try writer.updateRecord(id: id, input: [
+                        _ = try await writer.updateRecord(id: id, input: [
                             "national_id": .string("C-\(round % 3)"), "full_name": .string("M \(round)"), "birth_date": .string("1990-01-02"),
                         ], by: officer)
                     case 1:
-                        try writer.grant(memberID: "clerk-\(round)", role: .department, clearance: round % 2 == 0 ? "internal" : "confidential", by: officer)
-                        if round % 4 == 3 { _ = try writer.revoke(memberID: "clerk-\(round - 1)", by: officer) }
-                        if round == 6 { _ = try writer.rotate(tier: "internal", by: officer) }
-                        if round == 8 { try writer.installPolicy(try AuthenticatedStateTests.policy(version: 2, landlordsNeedApproval: false), by: officer) }
+                        try await writer.grant(memberID: "clerk-\(round)", role: .department, clearance: round % 2 == 0 ? "internal" : "confidential", by: officer)
+                        if round % 4 == 3 { _ = try await writer.revoke(memberID: "clerk-\(round - 1)", by: officer) }
+                        if round == 6 { _ = try await writer.rotate(tier: "internal", by: officer) }
+                        if round == 8 { try await writer.installPolicy(try AuthenticatedStateTests.policy(version: 2, landlordsNeedApproval: false), by: officer) }
                     case 2:
-                        _ = try reader.readRecord(id: record, purpose: "audit", by: officer)
-                        _ = try reader.tiers(by: officer)
-                        _ = try reader.members()
-                        _ = try reader.approvals(status: nil, by: officer)
+                        _ = try await reader.readRecord(id: record, purpose: "audit", by: officer)
+                        _ = try await reader.tiers(by: officer)
+                        _ = try await reader.members()
+                        _ = try await reader.approvals(status: nil, by: officer)
                     default:
-                        _ = try reader.accessLog(nationalID: "C-\(round % 3)")
-                        _ = try reader.records(ofCitizen: "C-\(round % 3)", by: officer)
-                        _ = try writer.accessLog(nationalID: "38001010000")
+                        _ = try await reader.accessLog(nationalID: "C-\(round % 3)")
+                        _ = try await reader.records(ofCitizen: "C-\(round % 3)", by: officer)
+                        _ = try await writer.accessLog(nationalID: "38001010000")
                     }
                 } catch {
                     errors.add("worker \(worker) round \(round): \(error)")
                 }
             }
-        }
+        } } }
         #expect(errors.all.isEmpty, "\(errors.all)")
-        #expect(try reader.members().count == 12)  // clerk-0...clerk-11 (clerk-1 existed already)
+        await #expect(try reader.members().count == 12)  // clerk-0...clerk-11 (clerk-1 existed already)
     }
 
     final class Errors: @unchecked Sendable {
@@ -392,16 +392,16 @@ extension AuthenticatedStateTests {
 extension AuthenticatedStateTests {
     /// A new schema version that lists the fields in another order is no tampering: the ledger's ciphertext hash
     /// orders fields by name, so records written before it still read, and a write starting from them goes on.
-    @Test(arguments: StorageBackend.available) func aSchemaThatReordersFieldsRaisesNoAlarm(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func aSchemaThatReordersFieldsRaisesNoAlarm(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
         var schema = try JSONSerialization.jsonObject(with: Data(Self.schema.utf8)) as! [String: Any]
         schema["version"] = 2
         schema["fields"] = Array((schema["fields"] as! [[String: Any]]).reversed())
-        try node.vault.registerSchema(json: try JSONSerialization.data(withJSONObject: schema), by: officer)
-        #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: officer).fields.count == 6)
-        _ = try node.vault.patchRecord(id: node.record, changes: ["district": .string("south")], by: officer)
-        #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: officer).fields["district"] == .enumeration("south"))
+        try await node.vault.registerSchema(json: try JSONSerialization.data(withJSONObject: schema), by: officer)
+        await #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: officer).fields.count == 6)
+        _ = try await node.vault.patchRecord(id: node.record, changes: ["district": .string("south")], by: officer)
+        await #expect(try node.vault.readRecord(id: node.record, purpose: "audit", by: officer).fields["district"] == .enumeration("south"))
     }
 }
 
@@ -409,8 +409,8 @@ extension AuthenticatedStateTests {
     /// A database writer plants an entry after the checkpoint (a grant making them an officer) with a tip block of
     /// its own (its signature garbage) and waits for the node's next append: the node must not sign the planted entry
     /// into its tree. The append is refused by name, the checkpoint stays where it was, and the grant is not obeyed.
-    @Test(arguments: StorageBackend.available) func aPlantedTipIsNeverSignedIn(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func aPlantedTipIsNeverSignedIn(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
         let before = try #require(try node.test.store.ledger.latestCheckpoint())
         let size = try node.test.store.ledger.treeSize()
@@ -426,24 +426,24 @@ extension AuthenticatedStateTests {
             try db.execute("INSERT INTO ledger_block (height, header, signature) VALUES (?, ?, ?)", [.int(Int64(last.height + 1)), .bytes(header.encoded), .bytes([UInt8](repeating: 0, count: 64))])
             try db.execute("INSERT INTO vault_member (id, role, clearance, revoked) VALUES (?, ?, NULL, ?)", [.text("mallory"), .text("officer"), .bool(false)])
         }
-        #expect(throws: VaultError.stateTampered(table: "ledger_block", key: "tip at \(size + 1)")) {
-            try node.vault.grant(memberID: "clerk-9", role: .department, clearance: "internal", by: officer)
+        await #expect(throws: VaultError.stateTampered(table: "ledger_block", key: "tip at \(size + 1)")) {
+            try await node.vault.grant(memberID: "clerk-9", role: .department, clearance: "internal", by: officer)
         }
         #expect(try node.test.store.ledger.latestCheckpoint() == before)
-        #expect(throws: VaultError.stateTampered(table: "vault_member", key: "mallory")) {
-            try node.vault.readRecord(id: node.record, purpose: "audit", by: Caller(id: "mallory", role: .officer))
+        await #expect(throws: VaultError.stateTampered(table: "vault_member", key: "mallory")) {
+            try await node.vault.readRecord(id: node.record, purpose: "audit", by: Caller(id: "mallory", role: .officer))
         }
         // The citizen's log refuses an event row past the checkpoint, and the entry it points at.
         try node.tamper { db in
             try db.execute("INSERT INTO vault_citizen_event (citizen, ledger_idx) SELECT citizen, ? FROM vault_record WHERE id = ?", [.int(Int64(size)), .text(node.record)])
         }
-        #expect(throws: VaultError.stateTampered(table: "vault_citizen_event", key: "ledger_idx \(size)")) { try node.vault.accessLog(nationalID: "38001010000") }
+        await #expect(throws: VaultError.stateTampered(table: "vault_citizen_event", key: "ledger_idx \(size)")) { try await node.vault.accessLog(nationalID: "38001010000") }
     }
 
     /// Revocation reaches the ledger whatever the token rows say: an id whose row was hidden, and an actor whose
     /// rows were pre-flagged, are revoked on the ledger all the same, so putting the rows back does not help.
-    @Test(arguments: StorageBackend.available) func revocationsReachTheLedgerWhateverTheRowsSay(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func revocationsReachTheLedgerWhateverTheRowsSay(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
         let one = try node.tokens.issue(role: .auditor, actor: "auditor-1")
         let bank = try node.tokens.issue(role: .requester, actor: "bank-1")
@@ -452,24 +452,24 @@ extension AuthenticatedStateTests {
             try db.execute("DELETE FROM vault_token WHERE id = ?", [.text(one.id)])
             try db.execute("UPDATE vault_token SET revoked = ? WHERE actor = ?", [.bool(true), .text("bank-1")])
         }
-        try node.vault.revokeToken(id: one.id, by: officer)
-        _ = try node.vault.revoke(memberID: "bank-1", by: officer)
+        try await node.vault.revokeToken(id: one.id, by: officer)
+        _ = try await node.vault.revoke(memberID: "bank-1", by: officer)
         try node.tamper { db in
             try db.execute("INSERT INTO vault_token SELECT * FROM hidden")
             try db.execute("UPDATE vault_token SET revoked = ?", [.bool(false)])
         }
-        #expect(throws: VaultError.credentialRevoked) { try node.vault.tiers(by: try node.tokens.resolve(one.text).caller) }
-        #expect(throws: VaultError.credentialRevoked) { try node.vault.approvals(status: nil, by: try node.tokens.resolve(bank.text).caller) }
+        await #expect(throws: VaultError.credentialRevoked) { try await node.vault.tiers(by: try await node.tokens.resolve(one.text).caller) }
+        await #expect(throws: VaultError.credentialRevoked) { try await node.vault.approvals(status: nil, by: try await node.tokens.resolve(bank.text).caller) }
     }
 
     /// A field row relabelled to a lower tier (so a low-clearance PUT would drop a value above it) changes the
     /// ledger's ciphertext hash: refused before any write decision.
-    @Test(arguments: StorageBackend.available) func aFieldRowRelabelledToALowerTierIsRefused(backend: StorageBackend) throws {
-        let node = try Node(backend, officer: officer)
+    @Test(arguments: StorageBackend.available) func aFieldRowRelabelledToALowerTierIsRefused(backend: StorageBackend) async throws {
+        let node = try await Node(backend, officer: officer)
         defer { node.cleanUp() }
         try node.tamper { db in try db.execute("UPDATE vault_field SET tier = 'internal' WHERE record_id = ? AND field = 'income'", [.text(node.record)]) }
-        #expect(throws: VaultError.stateTampered(table: "vault_field", key: node.record)) {
-            try node.vault.updateRecord(id: node.record, input: [
+        await #expect(throws: VaultError.stateTampered(table: "vault_field", key: node.record)) {
+            try await node.vault.updateRecord(id: node.record, input: [
                 "national_id": .string("38001010000"), "full_name": .string("X"), "birth_date": .string("1980-01-01"),
             ], by: Caller(id: "clerk-1", role: .department, clearance: "confidential"))
         }

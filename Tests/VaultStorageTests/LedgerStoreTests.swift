@@ -32,7 +32,7 @@ import VaultTestSupport
         }
     }
 
-    @Test(arguments: StorageBackend.available) func rootsAndProofsMatchTheInMemoryTree(backend: StorageBackend) throws {
+    @Test(arguments: StorageBackend.available) func rootsAndProofsMatchTheInMemoryTree(backend: StorageBackend) async throws {
         let test = try Self.filled(backend, batches: [1, 1, 14, 1, 300, 3, 200])
         defer { test.cleanUp() }
         let ledger = test.ledger
@@ -48,8 +48,8 @@ import VaultTestSupport
                 #expect(try ledger.consistencyProof(oldSize: m + 1, treeSize: size) == (try ConsistencyProof.generate(oldSize: m + 1, treeSize: size, from: tree)))
             }
         }
-        #expect(throws: LedgerError.self) { try ledger.inclusionProof(index: 0, treeSize: 521) }
-        #expect(throws: LedgerError.entryMissing(index: 520)) { try ledger.entry(at: 520) }
+        await #expect(throws: LedgerError.self) { try await ledger.inclusionProof(index: 0, treeSize: 521) }
+        await #expect(throws: LedgerError.entryMissing(index: 520)) { try await ledger.entry(at: 520) }
         #expect(try ledger.entries(from: 515, limit: 10).map(\.index) == [515, 516, 517, 518, 519])
         let summary = try ledger.verify { _ in }
         #expect(summary.treeSize == 520 && summary.blockCount == 7 && summary.root == tree.root)
@@ -59,35 +59,35 @@ import VaultTestSupport
         let other = try test.reopened().ledger
         #expect(try other.treeSize() == 520)
         #expect(try other.latestCheckpoint() == ledger.latestCheckpoint())
-        #expect(throws: LedgerError.self) { try test.ledger.append([]) }
+        await #expect(throws: LedgerError.self) { try await test.ledger.append([]) }
     }
 
-    @Test(arguments: StorageBackend.available) func appendsCommitOrRollBackWithTheCallersTransaction(backend: StorageBackend) throws {
+    @Test(arguments: StorageBackend.available) func appendsCommitOrRollBackWithTheCallersTransaction(backend: StorageBackend) async throws {
         let test = try TestStore(backend)
         defer { test.cleanUp() }
         let officer = Caller.operatorCLI(id: "officer-1")
-        try test.vault.createStandardTiersIfNeeded(by: officer)
+        try await test.vault.createStandardTiersIfNeeded(by: officer)
         let before = try test.ledger.treeSize()
         struct Abort: Error {}
-        #expect(throws: Abort.self) {
-            try test.vaultStore.write { tx in
+        await #expect(throws: Abort.self) {
+            try await test.vaultStore.write { tx in
                 try tx.saveMember(Member(id: "m-1", role: .department, clearance: "internal", revoked: false))
                 _ = try tx.appendLedger([Self.entry(1)], citizens: [nil])
                 throw Abort()
             }
         }
         #expect(try test.ledger.treeSize() == before)
-        #expect(try test.vault.member(id: "m-1") == nil)
+        await #expect(try test.vault.member(id: "m-1") == nil)
         // The member row commits with the entry that anchors it (a row without one would be refused as tampered).
         let grant = try LedgerEntry(type: LedgerEntry.Kind.grantAdded, timestampMs: 1, actor: "officer-1", attributes: [
             "member": .string("m-1"), "role": .string("department"), "clearance": .string("internal"),
         ])
-        let receipt = try test.vaultStore.write { tx in
+        let receipt = try await test.vaultStore.write { tx in
             try tx.saveMember(Member(id: "m-1", role: .department, clearance: "internal", revoked: false))
             return try tx.appendLedger([grant, Self.entry(2)], citizens: [nil, nil])
         }
         #expect(receipt.indices == before..<(before + 2))
-        #expect(try test.vault.member(id: "m-1") != nil)
+        await #expect(try test.vault.member(id: "m-1") != nil)
         #expect(try test.ledger.verify { _ in }.treeSize == before + 2)
     }
 

@@ -11,7 +11,7 @@ import VaultTestSupport
 @Suite struct NodeStoreTests {
     let officer = Caller.operatorCLI(id: "officer-1")
 
-    @Test(arguments: StorageBackend.available) func tokensResolveOnEveryNodeUntilRevokedOrExpired(backend: StorageBackend) throws {
+    @Test(arguments: StorageBackend.available) func tokensResolveOnEveryNodeUntilRevokedOrExpired(backend: StorageBackend) async throws {
         let test = try TestStore(backend)
         defer { test.cleanUp() }
         let other = try test.reopened()
@@ -23,20 +23,20 @@ import VaultTestSupport
         let grant = try other.tokens.resolve(clerk)
         #expect(grant.role == .department && grant.actor == "clerk-1" && grant.clearance == "confidential" && grant.citizen == nil)
         #expect(try other.tokens.resolve(person).citizen == citizen)
-        Thread.sleep(forTimeInterval: 0.01)
-        #expect(throws: TokenRegistry.Refusal.expired) { try other.tokens.resolve(brief) }
-        #expect(throws: TokenRegistry.Refusal.unknown) { try other.tokens.resolve("cvt_" + String(repeating: "A", count: 43)) }
-        #expect(throws: TokenRegistry.Refusal.malformed) { try other.tokens.resolve("cvt_short") }
-        #expect(try other.vault.revoke(memberID: "clerk-1", by: .operatorCLI()).tokens == 1)
-        #expect(throws: TokenRegistry.Refusal.revoked) { try tokens.resolve(clerk) }
+        try await Task.sleep(nanoseconds: 10_000_000)
+        await #expect(throws: TokenRegistry.Refusal.expired) { try await other.tokens.resolve(brief) }
+        await #expect(throws: TokenRegistry.Refusal.unknown) { try await other.tokens.resolve("cvt_" + String(repeating: "A", count: 43)) }
+        await #expect(throws: TokenRegistry.Refusal.malformed) { try await other.tokens.resolve("cvt_short") }
+        await #expect(try other.vault.revoke(memberID: "clerk-1", by: .operatorCLI()).tokens == 1)
+        await #expect(throws: TokenRegistry.Refusal.revoked) { try await tokens.resolve(clerk) }
         // Only the keyed hash is stored.
         #expect(try test.integers("SELECT COUNT(*) AS v FROM vault_token") == [3])
     }
 
-    @Test(arguments: StorageBackend.available) func cosignaturesMakeACheckpointFinalForEveryNode(backend: StorageBackend) throws {
+    @Test(arguments: StorageBackend.available) func cosignaturesMakeACheckpointFinalForEveryNode(backend: StorageBackend) async throws {
         let test = try TestStore(backend)
         defer { test.cleanUp() }
-        try test.vault.createStandardTiersIfNeeded(by: officer)
+        try await test.vault.createStandardTiersIfNeeded(by: officer)
         let witnessKeys = (0..<3).map { _ in Ed25519SigningKey.generate() }
         let cosigners = try witnessKeys.enumerated().map { try CosignerKey(name: "w\($0.offset).example", publicKey: $0.element.publicKey) }
         let here = WitnessedCheckpoints(ledger: test.store.ledger, witnesses: cosigners, threshold: 2)
@@ -54,28 +54,28 @@ import VaultTestSupport
         #expect(try Cosignature.verify(try SignedNote(parsing: final), keys: cosigners, threshold: 2).count == 2)
         // A checkpoint that is not this log's is refused and stores nothing.
         let forged = try Checkpoint(origin: test.ledger.signer.name, treeSize: 2, root: [UInt8](repeating: 7, count: 32)).sign(name: test.ledger.signer.name, key: Ed25519SigningKey.generate())
-        #expect(throws: WitnessedCheckpoints.Refusal.self) { try here.submit(forged.serialized) }
+        await #expect(throws: WitnessedCheckpoints.Refusal.self) { try await here.submit(forged.serialized) }
         // A valid line beside a configured witness's bad one: refused, naming that witness (not "no cosignature").
         let good = try Cosignature.sign(note, name: cosigners[1].name, key: witnessKeys[1], timestamp: 1_795_000_000)
         let bad = SignedNote.Signature(name: cosigners[0].name, keyID: cosigners[0].keyID, signature: Array(good.signature.prefix(8)) + Array(repeating: 3, count: 64))
-        #expect(throws: WitnessedCheckpoints.Refusal.invalidCosignature(witness: "w0.example")) {
-            try here.submit(SignedNote(text: note.text, signatures: note.signatures + [good, bad]).serialized)
+        await #expect(throws: WitnessedCheckpoints.Refusal.invalidCosignature(witness: "w0.example")) {
+            try await here.submit(SignedNote(text: note.text, signatures: note.signatures + [good, bad]).serialized)
         }
         #expect(try test.integers("SELECT COUNT(*) AS v FROM ledger_cosigned") == [1])
     }
 
-    @Test(arguments: StorageBackend.available) func aSecondNodeServesWhatTheFirstWrote(backend: StorageBackend) throws {
+    @Test(arguments: StorageBackend.available) func aSecondNodeServesWhatTheFirstWrote(backend: StorageBackend) async throws {
         let test = try TestStore(backend)
         defer { test.cleanUp() }
-        try test.vault.createStandardTiersIfNeeded(by: officer)
-        try test.vault.registerSchema(json: Data(#"{"type": "person", "version": 1, "fields": [{"name": "full_name", "type": "string", "tier": "confidential", "required": true}]}"#.utf8), by: officer)
+        try await test.vault.createStandardTiersIfNeeded(by: officer)
+        try await test.vault.registerSchema(json: Data(#"{"type": "person", "version": 1, "fields": [{"name": "full_name", "type": "string", "tier": "confidential", "required": true}]}"#.utf8), by: officer)
         let second = try test.reopened()
-        let made = try test.vault.createRecord(type: "person", nationalID: "1", input: ["full_name": .string("Mari")], by: officer)
-        #expect(try second.vault.readRecord(id: made.recordID, purpose: "audit", by: officer).fields == ["full_name": .string("Mari")])
-        _ = try second.vault.grant(memberID: "clerk-1", role: .department, clearance: "internal", by: officer)
-        let clerk = Caller(member: try #require(try test.vault.member(id: "clerk-1")))
-        #expect(throws: VaultError.self) { try test.vault.readRecord(id: made.recordID, purpose: "benefit-check", by: clerk) }
-        #expect(try second.vault.accessLog(nationalID: "1").map(\.actor) == ["officer-1", "officer-1", "clerk-1"])
+        let made = try await test.vault.createRecord(type: "person", nationalID: "1", input: ["full_name": .string("Mari")], by: officer)
+        await #expect(try second.vault.readRecord(id: made.recordID, purpose: "audit", by: officer).fields == ["full_name": .string("Mari")])
+        _ = try await second.vault.grant(memberID: "clerk-1", role: .department, clearance: "internal", by: officer)
+        let clerk = await Caller(member: try #require(try test.vault.member(id: "clerk-1")))
+        await #expect(throws: VaultError.self) { try await test.vault.readRecord(id: made.recordID, purpose: "benefit-check", by: clerk) }
+        await #expect(try second.vault.accessLog(nationalID: "1").map(\.actor) == ["officer-1", "officer-1", "clerk-1"])
         #expect(try second.verifyLedger().treeSize == (try test.ledger.treeSize()))
     }
 }

@@ -22,26 +22,26 @@ struct PostgresTLSTests {
         return try pool.maintain { try $0.integers("SELECT CASE WHEN ssl THEN 1 ELSE 0 END FROM pg_stat_ssl WHERE pid = pg_backend_pid()") } == [1]
     }
 
-    @Test func eachModeGivesWhatItSays() throws {
+    @Test func eachModeGivesWhatItSays() async throws {
         let ca = StorageBackend.postgresCertificate!
         #expect(try Self.encrypted(Self.url("")) == false)
         #expect(try Self.encrypted(Self.url("?sslmode=disable")) == false)
         #expect(try Self.encrypted(Self.url("?sslmode=require")) == true)
         #expect(try Self.encrypted(Self.url("?sslmode=verify-full&sslrootcert=\(ca)")) == true)
         // verify-full refuses a certificate no trusted authority signed (the system's roots do not know this one).
-        #expect(throws: StorageFailure.self) { try Self.encrypted(Self.url("?sslmode=verify-full")) }
+        await #expect(throws: StorageFailure.self) { try await Self.encrypted(Self.url("?sslmode=verify-full")) }
         // ... and a root file that does not exist.
-        #expect(throws: StorageFailure.self) { try Self.encrypted(Self.url("?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem")) }
+        await #expect(throws: StorageFailure.self) { try await Self.encrypted(Self.url("?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem")) }
     }
 
-    @Test func aNodeRunsOverVerifiedTLS() throws {
+    @Test func aNodeRunsOverVerifiedTLS() async throws {
         let name = try PostgresTestDatabase.create()
         defer { PostgresTestDatabase.drop(name) }
         let url = try Self.url("?sslmode=verify-full&sslrootcert=\(StorageBackend.postgresCertificate!)").with(database: name)
         let (store, pool) = try PostgresNode.open(url: url, keys: .generate(name: "tls.test/node"))
         defer { pool.close() }
         let officer = Caller.operatorCLI()
-        try store.vault.createStandardTiersIfNeeded(by: officer)
+        try await store.vault.createStandardTiersIfNeeded(by: officer)
         #expect(try store.verifyLedger().treeSize == 4)
         #expect(url.description.hasSuffix("?sslmode=verify-full&sslrootcert=\(StorageBackend.postgresCertificate!)"))
     }

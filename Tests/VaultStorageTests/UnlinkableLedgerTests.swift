@@ -23,27 +23,27 @@ import VaultTestSupport
     /// purpose and rule codes, field names, outcomes, the hash order; and integers (versions, counts, indices of other entries).
     static let codes: Set<String> = ["type", "purpose", "rule", "fields", "outcome", "refused", "ciphertext_order"]
 
-    @Test(arguments: StorageBackend.available) func twoRecordsOfOneCitizenShareNothingOnTheLedger(backend: StorageBackend) throws {
+    @Test(arguments: StorageBackend.available) func twoRecordsOfOneCitizenShareNothingOnTheLedger(backend: StorageBackend) async throws {
         let test = try TestStore(backend)
         defer { test.cleanUp() }
         let vault = test.vault
-        try vault.createStandardTiersIfNeeded(by: officer)
-        try vault.registerSchema(json: Data(contentsOf: Self.repo.appendingPathComponent("schemas/citizen.json")), by: officer)
-        try vault.installPolicy(try Policy.parse(Data(Self.policy.utf8)), by: officer)
+        try await vault.createStandardTiersIfNeeded(by: officer)
+        try await vault.registerSchema(json: Data(contentsOf: Self.repo.appendingPathComponent("schemas/citizen.json")), by: officer)
+        try await vault.installPolicy(try Policy.parse(Data(Self.policy.utf8)), by: officer)
         let input: [String: JSONValue] = [
             "national_id": .string("38001010000"), "full_name": .string("Mari Maasikas"), "birth_date": .string("1980-01-01"), "income": .integer(21000),
         ]
-        let first = try vault.createRecord(type: "citizen", nationalID: "38001010000", input: input, by: officer).recordID
-        let second = try vault.createRecord(type: "citizen", nationalID: "38001010000", input: input, by: officer).recordID
-        _ = try vault.readRecord(id: first, purpose: "audit", by: officer)
-        _ = try vault.readRecord(id: second, purpose: "audit", by: officer)
+        let first = try await vault.createRecord(type: "citizen", nationalID: "38001010000", input: input, by: officer).recordID
+        let second = try await vault.createRecord(type: "citizen", nationalID: "38001010000", input: input, by: officer).recordID
+        _ = try await vault.readRecord(id: first, purpose: "audit", by: officer)
+        _ = try await vault.readRecord(id: second, purpose: "audit", by: officer)
         let bankAsks = AttestationRequest(
             recordID: first, predicates: [PredicateSpec(field: "income", below: 30000)], requester: "bank-1",
             nonce: RandomBytes.generate(32), expiry: UInt64(Date().timeIntervalSince1970) + 86_400, purpose: "loan-application")
         let employerAsks = AttestationRequest(
             recordID: second, predicates: [PredicateSpec(field: "birth_date", age_at_least: 18, on: nil)], requester: "employer-1",
             nonce: RandomBytes.generate(32), expiry: UInt64(Date().timeIntervalSince1970) + 86_400, purpose: "hiring")
-        let bundles = [
+        let bundles = await [
             try vault.attestUnderPolicy(bankAsks, by: Caller(id: "bank-1", role: .requester)).bundle,
             try vault.attestUnderPolicy(employerAsks, by: Caller(id: "employer-1", role: .requester)).bundle,
         ]

@@ -7,7 +7,7 @@ import VaultSQLite
 /// kill -9 in the middle of `civicvault tier rotate`: `tier rotate --resume` finishes it, every record still
 /// reads, nothing is lost, and the ledger verifies.
 @Suite struct RotationCrashTests {
-    @Test func killNineDuringRotationThenResume() throws {
+    @Test func killNineDuringRotationThenResume() async throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let keys = dir.appendingPathComponent("keys").path, data = dir.appendingPathComponent("data").path
@@ -22,7 +22,7 @@ import VaultSQLite
                 let input: [String: JSONValue] = [
                     "national_id": .string("id\(i)"), "full_name": .string("Person \(i)"), "birth_date": .string("1990-01-01"),
                 ]
-                ids.append(try storage.vault.createRecord(type: "citizen", nationalID: "id\(i)", input: input, by: .operatorCLI()).recordID)
+                await ids.append(try storage.vault.createRecord(type: "citizen", nationalID: "id\(i)", input: input, by: .operatorCLI()).recordID)
             }
         }
         // Rotate in small batches and kill -9 once some batches are committed.
@@ -52,7 +52,7 @@ import VaultSQLite
         #expect(try CLI.run(["tier", "retire", "confidential", "--below", "2", "--keys", keys, "--data", data]).status == 0)
         let storage = try NodeStorage.open(dataDirectory: data, keys: nodeKeys)
         for (i, id) in ids.enumerated() {
-            #expect(try storage.vault.readRecord(id: id, purpose: "audit", by: .operatorCLI()).fields["full_name"] == .string("Person \(i)"))
+            await #expect(try storage.vault.readRecord(id: id, purpose: "audit", by: .operatorCLI()).fields["full_name"] == .string("Person \(i)"))
         }
         #expect(try CLI.run(["ledger", "verify", "--keys", keys, "--data", data]).status == 0)
     }

@@ -68,7 +68,7 @@ import VaultCrypto
         let dropped = ParcelHistory(
             parcel: history.parcel, record: history.record, fields: history.fields, checkpoint: history.checkpoint,
             entries: history.entries.filter { (try? EntryCodec.decode(Base64.decode($0.entry) ?? []))?.type != LedgerEntry.Kind.transferExecuted })
-        #expect(throws: VaultError.self) { try dropped.verify(ledgerKey: try NoteVerifierKey(parsing: try String(contentsOfFile: node.keys + "/node.pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))) }
+        await #expect(throws: VaultError.self) { try await dropped.verify(ledgerKey: try await NoteVerifierKey(parsing: try await String(contentsOfFile: node.keys + "/node.pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))) }
         let other = try ServedNode()
         defer { other.cleanUp() }
         try data.write(to: file)

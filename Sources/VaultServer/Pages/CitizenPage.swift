@@ -10,7 +10,7 @@ import VaultPages
 /// and "check my trail" (trail.js, with the trail key from `/citizen/trail`). Only a citizen's session opens it, and
 /// it reads through the same vault calls as `/v1/citizens/me/...` with that session's caller.
 extension PagesController {
-    func addCitizenRoutes(to group: RouterGroup<VaultRequestContext>) async {
+    func addCitizenRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("citizen") { request, _ in try await citizen(request) }
         group.get("citizen/trail") { request, _ in try await citizenTrail(request) }
         group.post("citizen/requests/{id}") { request, context in

@@ -13,7 +13,7 @@ extension PagesController {
     /// Policy changes are looked for among this many latest ledger entries.
     static let policyHistoryWindow: UInt64 = 10_000
 
-    func addOfficerRoutes(to group: RouterGroup<VaultRequestContext>) async {
+    func addOfficerRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("officer") { request, _ in try await officer(request, audit: nil) }
         group.post("officer/approvals/{id}") { request, context in
             let id = try context.parameters.require("id")

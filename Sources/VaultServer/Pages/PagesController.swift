@@ -12,7 +12,7 @@ import VaultPages
 struct PagesController {
     let state: ServiceState
 
-    func addRoutes(to group: RouterGroup<VaultRequestContext>) async {
+    func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("/") { request, _ in try explorer(request) }
         group.get("entries/{index}") { request, context in try entry(request, context) }
         group.get("static/{file}") { request, context in try asset(request, context) }
@@ -23,8 +23,8 @@ struct PagesController {
         group.get("signin/link") { request, _ in signInLinkForm(request) }
         group.post("signin/link") { request, _ in try await signInWithLink(request) }
         group.post("signout") { request, _ in try await signOut(request) }
-        await addCitizenRoutes(to: group)
-        await addOfficerRoutes(to: group)
+        addCitizenRoutes(to: group)
+        addOfficerRoutes(to: group)
     }
 
     // MARK: static files

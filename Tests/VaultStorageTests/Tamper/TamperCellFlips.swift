@@ -17,9 +17,9 @@ extension VaultTamperTests {
     /// (PostgreSQL refuses anything else): the bit is one of the low seven of an ASCII character. Each copy is
     /// reopened and observed; a flip the database refuses (a key collision) is counted as refused. A wrong answer
     /// fails the test wherever the cell is: trusted state is authenticated or checked against the ledger too.
-    @Test(arguments: StorageBackend.available) func randomBitFlipsInCells(backend: StorageBackend) throws {
+    @Test(arguments: StorageBackend.available) func randomBitFlipsInCells(backend: StorageBackend) async throws {
         let started = Date()
-        let p = try Self.makePristine(backend)
+        let p = try await Self.makePristine(backend)
         defer { p.remove() }
         let columns = try p.connect { db in
             try db.blobAndTextColumns().map { c in
@@ -39,7 +39,7 @@ extension VaultTamperTests {
             var what = "\(column.table).\(column.column) row \(k)"
             let o: Observation
             do {
-                o = try Self.evaluate(p) { db in what = try Self.flipBit(db, column, row: k, seed: seed) }
+                o = try await Self.evaluate(p) { db in what = try Self.flipBit(db, column, row: k, seed: seed) }
             } catch {
                 refused += 1
                 print("tamper cell flip (\(backend)) \(what): refused: \(error)")

@@ -65,7 +65,7 @@ extension VaultTamperTests {
     /// Builds the pristine node database on `backend` through the vault: two policy versions (v1 lets landlords
     /// through, v2 sends them to an officer), 12 records, an update, a shred, reads, an attestation, a pending and
     /// an approved approval, a rotation, a revoked member, tokens and a revoked token.
-    static func makePristine(_ backend: StorageBackend) throws -> Pristine {
+    static func makePristine(_ backend: StorageBackend) async throws -> Pristine {
         let keys = NodeKeys.generate(name: "tamper.test/node")
         let store: NodeStore
         var pool: PostgresPool?
@@ -83,13 +83,13 @@ extension VaultTamperTests {
         // Nobody may stay connected to a template database.
         defer { pool?.close() }
         let vault = store.vault
-        try vault.createStandardTiersIfNeeded(by: officer)
-        _ = try vault.registerSchema(json: Data(contentsOf: repo.appendingPathComponent("schemas/citizen.json")), by: officer)
+        try await vault.createStandardTiersIfNeeded(by: officer)
+        _ = try await vault.registerSchema(json: Data(contentsOf: repo.appendingPathComponent("schemas/citizen.json")), by: officer)
         let example = String(decoding: try Data(contentsOf: repo.appendingPathComponent("Keys/policy.example.json")), as: UTF8.self)
-        _ = try vault.installPolicy(try Policy.parse(Data(example.replacingOccurrences(of: #""approval": true"#, with: #""approval": false"#).utf8)), by: officer)
-        _ = try vault.installPolicy(try Policy.parse(Data(example.replacingOccurrences(of: #""version": 1"#, with: #""version": 2"#).utf8)), by: officer)
-        _ = try vault.grant(memberID: "clerk-1", role: .department, clearance: "confidential", by: officer)
-        _ = try vault.grant(memberID: "gone-1", role: .department, clearance: "restricted", by: officer)
+        _ = try await vault.installPolicy(try Policy.parse(Data(example.replacingOccurrences(of: #""approval": true"#, with: #""approval": false"#).utf8)), by: officer)
+        _ = try await vault.installPolicy(try Policy.parse(Data(example.replacingOccurrences(of: #""version": 1"#, with: #""version": 2"#).utf8)), by: officer)
+        _ = try await vault.grant(memberID: "clerk-1", role: .department, clearance: "confidential", by: officer)
+        _ = try await vault.grant(memberID: "gone-1", role: .department, clearance: "restricted", by: officer)
         var ids: [String] = []
         for i in 0..<12 {
             let nid = "TAMPER-NID-\(i)"
@@ -97,7 +97,7 @@ extension VaultTamperTests {
                 "national_id": .string(nid), "full_name": .string("Tamper Citizen \(i)"), "birth_date": .string("1985-0\(1 + i % 9)-1\(i % 10)"),
                 "district": .string(["north", "south", "harbour"][i % 3]), "income": .integer(Int64(20_000 + i)), "email": .string("t\(i)@example.org"),
             ]
-            let id = try vault.createRecord(type: "citizen", nationalID: nid, input: values, by: registrar).recordID
+            let id = try await vault.createRecord(type: "citizen", nationalID: nid, input: values, by: registrar).recordID
             ids.append(id)
             p.citizens[id] = nid
             let schema = try RecordSchema.parse(json: Data(contentsOf: repo.appendingPathComponent("schemas/citizen.json")), tiers: try TierLevels(names: ["public", "internal", "confidential", "restricted"]))
@@ -109,41 +109,41 @@ extension VaultTamperTests {
         }
         var newValues = p.expected[ids[1]]!.mapValues(\.json)
         newValues["full_name"] = .string("Tamper Citizen Renamed")
-        _ = try vault.updateRecord(id: ids[1], input: newValues, by: registrar)
+        _ = try await vault.updateRecord(id: ids[1], input: newValues, by: registrar)
         p.expected[ids[1]]!["full_name"] = .string("Tamper Citizen Renamed")
         p.shredded = ids[2]
-        try vault.shred(id: ids[2], by: officer)
+        try await vault.shred(id: ids[2], by: officer)
         p.expected[ids[2]] = nil
         p.attestable = ids[0]
-        _ = try vault.readRecord(id: ids[0], purpose: "benefit-check", by: clerk)
-        p.bankBundle = [UInt8](try JSONEncoder().encode(try vault.attestUnderPolicy(attestation(ids[0]), by: bank).bundle))
+        _ = try await vault.readRecord(id: ids[0], purpose: "benefit-check", by: clerk)
+        p.bankBundle = await [UInt8](try JSONEncoder().encode(try vault.attestUnderPolicy(attestation(ids[0]), by: bank).bundle))
         p.landlordRecord = ids[3]
-        guard case let .pending(pending) = try vault.requestAttestation(landlordRequest(ids[3], nonce: 3), by: landlord),
-              case let .pending(approved) = try vault.requestAttestation(landlordRequest(ids[5], nonce: 5), by: landlord)
+        guard case let .pending(pending) = try await vault.requestAttestation(landlordRequest(ids[3], nonce: 3), by: landlord),
+              case let .pending(approved) = try await vault.requestAttestation(landlordRequest(ids[5], nonce: 5), by: landlord)
         else { throw TamperConnectionError(description: "policy v2 sends landlords to an officer") }
         p.pending = pending.id
-        p.approved = try vault.decide(approvalID: approved.id, approve: true, by: officer).id
+        p.approved = try await vault.decide(approvalID: approved.id, approve: true, by: officer).id
         p.tierBeforeRotation = try p.connect { db in
             let row = try db.rows("SELECT current_version, min_decryption_version FROM vault_tier WHERE name = 'confidential'")[0]
             guard case let .int(current) = row[0], case let .int(min) = row[1] else { throw TamperConnectionError(description: "tier versions") }
             return (current, min)
         }
-        _ = try vault.rotate(tier: "confidential", by: officer, batchSize: 4)
-        _ = try vault.revoke(memberID: "gone-1", by: officer)
+        _ = try await vault.rotate(tier: "confidential", by: officer, batchSize: 4)
+        _ = try await vault.revoke(memberID: "gone-1", by: officer)
         let registry = store.tokens
         for (role, actor, clearance) in [(Role.department, "clerk-1", "confidential"), (.officer, "officer-1", "restricted"), (.requester, "bank-1", nil)] {
             let token = try registry.create(role: role, actor: actor, clearance: clearance)
             p.tokens[token] = try registry.resolve(token)
         }
         let revoked = try registry.issue(role: .department, actor: "clerk-1", clearance: "confidential")
-        _ = try vault.revokeToken(id: revoked.id, by: officer)
+        _ = try await vault.revokeToken(id: revoked.id, by: officer)
         (p.revokedToken, p.revokedTokenID) = (revoked.text, revoked.id)
-        p.approvals = Dictionary(uniqueKeysWithValues: try vault.approvals().map { ($0.id, $0.status) })
+        p.approvals = await Dictionary(uniqueKeysWithValues: try vault.approvals().map { ($0.id, $0.status) })
         p.previousNote = try store.ledger.latestCheckpoint()!
         p.previousSize = try store.ledger.treeSize()
-        _ = try vault.readRecord(id: ids[4], purpose: "audit", by: officer)  // the last block: one entry
+        _ = try await vault.readRecord(id: ids[4], purpose: "audit", by: officer)  // the last block: one entry
         p.keptNote = try store.ledger.latestCheckpoint()!  // what an auditor keeps elsewhere
-        p.accessLog = try vault.accessLog(nationalID: p.citizens[ids[0]]!).map { Int($0.ledgerIndex) }
+        p.accessLog = try await vault.accessLog(nationalID: p.citizens[ids[0]]!).map { Int($0.ledgerIndex) }
         // SQLite: everything into the main file, which the cases copy.
         if backend == .sqlite { _ = try p.connect { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") } }
         return p

@@ -7,7 +7,7 @@ import VaultTestSupport
 extension VaultTamperTests {
     /// Copies the pristine database (SQLite: the file; PostgreSQL: `CREATE DATABASE ... TEMPLATE`), applies
     /// `change` to the copy through a `TamperConnection`, reopens the node on it and observes it; removes the copy.
-    static func evaluate(_ p: Pristine, _ change: (TamperConnection) throws -> Void) throws -> Observation {
+    static func evaluate(_ p: Pristine, _ change: (TamperConnection) throws -> Void) async throws -> Observation {
         switch p.backend {
         case .sqlite:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cv-tamper-\(UUID().uuidString)").path
@@ -16,7 +16,7 @@ extension VaultTamperTests {
             let file = NodeDatabase.path(inDataDirectory: dir)
             try FileManager.default.copyItem(atPath: p.file, toPath: file)
             try TamperConnection.sqlite(path: file, change)
-            return observe(p) { try NodeStorage.open(dataDirectory: dir, keys: p.keys).store }
+            return await observe(p) { try NodeStorage.open(dataDirectory: dir, keys: p.keys).store }
         case .postgres:
             let name = try PostgresTestDatabase.create(template: p.location)
             defer { PostgresTestDatabase.drop(name) }
@@ -24,7 +24,7 @@ extension VaultTamperTests {
             try TamperConnection.postgres(url: url, change)
             var pool: PostgresPool?
             defer { pool?.close() }
-            return observe(p) {
+            return await observe(p) {
                 let opened = try PostgresNode.open(url: url, keys: p.keys)
                 pool = opened.pool
                 return opened.store

@@ -10,17 +10,17 @@ import VaultTestSupport
 /// one a case names, when it names one), or change nothing observable; there is no third outcome. Random byte
 /// flips anywhere in the SQLite file follow (CIVICVAULT_TAMPER_FLIPS, 40 by default).
 @Suite struct VaultTamperTests {
-    @Test(arguments: StorageBackend.available) func everyTableTamperedIsDetectedOrHarmless(backend: StorageBackend) throws {
+    @Test(arguments: StorageBackend.available) func everyTableTamperedIsDetectedOrHarmless(backend: StorageBackend) async throws {
         let started = Date()
-        let p = try Self.makePristine(backend)
+        let p = try await Self.makePristine(backend)
         defer { p.remove() }
-        let baseline = try Self.evaluate(p) { _ in }
+        let baseline = try await Self.evaluate(p) { _ in }
         #expect(baseline.detected.isEmpty && baseline.wrong.isEmpty, "\(backend): pristine copy: \(baseline.summary)")
         var lines: [String] = []
         var tables = Set<String>()
         var counts: [Expect: Int] = [:]
         for c in Self.cases {
-            let o = try Self.evaluate(p) { db in try c.sql(db, p) }
+            let o = try await Self.evaluate(p) { db in try c.sql(db, p) }
             let table = c.table(on: backend)
             tables.insert(table)
             counts[c.expect, default: 0] += 1
@@ -46,8 +46,8 @@ import VaultTestSupport
     /// Random single-byte flips anywhere in the SQLite file: each is caught (open, verify, read, attest, write) or
     /// changes nothing observable; none makes the node return a wrong value. (A file byte flip has no PostgreSQL
     /// analogue.)
-    @Test func randomByteFlipsInTheFile() throws {
-        let p = try Self.makePristine(.sqlite)
+    @Test func randomByteFlipsInTheFile() async throws {
+        let p = try await Self.makePristine(.sqlite)
         defer { p.remove() }
         let size = try FileManager.default.attributesOfItem(atPath: p.file)[.size] as! Int
         let flips = ProcessInfo.processInfo.environment["CIVICVAULT_TAMPER_FLIPS"].flatMap(Int.init) ?? 40
@@ -62,7 +62,7 @@ import VaultTestSupport
             var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: p.file)))
             bytes[offset] ^= mask
             try Data(bytes).write(to: URL(fileURLWithPath: file))
-            let o = Self.observe(p) { try NodeStorage.open(dataDirectory: dir.path, keys: p.keys).store }
+            let o = await Self.observe(p) { try NodeStorage.open(dataDirectory: dir.path, keys: p.keys).store }
             #expect(o.wrong.isEmpty, "byte \(offset) ^ \(mask): \(o.summary)")
             if !o.wrong.isEmpty { wrong += 1 } else if !o.missing.isEmpty { less += 1; print("tamper flip \(offset) ^ \(mask): \(o.summary)") }
             else if o.detected.isEmpty { unchanged += 1 } else { detected += 1 }
