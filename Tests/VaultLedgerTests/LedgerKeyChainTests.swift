@@ -166,3 +166,27 @@ import VaultCrypto
         }
     }
 }
+
+/// The committed vector (docs/format/key-chain.md): a chain of three keys from fixed seeds, byte for byte.
+@Suite struct LedgerKeyChainVectorTests {
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors/key-chain.txt").path
+
+    static func deterministicChain() throws -> LedgerKeyChain {
+        var store = MemoryLedgerStore(signer: try LedgerSigner(name: LedgerKeyChainTests.name, key: testSigningKey(1)))
+        _ = try store.append(LedgerKeyChainTests.entries(0..<5))
+        store = try LedgerKeyChainTests.rotate(store, to: testSigningKey(2))
+        _ = try store.append(LedgerKeyChainTests.entries(6..<17))
+        store = try LedgerKeyChainTests.rotate(store, to: testSigningKey(3))
+        return store.signer.keyChain
+    }
+
+    @Test func committedVectorMatchesAndParses() throws {
+        let chain = try Self.deterministicChain()
+        if ProcessInfo.processInfo.environment["CIVICVAULT_WRITE_VECTORS"] == "1" { try chain.description.write(toFile: Self.path, atomically: true, encoding: .utf8) }
+        let text = try String(contentsOfFile: Self.path, encoding: .utf8)
+        #expect(text == chain.description)
+        let parsed = try LedgerKeyChain(parsing: text, trusting: chain.root)
+        #expect(parsed.links.map(\.signsAfter) == [0, 6, 18])
+        #expect(parsed.current.publicKey == testSigningKey(3).publicKey)
+    }
+}
