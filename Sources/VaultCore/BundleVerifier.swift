@@ -70,15 +70,24 @@ public struct BundleVerifier: Sendable {
     /// Clock skew allowed between the node that made a bundle and its verifier.
     public static let clockSkew: UInt64 = 300
 
-    /// The log's note verifier key: it must have signed the checkpoint, whose origin must be its name.
-    public let ledgerKey: NoteVerifierKey
+    /// The log's key chain from its trusted first key: the key in force at the checkpoint's tree size must have
+    /// signed it, and the checkpoint's origin must be the log's name.
+    public let keyChain: LedgerKeyChain
+    /// The log's first (trusted) note verifier key.
+    public var ledgerKey: NoteVerifierKey { keyChain.root }
     /// Witnesses whose cosignatures count (each line of one of them must verify), and how many distinct ones must
     /// have cosigned the checkpoint (0: none needed).
     public let witnesses: [CosignerKey]
     public let witnessThreshold: Int
 
+    /// A verifier for a log that never rotated its key.
     public init(ledgerKey: NoteVerifierKey, witnesses: [CosignerKey] = [], witnessThreshold: Int = 0) {
-        self.ledgerKey = ledgerKey
+        self.init(keyChain: LedgerKeyChain(root: ledgerKey), witnesses: witnesses, witnessThreshold: witnessThreshold)
+    }
+
+    /// A verifier following the log's verified key chain (docs/format/key-chain.md).
+    public init(keyChain: LedgerKeyChain, witnesses: [CosignerKey] = [], witnessThreshold: Int = 0) {
+        self.keyChain = keyChain
         self.witnesses = witnesses
         self.witnessThreshold = witnessThreshold
     }
@@ -108,7 +117,7 @@ public struct BundleVerifier: Sendable {
             throw fail("expiry", "expires \(bundle.expiry - now) s from now; a bundle lives at most \(Self.maxLifetime) s")
         }
         let checkpoint: Checkpoint, note: SignedNote
-        do { (checkpoint, note) = try Checkpoint.open(bundle.checkpoint, keys: [ledgerKey], threshold: 1, origin: ledgerKey.name) } catch {
+        do { (checkpoint, note) = try keyChain.openCheckpoint(bundle.checkpoint) } catch {
             throw fail("checkpoint-signature", "\(error)")
         }
         if !witnesses.isEmpty || witnessThreshold > 0 {

@@ -8,7 +8,8 @@ import VaultLedger
 /// after checking the checkpoint's signature and that the entries rebuild its root; anything else is
 /// `stateTampered`. Thread-safe: one lock around the state.
 public final class LedgerAnchor: @unchecked Sendable {
-    let verifierKey: NoteVerifierKey
+    /// The log's key chain: each checkpoint must be signed by the key in force at its tree size.
+    let keyChain: LedgerKeyChain
     let origin: String
     /// Checks the approvals' request MACs recorded in `request.filed` entries.
     let authenticator: StateAuthenticator
@@ -25,13 +26,13 @@ public final class LedgerAnchor: @unchecked Sendable {
     /// Entries read per query while catching up.
     static let chunk = 4096
 
-    /// The anchor of the log named `origin` whose checkpoints `verifierKey` verifies, on the node of `authenticator`.
+    /// The anchor of the log named `origin` whose checkpoints `keyChain` verifies, on the node of `authenticator`.
     /// The node's citizen trail keys (tags of new entries, and resolving tags while replaying).
     let trail: CitizenTrail
 
-    public init(origin: String, verifierKey: NoteVerifierKey, authenticator: StateAuthenticator, trail: CitizenTrail) {
+    public init(origin: String, keyChain: LedgerKeyChain, authenticator: StateAuthenticator, trail: CitizenTrail) {
         self.origin = origin
-        self.verifierKey = verifierKey
+        self.keyChain = keyChain
         self.authenticator = authenticator
         self.trail = trail
         state = AnchoredState(trail: trail)
@@ -60,7 +61,7 @@ public final class LedgerAnchor: @unchecked Sendable {
             }
             if note == lastNote { return state.size }
             let checkpoint: Checkpoint
-            do { checkpoint = try Checkpoint.open(note, keys: [verifierKey], origin: origin).0 } catch {
+            do { checkpoint = try keyChain.openCheckpoint(note).0 } catch {
                 throw VaultError.stateTampered(table: "ledger_checkpoint", key: "1")
             }
             if checkpoint.treeSize < state.size { return checkpoint.treeSize }

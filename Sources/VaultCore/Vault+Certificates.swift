@@ -69,7 +69,7 @@ extension Vault {
             guard anchor.withState({ $0.certificates[index] }) != nil else { throw VaultError.certificateNotFound(index) }
             let revoked = anchor.withState { $0.revokedCertificates[index] }
             guard let note = try tx.ledgerCheckpoint() else { throw VaultError.certificateNotFound(index) }
-            let size = try Checkpoint.open(note, keys: [anchor.verifierKey], origin: anchor.origin).0.treeSize
+            let size = try anchor.keyChain.openCheckpoint(note).0.treeSize
             let entries = try ([index] + (revoked.map { [$0] } ?? [])).filter { $0 < size }.map { i in
                 ParcelHistory.Entry(
                     index: i, entry: Base64.encode(try tx.ledgerEntryBytes(at: i)),

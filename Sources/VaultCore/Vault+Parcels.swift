@@ -73,7 +73,7 @@ extension Vault {
                 }
             }
             guard let note = try tx.ledgerCheckpoint() else { throw VaultError.parcelNotFound(parcel) }
-            let checkpoint = try Checkpoint.open(note, keys: [anchor.verifierKey], origin: anchor.origin).0
+            let checkpoint = try anchor.keyChain.openCheckpoint(note).0
             let recordEntry = anchor.withState { $0.records[record.id]?.entryIndex }
             let indices = Set(anchored.entries + (recordEntry.map { [$0] } ?? [])).sorted()
             let entries = try indices.map { index in

@@ -23,7 +23,8 @@ public final class Vault: Sendable {
     /// `timeZone` is the node's (the process's by default, i.e. `TZ`).
     public init(
         store: any VaultStore, keys: NodeKeys, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock,
-        checkpointSelector: (@Sendable () throws -> String?)? = nil, timeZone: TimeZone = .current
+        checkpointSelector: (@Sendable () throws -> String?)? = nil, timeZone: TimeZone = .current,
+        keyChain: LedgerKeyChain? = nil
     ) {
         let authenticator = StateAuthenticator(keys: keys)
         if let anchored = store as? AnchoredStore {
@@ -33,7 +34,7 @@ public final class Vault: Sendable {
             let signer = try! LedgerSigner(name: keys.name, key: keys.signingKey)
             self.store = AnchoredStore(
                 base: store,
-                anchor: LedgerAnchor(origin: keys.name, verifierKey: signer.verifierKey, authenticator: authenticator, trail: CitizenTrail(keys: keys)))
+                anchor: LedgerAnchor(origin: keys.name, keyChain: keyChain ?? signer.keyChain, authenticator: authenticator, trail: CitizenTrail(keys: keys)))
         }
         self.keys = keys
         self.authenticator = authenticator

@@ -8,6 +8,9 @@ public struct KeyDirectory: Sendable {
     /// File name of the public verifier key.
     public static let publicFileName = "node.pub"
 
+    /// File name of the ledger's public key chain (docs/format/key-chain.md), written by the first log-key rotation.
+    public static let keyChainFileName = "ledger.keys"
+
     /// File name of the public description of the share set that opens a share-protected `node.key`.
     public static let shareSetFileName = "unseal.shares"
 
@@ -83,6 +86,49 @@ public struct KeyDirectory: Sendable {
             throw Failure.missing(publicFilePath)
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Path of `node.key.next`: the key file of an unfinished log-key rotation (docs/format/key-chain.md).
+    public var pendingSecretFilePath: String { secretFilePath + ".next" }
+
+    /// True while a log-key rotation is unfinished.
+    public var hasPendingKeyFile: Bool { FileManager.default.fileExists(atPath: pendingSecretFilePath) }
+
+    /// Writes `node.key.next` (0600, fsynced).
+    public func writePendingKeyFile(_ keyFile: [UInt8]) throws {
+        try writeFile(pendingSecretFilePath, keyFile)
+    }
+
+    /// Renames `node.key.next` over `node.key` (and fsyncs the directory).
+    public func commitPendingKeyFile() throws {
+        guard rename(pendingSecretFilePath, secretFilePath) == 0 else { throw Failure.io(secretFilePath, String(cString: strerror(errno))) }
+        let dir = Foundation.open(path, O_RDONLY)
+        if dir >= 0 { fsync(dir); close(dir) }
+    }
+
+    private func writeFile(_ target: String, _ bytes: [UInt8]) throws {
+        unlink(target)
+        let fd = Foundation.open(target, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw Failure.io(target, String(cString: strerror(errno))) }
+        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(fd) == 0 else {
+            close(fd)
+            throw Failure.io(target, String(cString: strerror(errno)))
+        }
+        close(fd)
+    }
+
+    /// Path of `ledger.keys`.
+    public var keyChainFilePath: String { (path as NSString).appendingPathComponent(Self.keyChainFileName) }
+
+    /// The text of `ledger.keys`, nil when the log never rotated its key.
+    public func readKeyChain() -> String? {
+        FileManager.default.contents(atPath: keyChainFilePath).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Writes `ledger.keys` (public) atomically.
+    public func writeKeyChain(_ text: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: keyChainFilePath), options: .atomic)
     }
 
     /// Path of `unseal.shares`.

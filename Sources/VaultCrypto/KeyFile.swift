@@ -92,9 +92,45 @@ public enum KeyFile {
 
     /// Decrypts a share-protected key file with the secret the shares gave back.
     public static func open(_ file: [UInt8], shareSecret: Scalar) throws -> NodeKeys {
+        try openForRewrite(file, shareSecret: shareSecret).keys
+    }
+
+    /// Seals other keys under the protection of a file already opened: the same header (protection, KDF parameters,
+    /// salt) and so the same file key, with a fresh random nonce. For changing a key inside node.key (a log-key
+    /// rotation) without asking for the passphrase or the shares again.
+    public struct Resealer: Sendable {
+        let header: [UInt8]
+        let fileKey: SecureBytes
+
+        /// A key file holding `keys` under the same protection.
+        public func seal(_ keys: NodeKeys) throws -> [UInt8] {
+            header + (try Envelope.seal(try KeyFile.encodePayload(keys), key: fileKey, associatedData: CryptoLabels.keyFilePayload + header))
+        }
+
+        /// Opens a file this resealer (or one of the same file) wrote.
+        public func open(_ file: [UInt8]) throws -> NodeKeys {
+            guard file.count >= KeyFile.headerByteCount + Envelope.overhead else { throw Failure.truncated }
+            guard ConstantTime.equals(Array(file[0..<KeyFile.headerByteCount]), header) else { throw Failure.wrongPassphraseOrAltered }
+            return try KeyFile.openPayload(file, key: fileKey)
+        }
+    }
+
+    /// Decrypts a share-protected key file, returning a resealer for the same protection too.
+    public static func openForRewrite(_ file: [UInt8], shareSecret: Scalar) throws -> (keys: NodeKeys, resealer: Resealer) {
         let header = try parseHeader(file)
         guard header.protection == .shares else { throw Failure.notShareProtected }
-        return try openPayload(file, key: shareFileKey(shareSecret, salt: header.salt))
+        let fileKey = shareFileKey(shareSecret, salt: header.salt)
+        return (try openPayload(file, key: fileKey), Resealer(header: Array(file[0..<headerByteCount]), fileKey: fileKey))
+    }
+
+    /// Decrypts a passphrase (or dev) key file, returning a resealer for the same protection too.
+    public static func openForRewrite(_ file: [UInt8], passphrase: SecureBytes?) throws -> (keys: NodeKeys, resealer: Resealer) {
+        let header = try parseHeader(file)
+        guard header.protection != .shares else { throw Failure.sharesRequired }
+        let fileKey = try PasswordKDF.deriveKey(
+            passphrase: try effectivePassphrase(passphrase, header.protection), salt: header.salt,
+            parameters: header.parameters)
+        return (try openPayload(file, key: fileKey), Resealer(header: Array(file[0..<headerByteCount]), fileKey: fileKey))
     }
 
     static func shareFileKey(_ secret: Scalar, salt: [UInt8]) -> SecureBytes {
@@ -108,15 +144,10 @@ public enum KeyFile {
 
     /// Decrypts a key file. Any altered byte or a wrong passphrase gives `wrongPassphraseOrAltered`.
     public static func open(_ file: [UInt8], passphrase: SecureBytes?) throws -> NodeKeys {
-        let header = try parseHeader(file)
-        guard header.protection != .shares else { throw Failure.sharesRequired }
-        let fileKey = try PasswordKDF.deriveKey(
-            passphrase: try effectivePassphrase(passphrase, header.protection), salt: header.salt,
-            parameters: header.parameters)
-        return try openPayload(file, key: fileKey)
+        try openForRewrite(file, passphrase: passphrase).keys
     }
 
-    private static func openPayload(_ file: [UInt8], key fileKey: SecureBytes) throws -> NodeKeys {
+    fileprivate static func openPayload(_ file: [UInt8], key fileKey: SecureBytes) throws -> NodeKeys {
         let headerBytes = Array(file[0..<headerByteCount])
         let payload: SecureBytes
         do {
@@ -163,7 +194,7 @@ public enum KeyFile {
         }
     }
 
-    private static func encodePayload(_ keys: NodeKeys) throws -> SecureBytes {
+    fileprivate static func encodePayload(_ keys: NodeKeys) throws -> SecureBytes {
         let name = Array(keys.name.utf8)
         let count = 1 + 32 * 3 + 2 + name.count
         return SecureBytes(count: count) { out in

@@ -63,6 +63,22 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The store refused or failed an operation.
     case storeFailure(String)
 
+    // MARK: key chain (docs/format/key-chain.md)
+    /// A key chain's text is malformed at `line` (1-based).
+    case keyChainMalformed(line: Int, reason: String)
+    /// The chain's first key is not the key the verifier trusts.
+    case keyChainUntrustedRoot
+    /// Link `link`'s announcing checkpoint is not signed by the previous key.
+    case keyAnnouncementUnsigned(link: Int)
+    /// Link `link`'s announcing entry is not the last leaf of that checkpoint's tree (its inclusion proof fails).
+    case keyAnnouncementNotIncluded(link: Int)
+    /// Link `link`'s entry is not a `log.key_rotated` entry naming this key after the previous one.
+    case keyNotAnnounced(link: Int)
+    /// Link `link` breaks another rule of the chain (name, reused key, sizes).
+    case keyChainBroken(link: Int, reason: String)
+    /// A checkpoint or block of `treeSize` is signed by a key of the chain that is not the one in force there.
+    case keyNotInForce(treeSize: UInt64, expected: String)
+
     public var description: String {
         switch self {
         case let .invalidKeyName(name): return "invalid note key name \"\(name)\" (no spaces or '+')"
@@ -94,6 +110,13 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .blockInvalid(height, check): return "block \(height): \(check)"
         case let .checkpointInvalid(check): return "checkpoint: \(check)"
         case let .storeFailure(reason): return "ledger store: \(reason)"
+        case let .keyChainMalformed(line, reason): return "key chain line \(line): \(reason)"
+        case .keyChainUntrustedRoot: return "the key chain does not start with the trusted ledger key"
+        case let .keyAnnouncementUnsigned(link): return "key chain link \(link): the announcing checkpoint is not signed by the previous key"
+        case let .keyAnnouncementNotIncluded(link): return "key chain link \(link): the announcement is not the last entry of the previous key's checkpoint"
+        case let .keyNotAnnounced(link): return "key chain link \(link): the key is not announced by a log.key_rotated entry from the previous key"
+        case let .keyChainBroken(link, reason): return "key chain link \(link): \(reason)"
+        case let .keyNotInForce(size, expected): return "tree size \(size) must be signed by \(expected), the key the chain puts in force there"
         }
     }
 }

@@ -9,12 +9,19 @@ public struct LedgerSigner: Sendable {
     public let key: Ed25519SigningKey
     /// The verifier key of `name` and `key`.
     public let verifierKey: NoteVerifierKey
+    /// The log's key chain, ending with `verifierKey` (a chain of that key alone when the log never rotated).
+    public let keyChain: LedgerKeyChain
 
-    /// Throws when `name` is not a valid note key name.
-    public init(name: String, key: Ed25519SigningKey) throws {
+    /// Throws when `name` is not a valid note key name, or `keyChain` does not end with `key` under `name`.
+    public init(name: String, key: Ed25519SigningKey, keyChain: LedgerKeyChain? = nil) throws {
         self.name = name
         self.key = key
-        self.verifierKey = try NoteVerifierKey(name: name, publicKey: key.publicKey)
+        let verifierKey = try NoteVerifierKey(name: name, publicKey: key.publicKey)
+        self.verifierKey = verifierKey
+        if let keyChain, keyChain.current != verifierKey {
+            throw LedgerError.keyChainBroken(link: keyChain.links.count - 1, reason: "the chain does not end with the node's signing key \(verifierKey)")
+        }
+        self.keyChain = keyChain ?? LedgerKeyChain(root: verifierKey)
     }
 
     /// The signed checkpoint note for `treeSize` and `root`.

@@ -12,13 +12,22 @@ public struct LedgerVerifier: Sendable {
         public let checkpointSize: UInt64?
     }
 
-    /// The node's verifier key; its name is the expected checkpoint origin.
-    public let verifierKey: NoteVerifierKey
+    /// The log's key chain: block and checkpoint signatures are checked under the key in force at their tree size.
+    public let keyChain: LedgerKeyChain
+    /// The node's first (trusted) verifier key; its name is the expected checkpoint origin.
+    public var verifierKey: NoteVerifierKey { keyChain.root }
     /// Entries (and blocks) read per page.
     public var pageSize = 4096
 
+    /// A verifier of a log that never rotated its key.
     public init(verifierKey: NoteVerifierKey) {
-        self.verifierKey = verifierKey
+        self.keyChain = LedgerKeyChain(root: verifierKey)
+    }
+
+    /// A verifier following `keyChain`: every rotation must fall on a block boundary whose root is the announcing
+    /// checkpoint's, and every later block must be signed by the new key.
+    public init(keyChain: LedgerKeyChain) {
+        self.keyChain = keyChain
     }
 
     /// Verifies `snapshot`; calls `progress(entriesChecked)` after every entry (keep it cheap).
@@ -27,6 +36,11 @@ public struct LedgerVerifier: Sendable {
         var entryPage: [StoredEntry] = [], entryAt = 0
         var height: UInt64 = 0, previousHash = BlockHeader.genesisPrevious
         var blockPage: [StoredBlock] = [], blockAt = 0
+        let rotations: [(size: UInt64, root: [UInt8])] = keyChain.links.dropFirst().compactMap { link in
+            guard let note = link.announcement?.checkpoint, let text = try? SignedNote(parsing: note).text,
+                  let checkpoint = try? Checkpoint(parsing: text) else { return nil }
+            return (link.signsAfter, checkpoint.root)
+        }
 
         /// Consumes entries until the range covers `size` leaves.
         func consume(upTo size: UInt64) throws {
@@ -69,26 +83,36 @@ public struct LedgerVerifier: Sendable {
             guard header.entryCount >= 1, header.firstIndex.addingReportingOverflow(header.entryCount) == (header.treeSize, false) else {
                 throw LedgerError.blockInvalid(height: height, check: "tree size mismatch")
             }
-            guard SignedBlock(header: header, signature: stored.signature).hasValidSignature(verifierKey.publicKey) else {
+            guard SignedBlock(header: header, signature: stored.signature).hasValidSignature(keyChain.key(forTreeSize: header.treeSize).publicKey) else {
                 throw LedgerError.blockInvalid(height: height, check: "signature invalid")
+            }
+            if let split = rotations.first(where: { $0.size > header.firstIndex && $0.size < header.treeSize }) {
+                throw LedgerError.blockInvalid(height: height, check: "spans the key rotation at tree size \(split.size)")
             }
             try consume(upTo: header.treeSize)
             guard range.root == header.root else { throw LedgerError.blockInvalid(height: height, check: "root mismatch") }
+            if let rotation = rotations.first(where: { $0.size == header.treeSize }), rotation.root != header.root {
+                throw LedgerError.blockInvalid(height: height, check: "root differs from the key chain's announcing checkpoint")
+            }
             previousHash = header.hash
             height += 1
         }
         if let extra = try snapshot.entries(from: range.size, limit: 1).first {
             throw LedgerError.unexpectedEntry(index: extra.index)
         }
+        if let beyond = keyChain.links.firstIndex(where: { $0.signsAfter > range.size }) {
+            throw LedgerError.keyChainBroken(link: beyond, reason: "announced at tree size \(keyChain.links[beyond].signsAfter), beyond the ledger's \(range.size) entries")
+        }
 
         var checkpointSize: UInt64? = nil
         if let note = try snapshot.checkpointNote() {
             let checkpoint: Checkpoint
             do {
-                (checkpoint, _) = try Checkpoint.open(note, keys: [verifierKey], threshold: 1, origin: verifierKey.name)
+                (checkpoint, _) = try keyChain.openCheckpoint(note)
             } catch let error as LedgerError {
                 switch error {
                 case .invalidNoteSignature, .notEnoughSignatures: throw LedgerError.checkpointInvalid("signature invalid")
+                case .keyNotInForce: throw LedgerError.checkpointInvalid("\(error)")
                 case .wrongOrigin: throw LedgerError.checkpointInvalid("wrong origin")
                 default: throw LedgerError.checkpointInvalid("malformed (\(error))")
                 }

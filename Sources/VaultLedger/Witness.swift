@@ -51,12 +51,37 @@ public enum Witness {
     public static func check(
         note text: String, logKey: NoteVerifierKey, previous: WitnessState?, proof: ConsistencyProof?
     ) throws -> (SignedNote, Checkpoint) {
+        try check(note: text, keyChain: LedgerKeyChain(root: logKey), previous: previous, proof: proof)
+    }
+
+    /// Checks `note` under the key `keyChain` puts in force at its tree size (docs/format/key-chain.md). A key
+    /// announced after the previous cosigned size and at or before the new one also needs its announcing
+    /// checkpoint linked to the new one: `rotationProofs[size]` from that size (unused when it is the new size).
+    public static func check(
+        note text: String, keyChain: LedgerKeyChain, previous: WitnessState?, proof: ConsistencyProof?,
+        rotationProofs: [UInt64: ConsistencyProof] = [:]
+    ) throws -> (SignedNote, Checkpoint) {
         let note: SignedNote, checkpoint: Checkpoint
         do {
-            note = try SignedNote.open(text, keys: [logKey])
-            checkpoint = try Checkpoint(parsing: note.text)
-        } catch { throw Refusal.badLogSignature("\(error)") }
-        guard checkpoint.origin == logKey.name else { throw Refusal.wrongOrigin(expected: logKey.name, actual: checkpoint.origin) }
+            let parsed = try Checkpoint(parsing: try SignedNote(parsing: text).text)
+            guard parsed.origin == keyChain.origin else { throw Refusal.wrongOrigin(expected: keyChain.origin, actual: parsed.origin) }
+            (checkpoint, note) = try keyChain.openCheckpoint(text)
+        } catch let refusal as Refusal { throw refusal } catch { throw Refusal.badLogSignature("\(error)") }
+        for link in keyChain.links.dropFirst() where link.signsAfter > (previous?.treeSize ?? 0) && link.signsAfter <= checkpoint.treeSize {
+            guard let announced = link.announcement.flatMap({ try? Checkpoint(parsing: SignedNote(parsing: $0.checkpoint).text) }) else {
+                throw Refusal.inconsistent(from: link.signsAfter, to: checkpoint.treeSize, why: "the key chain's announcing checkpoint is unreadable")
+            }
+            if link.signsAfter == checkpoint.treeSize {
+                guard announced.root == checkpoint.root else { throw Refusal.fork(size: checkpoint.treeSize) }
+                continue
+            }
+            guard let linkProof = rotationProofs[link.signsAfter], linkProof.oldSize == link.signsAfter, linkProof.treeSize == checkpoint.treeSize else {
+                throw Refusal.inconsistent(from: link.signsAfter, to: checkpoint.treeSize, why: "no consistency proof from the key rotation's checkpoint")
+            }
+            do { try linkProof.verify(oldRoot: announced.root, newRoot: checkpoint.root) } catch {
+                throw Refusal.inconsistent(from: link.signsAfter, to: checkpoint.treeSize, why: "key rotation checkpoint: \(error)")
+            }
+        }
         guard let previous else { return (note, checkpoint) }
         let newRoot = Base64.encode(checkpoint.root)
         if checkpoint.treeSize < previous.treeSize { throw Refusal.shrunk(from: previous.treeSize, to: checkpoint.treeSize) }

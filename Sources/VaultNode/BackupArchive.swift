@@ -140,12 +140,20 @@ public enum BackupCheck {
     public static func check<S: TiledLedgerReader>(
         _ snapshot: S, manifest: BackupArchive.Manifest, verifierKey: NoteVerifierKey, seen: [(note: String, source: String)]
     ) throws -> Report {
+        try check(snapshot, manifest: manifest, keyChain: LedgerKeyChain(root: verifierKey), seen: seen)
+    }
+
+    /// Verifies `snapshot` under the log's key chain: every checkpoint under the key in force at its size, and a
+    /// backup from before a rotation the chain records is refused (the node now signs with the newer key).
+    public static func check<S: TiledLedgerReader>(
+        _ snapshot: S, manifest: BackupArchive.Manifest, keyChain: LedgerKeyChain, seen: [(note: String, source: String)]
+    ) throws -> Report {
         let own: Checkpoint
-        do { own = try Checkpoint.open(manifest.checkpoint, keys: [verifierKey], origin: verifierKey.name).0 } catch {
+        do { own = try keyChain.openCheckpoint(manifest.checkpoint).0 } catch {
             throw Refusal.checkpointNotSigned(String(describing: error))
         }
         let summary: LedgerVerifier.Summary
-        do { summary = try LedgerVerifier(verifierKey: verifierKey).verify(snapshot) } catch {
+        do { summary = try LedgerVerifier(keyChain: keyChain).verify(snapshot) } catch {
             throw Refusal.ledgerInvalid(String(describing: error))
         }
         guard own.treeSize <= summary.treeSize, try snapshot.root(treeSize: own.treeSize) == own.root else {
@@ -157,7 +165,7 @@ public enum BackupCheck {
         var proven = 0
         for (note, source) in seen {
             let seenCheckpoint: Checkpoint
-            do { seenCheckpoint = try Checkpoint.open(note, keys: [verifierKey], origin: verifierKey.name).0 } catch {
+            do { seenCheckpoint = try keyChain.openCheckpoint(note).0 } catch {
                 throw Refusal.checkpointNotSigned("\(source): \(error)")
             }
             guard seenCheckpoint.treeSize <= top else {

@@ -37,8 +37,7 @@ public struct WitnessedCheckpoints: Sendable {
     public func submit(_ text: String) throws -> (treeSize: UInt64, witnesses: [String]) {
         let note: SignedNote, checkpoint: Checkpoint
         do {
-            note = try SignedNote.open(text, keys: [ledger.signer.verifierKey])
-            checkpoint = try Checkpoint(parsing: note.text)
+            (checkpoint, note) = try ledger.signer.keyChain.openCheckpoint(text)
         } catch { throw Refusal.notOurCheckpoint("\(error)") }
         guard checkpoint.origin == ledger.signer.name else { throw Refusal.notOurCheckpoint("origin \(checkpoint.origin)") }
         let valid: [CosignerKey]

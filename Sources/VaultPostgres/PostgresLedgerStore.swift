@@ -66,7 +66,7 @@ public final class PostgresLedgerStore: LedgerStore, NodeLedger, Sendable {
 
     /// Verifies everything stored, reading every row afresh (no cache).
     public func verify(progress: (UInt64) -> Void) throws -> LedgerVerifier.Summary {
-        try pool.read { session in try LedgerVerifier(verifierKey: signer.verifierKey).verify(PostgresLedgerReader(session), progress: progress) }
+        try pool.read { session in try LedgerVerifier(keyChain: signer.keyChain).verify(PostgresLedgerReader(session), progress: progress) }
     }
 
     public func updateCosignedNote(treeSize: UInt64, root: [UInt8], _ merge: (String?) throws -> String) throws -> Bool {

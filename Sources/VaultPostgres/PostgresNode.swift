@@ -8,12 +8,12 @@ import VaultNode
 public enum PostgresNode {
     /// Connects to `url`, applies the migrations not yet applied, and returns the node's storage.
     public static func open(
-        url: PostgresURL, keys: NodeKeys, maxConnections: Int = 8, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock
+        url: PostgresURL, keys: NodeKeys, keyChain: LedgerKeyChain? = nil, maxConnections: Int = 8, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock
     ) throws -> (store: NodeStore, pool: PostgresPool) {
         let pool = PostgresPool(url: url, maxConnections: maxConnections)
         try PostgresSchema.migrate(pool)
-        let ledger = PostgresLedgerStore(pool: pool, signer: try LedgerSigner(name: keys.name, key: keys.signingKey), clock: clock)
-        let vault = Vault(store: PostgresVaultStore(pool: pool, ledger: ledger), keys: keys, clock: clock)
+        let ledger = PostgresLedgerStore(pool: pool, signer: try LedgerSigner(name: keys.name, key: keys.signingKey, keyChain: keyChain), clock: clock)
+        let vault = Vault(store: PostgresVaultStore(pool: pool, ledger: ledger), keys: keys, clock: clock, keyChain: ledger.signer.keyChain)
         return (NodeStore(vault: vault, ledger: ledger, tokens: TokenRegistry(store: PostgresTokenStore(pool: pool), authenticator: vault.authenticator, clock: clock)), pool)
     }
 }

@@ -58,10 +58,20 @@ public final class LedgerMirror: PublicLedger, Sendable {
 
     /// Appends `entries` (index, canonical bytes, leaf hash as sent) that take the mirror exactly to the size of
     /// `checkpoint`, in one transaction, after checking every leaf hash and the signed root.
-    public func apply(_ entries: [StoredEntry], checkpoint text: String) throws {
+    /// With `keyChain` (the log's chain, which must start with `logKey`), the checkpoint must be signed by the key in
+    /// force at its size, and the mirrored tree must have the announcing checkpoint's root at every rotation it passes.
+    public func apply(_ entries: [StoredEntry], checkpoint text: String, keyChain: LedgerKeyChain? = nil) throws {
+        let chain = keyChain ?? LedgerKeyChain(root: logKey)
+        guard chain.root == logKey else { throw Refusal.badCheckpoint("the key chain does not start with the followed log's key") }
         let checkpoint: Checkpoint
-        do { (checkpoint, _) = try Checkpoint.open(text, keys: [logKey], origin: logKey.name) } catch {
+        do { (checkpoint, _) = try chain.openCheckpoint(text) } catch {
             throw Refusal.badCheckpoint("\(error)")
+        }
+        var rotationRoots: [UInt64: [UInt8]] = [:]
+        for link in chain.links.dropFirst() {
+            if let note = link.announcement?.checkpoint, let announced = try? Checkpoint(parsing: SignedNote(parsing: note).text) {
+                rotationRoots[link.signsAfter] = announced.root
+            }
         }
         try database.write { db in
             let reader = SQLiteLedgerReader(db)
@@ -75,6 +85,9 @@ public final class LedgerMirror: PublicLedger, Sendable {
                 guard ConstantTime.equals(MerkleMath.leafHash(entry.bytes), entry.leafHash) else { throw Refusal.leafMismatch(index: entry.index) }
                 range.append(leafHash: entry.leafHash) { level, index, hash in
                     if level >= LedgerLabels.firstStoredLevel { nodes.append((level, index, hash)) }  // as LedgerAppender stores them
+                }
+                if let announced = rotationRoots[range.size], !ConstantTime.equals(range.root, announced) {
+                    throw Refusal.rootMismatch(size: range.size)
                 }
             }
             guard ConstantTime.equals(range.root, checkpoint.root) else { throw Refusal.rootMismatch(size: checkpoint.treeSize) }

@@ -17,12 +17,15 @@ public struct NodeStorage: Sendable {
     /// Bearer tokens in the same database.
     public let tokens: TokenRegistry
 
-    /// Opens (creating if needed) `<dataDirectory>/civicvault.sqlite` for the node with `keys`.
-    public static func open(dataDirectory: String, keys: NodeKeys, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock) throws -> NodeStorage {
+    /// Opens (creating if needed) `<dataDirectory>/civicvault.sqlite` for the node with `keys`, whose log follows
+    /// `keyChain` (nil: the log never rotated its key).
+    public static func open(
+        dataDirectory: String, keys: NodeKeys, keyChain: LedgerKeyChain? = nil, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock
+    ) throws -> NodeStorage {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let database = try NodeDatabase.open(path: NodeDatabase.path(inDataDirectory: dataDirectory))
-        let ledger = SQLiteLedgerStore(writer: database, signer: try LedgerSigner(name: keys.name, key: keys.signingKey), clock: clock)
-        let vault = Vault(store: SQLiteVaultStore(writer: database, ledger: ledger), keys: keys, clock: clock)
+        let ledger = SQLiteLedgerStore(writer: database, signer: try LedgerSigner(name: keys.name, key: keys.signingKey, keyChain: keyChain), clock: clock)
+        let vault = Vault(store: SQLiteVaultStore(writer: database, ledger: ledger), keys: keys, clock: clock, keyChain: ledger.signer.keyChain)
         return NodeStorage(database: database, ledger: ledger, vault: vault, tokens: TokenRegistry(store: SQLiteTokenStore(writer: database), authenticator: vault.authenticator, clock: clock))
     }
 

@@ -8,7 +8,7 @@ extension SQLiteLedgerStore: NodeLedger {
     }
 
     public func verify(progress: (UInt64) -> Void) throws -> LedgerVerifier.Summary {
-        try read { reader in try LedgerVerifier(verifierKey: signer.verifierKey).verify(reader, progress: progress) }
+        try read { reader in try LedgerVerifier(keyChain: signer.keyChain).verify(reader, progress: progress) }
     }
 
     public func root(treeSize: UInt64) throws -> [UInt8] {

@@ -18,7 +18,7 @@ public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
     let vault = state.vault
     LedgerController(
         ledger: state.storage.ledger, witnessed: state.witnessed, maxBodyBytes: state.configuration.maxBodyBytes,
-        tagIndex: { tag in try await vault.ledgerIndex(ofTag: tag) }
+        keyChain: state.storage.ledger.signer.keyChain, tagIndex: { tag in try await vault.ledgerIndex(ofTag: tag) }
     ).addRoutes(to: router.group("v1/ledger"))
     router.post("v1/attestations/verify") { request, context in
         try await AttestationsController(state: state).verify(request, context)

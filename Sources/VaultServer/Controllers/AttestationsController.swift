@@ -153,7 +153,7 @@ struct AttestationsController {
             guard let nonce = Base64.decode(nonceText) else { throw APIError(.badRequest, "invalid_request", "nonce must be base64") }
             expectation = .replay(requester: requester, nonce: nonce, record: record)
         }
-        let verified = try BundleVerifier(ledgerKey: state.verifierKey).verify(
+        let verified = try BundleVerifier(keyChain: state.storage.ledger.signer.keyChain).verify(
             try AttestationBundle.decode(body["bundle"]!), now: UInt64(Date().timeIntervalSince1970), expecting: expectation)
         return try JSONResponse.make(VerifiedJSON(verified))
     }

@@ -16,6 +16,8 @@ struct LedgerController {
     /// The log node's witness bookkeeping; nil on a follower.
     let witnessed: WitnessedCheckpoints?
     let maxBodyBytes: Int
+    /// The log's key chain (docs/format/key-chain.md), served at `GET /v1/ledger/keys`; nil on a follower.
+    var keyChain: LedgerKeyChain? = nil
     /// Where a citizen tag is: the node's verified-ledger view, or a follower's index of its mirror.
     let tagIndex: @Sendable ([UInt8]) async throws -> UInt64?
     static let maxPage: UInt64 = 1000
@@ -45,6 +47,10 @@ struct LedgerController {
         group.get("checkpoint") { _, _ in
             guard let note = try ledger.latestCheckpoint() else { throw APIError(.notFound, "empty_ledger", "the ledger is empty") }
             return JSONResponse.text(note)
+        }
+        group.get("keys") { _, _ in
+            guard let keyChain else { throw APIError(.notFound, "not_a_log_node", "the key chain is served by the log node, not a follower") }
+            return JSONResponse.text(keyChain.description)
         }
         group.get("checkpoint/cosigned") { _, _ in
             guard let witnessed, let note = try witnessed.latestFinal() else {

@@ -21,7 +21,7 @@ struct BackupCommand: AsyncParsableCommand {
         guard !FileManager.default.fileExists(atPath: out) else {
             throw CLIFailure("\(out) exists already", hint: "choose a new file name; backups are never overwritten")
         }
-        let key = try RestoreCommand.verifierKey(keys: keys, given: nil)
+        let key = try RestoreCommand.keyChain(keys: keys, given: nil)
         let archive: BackupArchive
         if let url = try dataOptions.postgresURL() {
             archive = try postgresBackup(url: url, key: key)
@@ -34,11 +34,11 @@ struct BackupCommand: AsyncParsableCommand {
         defer { close(fd) }
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == bytes.count, fsync(fd) == 0 else { throw CLIFailure("cannot write \(out): \(String(cString: strerror(errno)))", hint: "check the free space") }
-        let checkpoint = try Checkpoint.open(archive.manifest.checkpoint, keys: [key], origin: key.name).0
+        let checkpoint = try key.openCheckpoint(archive.manifest.checkpoint).0
         print("wrote \(out): \(archive.manifest.backend.rawValue), \(bytes.count) bytes, checkpoint size \(checkpoint.treeSize), root \(Base64.encode(checkpoint.root))")
     }
 
-    func sqliteBackup(key: NoteVerifierKey) throws -> BackupArchive {
+    func sqliteBackup(key: LedgerKeyChain) throws -> BackupArchive {
         guard FileManager.default.fileExists(atPath: dataOptions.databasePath) else {
             throw CLIFailure("no database at \(dataOptions.databasePath)", hint: "check --data")
         }
@@ -49,10 +49,10 @@ struct BackupCommand: AsyncParsableCommand {
             // The checkpoint is the snapshot's own, and the snapshot must verify before it is called a backup.
             let note = try SQLiteLedgerStore.read(path: scratch) { reader -> String in
                 guard let note = try reader.checkpointNote() else { throw CLIFailure("the ledger has no checkpoint yet", hint: "append an entry first") }
-                _ = try BackupCheck.check(reader, manifest: Self.manifest(note: note, key: key), verifierKey: key, seen: [])
+                _ = try BackupCheck.check(reader, manifest: Self.manifest(note: note, key: key), keyChain: key, seen: [])
                 return note
             }
-            return BackupArchive(backend: .sqlite, node: key.name, createdMs: Self.now, checkpoint: note, payload: payload)
+            return BackupArchive(backend: .sqlite, node: key.origin, createdMs: Self.now, checkpoint: note, payload: payload)
         } catch {
             throw CLIFailure.from(error)
         }
@@ -60,7 +60,7 @@ struct BackupCommand: AsyncParsableCommand {
 
     /// pg_dump in custom format; the checkpoint is read first, so the dump (a later snapshot of an append-only
     /// log) contains its tree, which the check of the restored copy proves.
-    func postgresBackup(url: PostgresURL, key: NoteVerifierKey) throws -> BackupArchive {
+    func postgresBackup(url: PostgresURL, key: LedgerKeyChain) throws -> BackupArchive {
         let note: String
         do {
             guard let n = try PostgresLedgerStore.read(url: url, { try $0.checkpointNote() }) else {
@@ -72,11 +72,11 @@ struct BackupCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try PostgresTools.run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--file", scratch], url: url)
         guard let data = FileManager.default.contents(atPath: scratch) else { throw CLIFailure("pg_dump wrote nothing", hint: "check pg_dump's messages above") }
-        return BackupArchive(backend: .postgres, node: key.name, createdMs: Self.now, checkpoint: note, payload: [UInt8](data))
+        return BackupArchive(backend: .postgres, node: key.origin, createdMs: Self.now, checkpoint: note, payload: [UInt8](data))
     }
 
-    static func manifest(note: String, key: NoteVerifierKey) -> BackupArchive.Manifest {
-        BackupArchive(backend: .sqlite, node: key.name, createdMs: 0, checkpoint: note, payload: []).manifest
+    static func manifest(note: String, key: LedgerKeyChain) -> BackupArchive.Manifest {
+        BackupArchive(backend: .sqlite, node: key.origin, createdMs: 0, checkpoint: note, payload: []).manifest
     }
 
     static var now: UInt64 { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }

@@ -69,7 +69,13 @@ struct FollowCommand: AsyncParsableCommand {
             }
             from = to
         }
-        try mirror.apply(entries, checkpoint: note)
+        // The log's key chain, checked from the followed key: a checkpoint under a key it does not announce is refused.
+        let chainText = try await http.text("GET", "/v1/ledger/keys")
+        let chain: LedgerKeyChain
+        do { chain = try LedgerKeyChain(parsing: chainText, trusting: mirror.logKey) } catch {
+            throw LedgerMirror.Refusal.badCheckpoint("the log's key chain: \(error)")
+        }
+        try mirror.apply(entries, checkpoint: note, keyChain: chain)
         return size
     }
 }

@@ -7,7 +7,7 @@ import VaultLedger
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys", abstract: "Inspect, export and re-protect the node's keys.",
-        subcommands: [Show.self, Export.self, Import.self, Passphrase.self])
+        subcommands: [Show.self, Export.self, Import.self, Passphrase.self, RotateLogKey.self])
 
     /// `civicvault keys show`: prints the public note verifier key, checked against the secret key file.
     struct Show: AsyncParsableCommand {
@@ -33,7 +33,7 @@ struct KeysCommand: AsyncParsableCommand {
     /// The export file: `civicvault-keys-export/v1` then one line per officer, `<officer> <base64 sealed box>`;
     /// each box holds the key directory's files (node.key as it is, still under its passphrase or shares).
     static let exportMagic = "civicvault-keys-export/v1"
-    static let exportedFiles = [KeyDirectory.secretFileName, KeyDirectory.publicFileName, KeyDirectory.shareSetFileName]
+    static let exportedFiles = [KeyDirectory.secretFileName, KeyDirectory.publicFileName, KeyDirectory.shareSetFileName, KeyDirectory.keyChainFileName]
 
     /// `civicvault keys export --out FILE --officer-key PUB...`: the keys backed up apart from the data.
     struct Export: AsyncParsableCommand {
@@ -102,6 +102,7 @@ struct KeysCommand: AsyncParsableCommand {
             if let set = files[KeyDirectory.shareSetFileName] {
                 try Data(set).write(to: URL(fileURLWithPath: directory.shareSetFilePath), options: .atomic)
             }
+            if let chain = files[KeyDirectory.keyChainFileName] { try directory.writeKeyChain(String(decoding: chain, as: UTF8.self)) }
             print("restored \(directory.secretFilePath) (still under its passphrase or shares) and \(directory.publicFilePath)")
         }
     }

@@ -13,6 +13,7 @@ struct LedgerVerifyCommand: AsyncParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var keyOptions: KeyOptions
     @Option(help: "Verifier key string <name>+<id>+<key> (default: node.pub in --keys).") var verifierKey: String?
+    @Option(help: "The log's key chain (docs/format/key-chain.md; default: ledger.keys in --keys when it exists and no --verifier-key is given).") var keyChain: String?
     @Option(help: "Print progress to stderr every this many entries.") var progressEvery: UInt64 = 100_000
     @Option(name: .customLong("checkpoint"), help: "A signed checkpoint seen earlier (file); the log must still contain it (repeatable).")
     var earlierCheckpoints: [String] = []
@@ -25,6 +26,8 @@ struct LedgerVerifyCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure.from(error)
         }
+        let chainPath = keyChain ?? (verifierKey == nil && FileManager.default.fileExists(atPath: keyOptions.directory.keyChainFilePath) ? keyOptions.directory.keyChainFilePath : nil)
+        let chain = try KeyText.keyChain(chainPath, trusting: key)
         let every = max(progressEvery, 1)
         var nextReport = every
         var earlier: [(path: String, checkpoint: Checkpoint)] = []
@@ -33,13 +36,13 @@ struct LedgerVerifyCommand: AsyncParsableCommand {
                 throw CLIFailure("cannot read the checkpoint file \(path)", hint: "check the path")
             }
             do {
-                earlier.append((path, try Checkpoint.open(String(decoding: data, as: UTF8.self), keys: [key], origin: key.name).0))
+                earlier.append((path, try chain.openCheckpoint(String(decoding: data, as: UTF8.self)).0))
             } catch {
                 throw CLIFailure("checkpoint \(path): \(CLIFailure.from(error).message)", hint: "it must be a checkpoint note signed by this node's key")
             }
         }
         let summary = try dataOptions.readLedger { reader in
-            let summary = try LedgerVerifier(verifierKey: key).verify(reader) { done in
+            let summary = try LedgerVerifier(keyChain: chain).verify(reader) { done in
                 if done >= nextReport {
                     FileHandle.standardError.write(Data("verified \(done) entries...\n".utf8))
                     while nextReport <= done { nextReport += every }
@@ -60,6 +63,7 @@ struct LedgerVerifyCommand: AsyncParsableCommand {
             return summary
         }
         if !earlier.isEmpty { print("ok: consistent with \(earlier.count) earlier checkpoint(s)") }
+        if chain.links.count > 1 { print("ok: \(chain.links.count) ledger keys, each block and checkpoint signed by the key in force at its size") }
         print("ok: \(summary.treeSize) entries, \(summary.blockCount) blocks, checkpoint \(summary.checkpointSize.map(String.init) ?? "none"), root \(Base64.encode(summary.root))")
     }
 }

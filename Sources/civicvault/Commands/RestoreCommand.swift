@@ -29,15 +29,23 @@ struct RestoreCommand: AsyncParsableCommand {
         } catch { throw CLIFailure.from(error) }
     }
 
+    /// The log's key chain: ledger.keys in `keys` checked from the verifier key (node.pub or `given`), or that key alone.
+    static func keyChain(keys: String, given: String?) throws -> LedgerKeyChain {
+        let root = try verifierKey(keys: keys, given: given)
+        let directory = KeyDirectory(path: keys)
+        guard let text = directory.readKeyChain() else { return LedgerKeyChain(root: root) }
+        return try KeyText.keyChain(text: text, source: directory.keyChainFilePath, trusting: root)
+    }
+
     func run() async throws {
-        let key = try Self.verifierKey(keys: keys, given: verifierKey)
+        let key = try Self.keyChain(keys: keys, given: verifierKey)
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", hint: "check the path") }
         let archive: BackupArchive
         do { archive = try BackupArchive.decode([UInt8](data)) } catch let f as BackupArchive.Failure {
             throw CLIFailure(f.description, hint: "use a backup written by `civicvault backup`; a damaged backup cannot be repaired")
         }
-        guard archive.manifest.node == key.name else {
-            throw CLIFailure("the backup is of node \(archive.manifest.node), not \(key.name)", hint: "restore a backup of this node, or give its keys")
+        guard archive.manifest.node == key.origin else {
+            throw CLIFailure("the backup is of node \(archive.manifest.node), not \(key.origin)", hint: "restore a backup of this node, or give its keys")
         }
         var seen: [(note: String, source: String)] = []
         for path in checkpoints {
@@ -70,7 +78,7 @@ struct RestoreCommand: AsyncParsableCommand {
         return CLIFailure.from(error)
     }
 
-    func restoreSQLite(_ archive: BackupArchive, key: NoteVerifierKey, seen: [(note: String, source: String)]) throws {
+    func restoreSQLite(_ archive: BackupArchive, key: LedgerKeyChain, seen: [(note: String, source: String)]) throws {
         try dataOptions.secureDirectory()
         let target = dataOptions.databasePath
         var seen = seen
@@ -91,7 +99,7 @@ struct RestoreCommand: AsyncParsableCommand {
         let report: BackupCheck.Report
         do {
             report = try SQLiteLedgerStore.read(path: staging) { reader in
-                try BackupCheck.check(reader, manifest: archive.manifest, verifierKey: key, seen: seen)
+                try BackupCheck.check(reader, manifest: archive.manifest, keyChain: key, seen: seen)
             }
             try SQLiteBackup.settle(path: staging)
         } catch { throw refusal(error) }
@@ -114,7 +122,7 @@ struct RestoreCommand: AsyncParsableCommand {
 
     /// PostgreSQL: pg_restore into the target database, which must be empty (no CivicVault tables), then the same
     /// checks on the restored ledger; a refused backup is dropped again, leaving the database empty.
-    func restorePostgres(_ archive: BackupArchive, url: PostgresURL, key: NoteVerifierKey, seen: [(note: String, source: String)]) throws {
+    func restorePostgres(_ archive: BackupArchive, url: PostgresURL, key: LedgerKeyChain, seen: [(note: String, source: String)]) throws {
         let existing: String?
         do { existing = try PostgresLedgerStore.read(url: url) { try $0.checkpointNote() } } catch { throw CLIFailure.from(error) }
         guard existing == nil else {
@@ -130,7 +138,7 @@ struct RestoreCommand: AsyncParsableCommand {
         try PostgresTools.run("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--dbname", url.database, scratch], url: url)
         do {
             let report = try PostgresLedgerStore.read(url: url) { reader in
-                try BackupCheck.check(reader, manifest: archive.manifest, verifierKey: key, seen: seen)
+                try BackupCheck.check(reader, manifest: archive.manifest, keyChain: key, seen: seen)
             }
             printReport(report)
             print("restored into database \(url.database)")

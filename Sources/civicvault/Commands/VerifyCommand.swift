@@ -13,6 +13,7 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "verify", abstract: "Verify an attestation bundle offline.")
     @Argument(help: "The bundle file.") var bundle: String
     @Option(help: "The node's note verifier key (<name>+<id>+<base64>), or a file containing it (e.g. node.pub).") var ledgerKey: String
+    @Option(help: "The log's key chain (saved from GET /v1/ledger/keys, or its ledger.keys), checked from --ledger-key: needed once the log has rotated its key.") var keyChain: String?
     @Option(help: "The requester the bundle must be made for (you).") var requester: String?
     @Option(help: "The nonce you sent with the request (hex).") var nonce: String?
     @Option(help: "Insist the proof is about this record id.") var record: String?
@@ -33,7 +34,7 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let key = try KeyText.ledger(ledgerKey)
+        let chain = try KeyText.keyChain(keyChain, trusting: try KeyText.ledger(ledgerKey))
         let witnesses = try witnessKey.map { try KeyText.cosigner($0) }
         guard let data = FileManager.default.contents(atPath: bundle) else { throw CLIFailure("cannot read \(bundle)", hint: "check the path") }
         let expectation: BundleVerifier.Expectation
@@ -45,7 +46,7 @@ struct VerifyCommand: AsyncParsableCommand {
             expectation = .noReplayCheck(record: record)
         }
         do {
-            let verified = try BundleVerifier(ledgerKey: key, witnesses: witnesses, witnessThreshold: threshold).verify(
+            let verified = try BundleVerifier(keyChain: chain, witnesses: witnesses, witnessThreshold: threshold).verify(
                 try AttestationBundle.decode(data), now: now ?? UInt64(Date().timeIntervalSince1970), expecting: expectation)
             print(Self.report(verified, witnesses: threshold))
         } catch {

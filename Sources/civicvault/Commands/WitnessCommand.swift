@@ -40,15 +40,21 @@ struct WitnessCommand: AsyncParsableCommand {
         let previous = try FileManager.default.contents(atPath: statePath).map { try JSONDecoder().decode(WitnessState.self, from: $0) }
         let text = try await http.text("GET", "/v1/ledger/checkpoint")
         let size = (try? Checkpoint(parsing: try SignedNote(parsing: text).text).treeSize) ?? 0
+        func consistency(from old: UInt64) async throws -> ConsistencyProof {
+            let json = try await http.json("GET", "/v1/ledger/proofs/consistency?old=\(old)&size=\(size)")
+            return ConsistencyProof(oldSize: old, treeSize: size, hashes: (json["hashes"] as? [String] ?? []).compactMap(Base64.decode))
+        }
         var proof: ConsistencyProof?
-        if let previous, previous.treeSize > 0, size > previous.treeSize {
-            let json = try await http.json("GET", "/v1/ledger/proofs/consistency?old=\(previous.treeSize)&size=\(size)")
-            proof = ConsistencyProof(
-                oldSize: previous.treeSize, treeSize: size, hashes: (json["hashes"] as? [String] ?? []).compactMap(Base64.decode))
+        if let previous, previous.treeSize > 0, size > previous.treeSize { proof = try await consistency(from: previous.treeSize) }
+        // The log's key chain, checked from the key this witness trusts; a key it does not announce never counts.
+        let chain = try KeyText.keyChain(text: try await http.text("GET", "/v1/ledger/keys"), source: "\(log)/v1/ledger/keys", trusting: logKey)
+        var rotationProofs: [UInt64: ConsistencyProof] = [:]
+        for link in chain.links.dropFirst() where link.signsAfter > (previous?.treeSize ?? 0) && link.signsAfter < size {
+            rotationProofs[link.signsAfter] = try await consistency(from: link.signsAfter)
         }
         let note: SignedNote, checkpoint: Checkpoint
         do {
-            (note, checkpoint) = try Witness.check(note: text, logKey: logKey, previous: previous, proof: proof)
+            (note, checkpoint) = try Witness.check(note: text, keyChain: chain, previous: previous, proof: proof, rotationProofs: rotationProofs)
         } catch let refusal as Witness.Refusal {
             try? Data(text.utf8).write(to: URL(fileURLWithPath: statePath + ".refused"))
             throw refusal

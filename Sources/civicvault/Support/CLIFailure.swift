@@ -87,6 +87,10 @@ struct CLIFailure: Error {
         case .entryMissing, .unexpectedEntry, .leafHashMismatch, .subtreeHashMismatch, .subtreeMissing, .blockMissing, .blockInvalid,
             .checkpointInvalid:
             return "the database was altered or damaged; restore it from a backup and compare with published checkpoints"
+        case .keyChainMalformed, .keyChainUntrustedRoot, .keyAnnouncementUnsigned, .keyAnnouncementNotIncluded, .keyNotAnnounced, .keyChainBroken:
+            return "fetch the log's key chain again (GET /v1/ledger/keys or ledger.keys beside node.pub) and check that it starts with the key you trust (docs/format/key-chain.md)"
+        case .keyNotInForce:
+            return "the log's key chain does not put this key in force at that size; give the whole chain with --key-chain, or treat it as log misbehaviour"
         default: return "see docs/format/entry.md, tree.md and checkpoint.md"
         }
     }

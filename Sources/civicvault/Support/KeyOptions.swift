@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VaultCrypto
+import VaultLedger
 
 /// `--keys` and the passphrase sources shared by every command that opens the node's keys.
 struct KeyOptions: ParsableArguments {
@@ -64,14 +65,17 @@ struct KeyOptions: ParsableArguments {
     }
 
     /// Opens the node keys, asking for the passphrase only when the file needs one.
-    func loadNodeKeys() throws -> NodeKeys {
+    func loadNodeKeys() throws -> NodeKeys { try loadNodeKeysForRewrite().keys }
+
+    /// Opens the node keys and returns what re-seals other keys under the same passphrase or shares.
+    func loadNodeKeysForRewrite() throws -> (keys: NodeKeys, resealer: KeyFile.Resealer) {
         do {
             let file = try directory.readKeyFile()
             switch try KeyFile.protection(of: file) {
             case .devNoPassphrase:
-                return try KeyFile.open(file, passphrase: nil)
+                return try KeyFile.openForRewrite(file, passphrase: nil)
             case .passphrase:
-                return try KeyFile.open(file, passphrase: try passphrase(prompt: "Passphrase for \(directory.secretFilePath): "))
+                return try KeyFile.openForRewrite(file, passphrase: try passphrase(prompt: "Passphrase for \(directory.secretFilePath): "))
             case .shares:
                 guard !shareFile.isEmpty else { throw KeyFile.Failure.sharesRequired }
                 let collector = ShareCollector(set: try directory.readShareSet())
@@ -81,7 +85,7 @@ struct KeyOptions: ParsableArguments {
                     var bytes = [UInt8](data)
                     defer { for i in bytes.indices { bytes[i] = 0 } }
                     do {
-                        if let secret = try collector.add(SecureBytes(copying: bytes)) { return try KeyFile.open(file, shareSecret: secret) }
+                        if let secret = try collector.add(SecureBytes(copying: bytes)) { return try KeyFile.openForRewrite(file, shareSecret: secret) }
                     } catch let f as SecretShares.Failure {
                         throw CLIFailure("\(path): \(f.description)", hint: "give k different shares of this node's current share set")
                     }
@@ -91,5 +95,26 @@ struct KeyOptions: ParsableArguments {
         } catch {
             throw CLIFailure.from(error)
         }
+    }
+
+    /// The log's key chain from `ledger.keys`, checked from node.pub (the first, trusted key) and required to end with
+    /// `keys`' signing key; nil when the log never rotated (no ledger.keys).
+    func loadKeyChain(for keys: NodeKeys) throws -> LedgerKeyChain? {
+        guard !directory.hasPendingKeyFile else {
+            throw CLIFailure("a log-key rotation is unfinished (\(directory.pendingSecretFilePath) exists)", hint: "rerun `civicvault keys rotate-log-key` to finish it")
+        }
+        guard let text = directory.readKeyChain() else { return nil }
+        let chain: LedgerKeyChain
+        do {
+            chain = try LedgerKeyChain(parsing: text, trusting: try NoteVerifierKey(parsing: try directory.readVerifierKey()))
+        } catch {
+            throw CLIFailure("\(directory.keyChainFilePath): \(error)", hint: "restore ledger.keys and node.pub from the key export (`civicvault keys import`)")
+        }
+        guard chain.current.publicKey == keys.signingKey.publicKey else {
+            throw CLIFailure(
+                "node.key signs with a key that \(directory.keyChainFilePath) does not end with",
+                hint: "a log-key rotation is unfinished or the files come from different exports: rerun `civicvault keys rotate-log-key`, or restore both from one export")
+        }
+        return chain
     }
 }

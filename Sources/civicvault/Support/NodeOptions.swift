@@ -25,9 +25,10 @@ struct NodeOptions: ParsableArguments {
     func open(keys: NodeKeys) async throws -> NodeStore {
         let url = try dataOptions.postgresURL()
         if url == nil { try dataOptions.secureDirectory() }
+        let chain = try keyOptions.loadKeyChain(for: keys)
         do {
-            let storage = try url.map { try PostgresNode.open(url: $0, keys: keys).store }
-                ?? NodeStorage.open(dataDirectory: dataOptions.data, keys: keys).store
+            let storage = try url.map { try PostgresNode.open(url: $0, keys: keys, keyChain: chain).store }
+                ?? NodeStorage.open(dataDirectory: dataOptions.data, keys: keys, keyChain: chain).store
             try await storage.vault.createStandardTiersIfNeeded(by: caller)
             return storage
         } catch {

@@ -35,9 +35,11 @@ struct CitizenAuditCommand: AsyncParsableCommand {
         let node = HTTPClient(base: url)
         // 1. The checkpoint everything is proven against.
         let note = try await node.text("GET", threshold > 0 ? "/v1/ledger/checkpoint/cosigned" : "/v1/ledger/checkpoint")
+        // The log's key chain, checked from the trusted key: the checkpoint must be signed by the key in force at its size.
+        let chain = try KeyText.keyChain(text: try await node.text("GET", "/v1/ledger/keys"), source: "\(url)/v1/ledger/keys", trusting: key)
         let checkpoint: Checkpoint
         do {
-            let opened = try Checkpoint.open(note, keys: [key], origin: key.name)
+            let opened = try chain.openCheckpoint(note)
             checkpoint = opened.0
             // Every configured witness's line must verify, whatever the threshold (docs/format/checkpoint.md).
             if !witnesses.isEmpty { try Cosignature.verify(opened.1, keys: witnesses, threshold: threshold) }
