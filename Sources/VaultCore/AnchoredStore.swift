@@ -20,6 +20,9 @@ public struct AnchoredStore: VaultStore {
     /// Attempts of a read whose snapshot lags the anchor before the disagreement counts as tampering.
     static let readAttempts = 8
 
+    /// Write transactions committed by this store and the writers they carried.
+    public var commitCounts: GroupCommitCounts { group.committed }
+
     public init(base: any VaultStore, anchor: LedgerAnchor) {
         self.base = base
         self.anchor = anchor
@@ -83,6 +86,7 @@ public struct AnchoredStore: VaultStore {
                 }
             }
             anchor.commitApplied()
+            group.countCommit(writers: batch.count)
             for writer in batch {
                 if let failure = writer.failure { writer.continuation.resume(throwing: failure) } else { writer.continuation.resume() }
             }

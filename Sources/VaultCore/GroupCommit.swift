@@ -26,6 +26,18 @@ final class GroupCommit: @unchecked Sendable {
     private let lock = NSLock()
     private var queue: [Writer] = []
     private var draining = false
+    private var counts = GroupCommitCounts(transactions: 0, writers: 0)
+
+    /// Batches committed so far and the writers they carried.
+    var committed: GroupCommitCounts { lock.withLock { counts } }
+
+    /// Counts a committed batch of `writers`.
+    func countCommit(writers: Int) {
+        lock.withLock {
+            counts.transactions += 1
+            counts.writers += UInt64(writers)
+        }
+    }
 
     /// Queues `writer`; starts a drain (in a task of its own) when none is running. `commit` runs one batch.
     func enqueue(_ writer: Writer, commit: @escaping @Sendable ([Writer]) async -> Void) {
@@ -55,4 +67,11 @@ final class GroupCommit: @unchecked Sendable {
             return batch
         }
     }
+}
+
+/// How well writers were grouped: committed write transactions and the writers they carried (their ratio is the
+/// mean batch; every writer is counted, whether its own work stood or was undone).
+public struct GroupCommitCounts: Sendable, Equatable {
+    public var transactions: UInt64
+    public var writers: UInt64
 }
