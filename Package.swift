@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "civicvault", targets: ["civicvault"]),
+        .executable(name: "civicvault-bench", targets: ["CivicVaultBench"]),
         .library(name: "VaultCrypto", targets: ["VaultCrypto"]),
         .library(name: "VaultLedger", targets: ["VaultLedger"]),
         .library(name: "VaultProofs", targets: ["VaultProofs"]),
@@ -94,6 +95,16 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // The benchmarks `make bench` runs (scripts/bench/run.py), with their raw SQLite and PostgreSQL baselines: a
+        // binary of its own, so the product above links no GRDB and knows no table names.
+        .executableTarget(
+            name: "CivicVaultBench",
+            dependencies: [
+                "VaultCrypto", "VaultLedger", "VaultProofs", "VaultCore", "VaultNode", "VaultSQLite", "VaultPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -131,6 +142,11 @@ let package = Package(
         .testTarget(
             name: "VaultSQLiteTests",
             dependencies: ["VaultSQLite", "VaultNode", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CivicVaultBenchTests",
+            dependencies: ["CivicVaultBench", "civicvault", "VaultTestSupport", "VaultPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .testTarget(
