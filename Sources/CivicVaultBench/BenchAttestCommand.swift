@@ -30,21 +30,21 @@ struct BenchAttestCommand: AsyncParsableCommand {
     ]
 
     func run() async throws {
-        try runBench()
+        try await runBench()
     }
 
-    func runBench() throws {
+    func runBench() async throws {
         guard let schemaData = FileManager.default.contents(atPath: schema), let policyData = FileManager.default.contents(atPath: policy) else {
             throw BenchFailure("cannot read \(schema) or \(policy)", hint: "run from the repository root or pass --schema and --policy")
         }
         let scratch = BenchOutputOptions.scratchDirectory(under: output.scratch, name: "attest")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let node = try BenchNode(dataDirectory: (scratch as NSString).appendingPathComponent("vault"), schemas: [schemaData], policy: policyData)
+        let node = try await BenchNode(dataDirectory: (scratch as NSString).appendingPathComponent("vault"), schemas: [schemaData], policy: policyData)
         let clerk = Caller(id: "bench-clerk", role: .department, clearance: "restricted")
         var ids: [String] = []
         for i in 0..<records {
             let nationalID = String(format: "A%010d", i)
-            ids.append(try node.vault.createRecord(type: "citizen", nationalID: nationalID, input: [
+            await ids.append(try node.vault.createRecord(type: "citizen", nationalID: nationalID, input: [
                 "national_id": .string(nationalID), "full_name": .string("Bench Citizen \(i)"), "birth_date": .string("1980-01-\(String(format: "%02d", 1 + i % 28))"),
                 "district": .string("north"), "income": .integer(Int64(20_000 + 100 * i)), "email": .string("c\(i)@example.org"),
             ], by: clerk).recordID)
@@ -65,7 +65,7 @@ struct BenchAttestCommand: AsyncParsableCommand {
                     recordID: ids[(run + 3) % ids.count], predicates: [c.spec], requester: "bank-1", nonce: nonce,
                     expiry: UInt64(Date().timeIntervalSince1970) + 600, purpose: "loan-application")
                 var made: Attestation?
-                let p = try BenchClock.measure { made = try node.vault.attestUnderPolicy(request, by: bank) }
+                let p = try await BenchClock.measure { made = try await node.vault.attestUnderPolicy(request, by: bank) }
                 let bundle = made!.bundle
                 let now = UInt64(Date().timeIntervalSince1970)
                 let v = try BenchClock.measure { _ = try verifier.verify(bundle, now: now, expecting: .replay(requester: "bank-1", nonce: nonce)) }

@@ -10,12 +10,12 @@ struct BenchNode {
     let dataDirectory: String
     static let operatorCaller = Caller.operatorCLI(id: "bench-operator")
 
-    init(dataDirectory: String, schemas: [Data], policy: Data? = nil) throws {
+    init(dataDirectory: String, schemas: [Data], policy: Data? = nil) async throws {
         self.dataDirectory = dataDirectory
         storage = try NodeStorage.open(dataDirectory: dataDirectory, keys: .generate(name: "bench.civicvault/node"))
-        try storage.vault.createStandardTiersIfNeeded(by: Self.operatorCaller)
-        for schema in schemas { try storage.vault.registerSchema(json: schema, by: Self.operatorCaller) }
-        if let policy { try storage.vault.installPolicy(try Policy.parse(policy), by: Self.operatorCaller) }
+        try await storage.vault.createStandardTiersIfNeeded(by: Self.operatorCaller)
+        for schema in schemas { try await storage.vault.registerSchema(json: schema, by: Self.operatorCaller) }
+        if let policy { try await storage.vault.installPolicy(try Policy.parse(policy), by: Self.operatorCaller) }
     }
 
     var vault: Vault { storage.vault }

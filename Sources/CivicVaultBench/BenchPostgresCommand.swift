@@ -26,27 +26,27 @@ struct BenchPostgresCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try runBench()
+        try await runBench()
     }
 
-    func runBench() throws {
+    func runBench() async throws {
         let server: PostgresURL
         do { server = try PostgresURL(database) } catch { throw BenchFailure("bad --database: \(error)", hint: "postgres://user@host:port/database") }
         var results = BenchResults(bench: "postgres")
         print("bench postgres: ten fields over \(BenchNode.tenFieldTiers) tiers, \(BenchNode.tenFieldAttestable) attestable; synchronous_commit=on, writer lock, one transaction per record")
-        try withScratchDatabase(on: server) { url in
+        try await withScratchDatabase(on: server) { url in
             let (store, pool) = try PostgresNode.open(url: url, keys: .generate(name: "bench.civicvault/node"), maxConnections: max(2, writers))
             defer { pool.close() }
-            try store.vault.createStandardTiersIfNeeded(by: BenchNode.operatorCaller)
-            try store.vault.registerSchema(json: BenchNode.tenFieldSchema, by: BenchNode.operatorCaller)
+            try await store.vault.createStandardTiersIfNeeded(by: BenchNode.operatorCaller)
+            try await store.vault.registerSchema(json: BenchNode.tenFieldSchema, by: BenchNode.operatorCaller)
             let inputs = (0..<records).map(BenchNode.tenFieldValues)
             var latencies: [Double] = []
             var copied: [PostgresRecordReplay.Rows] = []
             var vaultWall = 0.0, vaultCPU = 0.0
             for (nationalID, values) in inputs {
                 var receipt: RecordReceipt?
-                let t = try BenchClock.measure {
-                    receipt = try store.vault.createRecord(type: "bench_citizen", nationalID: nationalID, input: values, by: BenchNode.clerk)
+                let t = try await BenchClock.measure {
+                    receipt = try await store.vault.createRecord(type: "bench_citizen", nationalID: nationalID, input: values, by: BenchNode.clerk)
                 }
                 latencies.append(t.wall)
                 vaultWall += t.wall
@@ -54,7 +54,7 @@ struct BenchPostgresCommand: AsyncParsableCommand {
                 // The rows this write added, read right after it (outside the timed write) for the raw floor.
                 copied.append(try PostgresRecordReplay.rows(ofRecord: receipt!.recordID, ledgerIndex: receipt!.ledgerIndex, in: pool))
             }
-            let raw = try withScratchDatabase(on: server) { rawURL in
+            let raw = try await withScratchDatabase(on: server) { rawURL in
                 let rawPool = PostgresPool(url: rawURL, maxConnections: 1)
                 defer { rawPool.close() }
                 try PostgresSchema.migrate(rawPool)
@@ -77,11 +77,16 @@ struct BenchPostgresCommand: AsyncParsableCommand {
             // Several writers at once (threads of this process standing in for service nodes).
             let each = max(1, records / writers)
             let failures = FailureCount()
-            let concurrent = BenchClock.measure {
-                DispatchQueue.concurrentPerform(iterations: writers) { w in
-                    for i in 0..<each {
-                        let (nationalID, values) = BenchNode.tenFieldValues(records + w * each + i)
-                        do { _ = try store.vault.createRecord(type: "bench_citizen", nationalID: nationalID, input: values, by: BenchNode.clerk) } catch { failures.add() }
+            let vault = store.vault
+            let concurrent = await BenchClock.measure {
+                await withTaskGroup(of: Void.self) { group in
+                    for w in 0..<writers {
+                        group.addTask {
+                            for i in 0..<each {
+                                let (nationalID, values) = BenchNode.tenFieldValues(records + w * each + i)
+                                do { _ = try await vault.createRecord(type: "bench_citizen", nationalID: nationalID, input: values, by: BenchNode.clerk) } catch { failures.add() }
+                            }
+                        }
                     }
                 }
             }
@@ -97,12 +102,12 @@ struct BenchPostgresCommand: AsyncParsableCommand {
     }
 
     /// Creates a database with a fresh name on `server`, runs `body` with its URL, and drops it.
-    func withScratchDatabase<T>(on server: PostgresURL, _ body: (PostgresURL) throws -> T) throws -> T {
+    func withScratchDatabase<T>(on server: PostgresURL, _ body: (PostgresURL) async throws -> T) async throws -> T {
         let name = "cv_bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let admin = PostgresPool(url: server, maxConnections: 1)
         do { try admin.administer(sql: "CREATE DATABASE \(name)") } catch { throw BenchFailure("cannot create a scratch database: \(error)", hint: "the --database user needs CREATEDB") }
         defer { try? admin.administer(sql: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-        return try body(server.with(database: name))
+        return try await body(server.with(database: name))
     }
 }
 

@@ -27,11 +27,11 @@ struct BenchRecordsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try runBench()
+        try await runBench()
     }
 
     /// Synchronous, so GRDB's blocking `read`/`write` are used.
-    func runBench() throws {
+    func runBench() async throws {
         var results = BenchResults(bench: "records")
         results.set("fields_per_record", BenchNode.tenFieldFields)
         results.set("attestable_per_record", BenchNode.tenFieldAttestable)
@@ -44,7 +44,7 @@ struct BenchRecordsCommand: AsyncParsableCommand {
         for place in places {
             let scratch = BenchOutputOptions.scratchDirectory(under: place.base, name: "records-\(place.label)")
             defer { try? FileManager.default.removeItem(atPath: scratch) }
-            let run = try Self.writeRecords(count: place.count, in: scratch)
+            let run = try await Self.writeRecords(count: place.count, in: scratch)
             shape = shape ?? run.shape
             let raw = try Self.rawInserts(of: run.rows, in: scratch)
             let rate = Double(place.count) / run.wall, rawRate = Double(place.count) / raw.wall
@@ -89,30 +89,31 @@ struct BenchRecordsCommand: AsyncParsableCommand {
     }
 
     /// Writes `count` records through the vault; returns the timings and every row each record added.
-    static func writeRecords(count: Int, in dir: String) throws -> (wall: Double, cpu: Double, latencies: [Double], rows: [[CopiedRow]], shape: RecordShape) {
-        let node = try BenchNode(dataDirectory: (dir as NSString).appendingPathComponent("vault"), schemas: [BenchNode.tenFieldSchema])
+    static func writeRecords(count: Int, in dir: String) async throws -> (wall: Double, cpu: Double, latencies: [Double], rows: [[CopiedRow]], shape: RecordShape) {
+        let node = try await BenchNode(dataDirectory: (dir as NSString).appendingPathComponent("vault"), schemas: [BenchNode.tenFieldSchema])
         let inputs = (0..<count).map(BenchNode.tenFieldValues)
         // Setup appended some entries several to a block (the standard tiers); from here on every record write is
         // one entry in one block, so a record's block height is its entry index minus this shift.
-        let shift = try node.storage.database.read { db in
+        let shift = try await node.storage.database.read { db in
             (try Int64.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM ledger_entry) - (SELECT COUNT(*) FROM ledger_block)") ?? 0)
         }
         var receipts: [RecordReceipt] = []
         receipts.reserveCapacity(count)
         var latencies: [Double] = []
         latencies.reserveCapacity(count)
-        let total = try BenchClock.measure {
+        let total = try await BenchClock.measure {
             for (nationalID, values) in inputs {
                 let start = BenchClock.wallNow()
-                receipts.append(try node.vault.createRecord(type: "bench_citizen", nationalID: nationalID, input: values, by: BenchNode.clerk))
+                receipts.append(try await node.vault.createRecord(type: "bench_citizen", nationalID: nationalID, input: values, by: BenchNode.clerk))
                 latencies.append(BenchClock.wallNow() - start)
             }
         }
-        let rows = try node.storage.database.read { db in try receipts.map { try copyRows(of: $0, blockShift: shift, db) } }
-        let shape = try node.storage.database.read { db in
+        let written = receipts
+        let rows = try await node.storage.database.read { db in try written.map { try copyRows(of: $0, blockShift: shift, db) } }
+        let shape = try await node.storage.database.read { db in
             RecordShape(
                 plaintextSizes: try schemaPlaintextSizes(inputs[0].values),
-                entryBytes: try Int.fetchOne(db, sql: "SELECT length(entry) FROM ledger_entry WHERE idx = ?", arguments: [Int64(receipts[0].ledgerIndex)]) ?? 0,
+                entryBytes: try Int.fetchOne(db, sql: "SELECT length(entry) FROM ledger_entry WHERE idx = ?", arguments: [Int64(written[0].ledgerIndex)]) ?? 0,
                 headerBytes: try Int.fetchOne(db, sql: "SELECT length(header) FROM ledger_block ORDER BY height DESC LIMIT 1") ?? 0,
                 noteBytes: try Int.fetchOne(db, sql: "SELECT length(note) FROM ledger_checkpoint") ?? 0)
         }

@@ -16,6 +16,18 @@ enum BenchClock {
     }
 
     /// Wall and CPU seconds of `body`.
+    static func measure(_ body: () async throws -> Void) async rethrows -> (wall: Double, cpu: Double) {
+        let (w0, c0) = (wallNow(), cpuNow())
+        try await body()
+        return (wallNow() - w0, cpuNow() - c0)
+    }
+
+    static func wall(_ body: () async throws -> Void) async rethrows -> Double {
+        let w0 = wallNow()
+        try await body()
+        return wallNow() - w0
+    }
+
     static func measure(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
         let w = wallNow(), c = cpuNow()
         try body()

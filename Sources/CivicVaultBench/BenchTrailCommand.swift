@@ -31,7 +31,7 @@ struct BenchTrailCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try runBench()
+        try await runBench()
     }
 
     /// The i-th entry: the ledger bench's record-shaped entry, carrying `tag`.
@@ -64,7 +64,7 @@ struct BenchTrailCommand: AsyncParsableCommand {
     static let auditLookahead: UInt64 = 8
 
     /// Synchronous, so GRDB's blocking `read`/`write` are used.
-    func runBench() throws {
+    func runBench() async throws {
         let dir = BenchOutputOptions.scratchDirectory(under: output.scratch, name: "trail")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let keys = NodeKeys.generate(name: "bench.civicvault/node")
@@ -103,10 +103,10 @@ struct BenchTrailCommand: AsyncParsableCommand {
         let rssBefore = Self.residentBytes()
         var anchored: (size: UInt64, tags: Int) = (0, 0)
         var openSeconds = 0.0
-        let replay = try BenchClock.measure {
+        let replay = try await BenchClock.measure {
             var storage: NodeStorage?
             openSeconds = try BenchClock.wall { storage = try NodeStorage.open(dataDirectory: dir, keys: keys) }
-            try storage!.vault.loadAnchor()
+            try await storage!.vault.loadAnchor()
             anchored = (storage!.vault.anchor.size, storage!.vault.anchor.withState { $0.tags.count })
             let rssAfter = Self.residentBytes()
             if let rssBefore, let rssAfter {

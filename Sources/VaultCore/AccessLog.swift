@@ -23,21 +23,21 @@ public struct AccessEvent: Sendable, Equatable {
 extension Vault {
     /// Every create, update, read, refusal, question (whatever its outcome) and shred touching the citizen's
     /// records, oldest first.
-    public func accessLog(nationalID: String) throws -> [AccessEvent] {
-        try accessLog(citizen: try pseudonym(of: nationalID))
+    public func accessLog(nationalID: String) async throws -> [AccessEvent] {
+        try await accessLog(citizen: try pseudonym(of: nationalID))
     }
 
     /// The access log of the citizen with this pseudonym, for the citizen's own token.
-    public func accessLog(citizen: Pseudonym, by caller: Caller) throws -> [AccessEvent] {
-        try store.read { tx in
+    public func accessLog(citizen: Pseudonym, by caller: Caller) async throws -> [AccessEvent] {
+        try await store.read { tx in
             try authorize(caller, [.citizen], tx, action: "read an access log")
             return try events(citizen: citizen, tx)
         }
     }
 
     /// The access log of the citizen with this pseudonym (the operator's CLI).
-    public func accessLog(citizen: Pseudonym) throws -> [AccessEvent] {
-        try store.read { tx in try events(citizen: citizen, tx) }
+    public func accessLog(citizen: Pseudonym) async throws -> [AccessEvent] {
+        try await store.read { tx in try events(citizen: citizen, tx) }
     }
 
     func events(citizen: Pseudonym, _ tx: any VaultReading) throws -> [AccessEvent] {

@@ -23,12 +23,12 @@ public struct AnchoredStore: VaultStore {
         self.anchor = anchor
     }
 
-    public func read<T>(_ body: (any VaultReading) throws -> T) throws -> T {
+    public func read<T>(_ body: (any VaultReading) throws -> T) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try base.read { tx in
+                return try await base.read { tx in
                     let snapshot = try anchor.refresh(tx)
                     // A snapshot older than what this node applied: another node's snapshot lagging (retried), or an
                     // older signed checkpoint put back under the node (refused once retries do not catch up).
@@ -39,15 +39,15 @@ public struct AnchoredStore: VaultStore {
                     return try body(AnchoredReader(tx, anchor: anchor, snapshotSize: snapshot, mayLag: attempt < Self.readAttempts))
                 }
             } catch is AnchorLag {
-                usleep(UInt32(1_000 * attempt))
+                try await Task.sleep(nanoseconds: UInt64(1_000_000 * attempt))
                 continue
             }
         }
     }
 
-    public func write<T>(_ body: (any VaultWriting) throws -> T) throws -> T {
+    public func write<T>(_ body: (any VaultWriting) throws -> T) async throws -> T {
         var writer: AnchoredWriter?
-        let result = try base.write { tx in
+        let result = try await base.write { tx in
             let snapshot = try anchor.refresh(tx)
             // A write transaction sees the newest committed state: a checkpoint older than the anchor is a rollback.
             guard snapshot == anchor.size else { throw VaultError.stateTampered(table: "ledger_checkpoint", key: "1") }

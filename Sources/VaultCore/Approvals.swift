@@ -91,9 +91,9 @@ extension Vault {
     /// matching rule needs approval, or for the citizen when it needs consent (nothing is proven or decrypted until
     /// then). A queued request is saved with
     /// its filer and a `request.filed` entry (also in the citizen's log), in one transaction.
-    public func requestAttestation(_ request: AttestationRequest, by caller: Caller) throws -> AttestationOutcome {
+    public func requestAttestation(_ request: AttestationRequest, by caller: Caller) async throws -> AttestationOutcome {
         try checkExpiry(request.expiry)
-        let (policy, recordType): (Policy?, String) = try store.read { tx in
+        let (policy, recordType): (Policy?, String) = try await store.read { tx in
             try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")
             guard let record = try tx.record(id: request.recordID) else { throw VaultError.recordNotFound(request.recordID) }
             guard !record.shredded else { throw VaultError.recordShredded(record.id) }
@@ -102,7 +102,7 @@ extension Vault {
         // A request no rule allows goes the attestation's way too, which records the refusal.
         let decision = try? policy?.evaluate(
             requester: request.requester, recordType: recordType, predicates: request.predicates, purpose: request.purpose, today: today())
-        guard let decision, decision.needsApproval || decision.consent else { return .issued(try attestUnderPolicy(request, by: caller)) }
+        guard let decision, decision.needsApproval || decision.consent else { return await .issued(try attestUnderPolicy(request, by: caller)) }
         guard LedgerEntry.isValidIdentifier(request.requester) else { throw VaultError.invalidActor(String(request.requester.prefix(64))) }
         guard caller.role == .officer || (caller.role == .requester && caller.id == request.requester) else {
             throw VaultError.forbidden("only the requester itself or an officer may ask for this attestation")
@@ -110,7 +110,7 @@ extension Vault {
         let approval = Approval(
             id: (decision.consent ? Approval.consentPrefix : "a-") + Hex.encode(RandomBytes.generate(12)), request: request, rule: decision.ruleID,
             status: .pending, decidedBy: nil, bundle: nil, createdAtMs: clock(), filedBy: caller.id, required: decision.consent ? 1 : decision.requiredApprovals)
-        try store.write { tx in
+        try await store.write { tx in
             try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")
             guard let record = try tx.record(id: request.recordID) else { throw VaultError.recordNotFound(request.recordID) }
             guard !record.shredded else { throw VaultError.recordShredded(record.id) }
@@ -125,24 +125,24 @@ extension Vault {
     }
 
     /// Approvals, newest first, optionally only those with `status` (the operator's CLI and tests).
-    public func approvals(status: Approval.Status? = nil) throws -> [Approval] {
-        try store.read { try $0.approvals(status: status) }
+    public func approvals(status: Approval.Status? = nil) async throws -> [Approval] {
+        try await store.read { try $0.approvals(status: status) }
     }
 
     /// Approvals for an officer, newest first, optionally only those with `status`.
-    public func approvals(status: Approval.Status?, by caller: Caller) throws -> [Approval] {
-        try store.read { tx in
+    public func approvals(status: Approval.Status?, by caller: Caller) async throws -> [Approval] {
+        try await store.read { tx in
             try authorize(caller, [.officer], tx, action: "list approvals")
             return try tx.approvals(status: status)
         }
     }
 
     /// One approval (the operator's CLI and tests).
-    public func approval(id: String) throws -> Approval? { try store.read { try $0.approval(id: id) } }
+    public func approval(id: String) async throws -> Approval? { try await store.read { try $0.approval(id: id) } }
 
     /// One approval, for an officer or the requester it was filed for (nil for anyone else, as if it did not exist).
-    public func approval(id: String, by caller: Caller) throws -> Approval? {
-        try store.read { tx in
+    public func approval(id: String, by caller: Caller) async throws -> Approval? {
+        try await store.read { tx in
             try authorize(caller, [.officer, .requester], tx, action: "read approvals")
             guard let approval = try tx.approval(id: id), caller.role == .officer || approval.request.requester == caller.id else { return nil }
             return approval

@@ -56,13 +56,13 @@ public struct CitizenTrail: Sendable {
 
 extension Vault {
     /// The citizen key (K_citizen) of the citizen with this pseudonym, for the citizen's own token.
-    public func trailKey(citizen: Pseudonym, by caller: Caller) throws -> SecureBytes {
-        try store.read { tx in try authorize(caller, [.citizen], tx, action: "read a trail key") }
+    public func trailKey(citizen: Pseudonym, by caller: Caller) async throws -> SecureBytes {
+        try await store.read { tx in try authorize(caller, [.citizen], tx, action: "read a trail key") }
         return anchor.trail.citizenKey(citizen)
     }
 
     /// The index of the entry carrying `tag`, from the verified ledger (brought up to date first).
-    public func ledgerIndex(ofTag tag: [UInt8]) throws -> UInt64? {
-        try store.read { _ in anchor.withState { $0.tags[tag] } }
+    public func ledgerIndex(ofTag tag: [UInt8]) async throws -> UInt64? {
+        try await store.read { _ in anchor.withState { $0.tags[tag] } }
     }
 }

@@ -10,24 +10,24 @@ extension Vault {
     /// `alreadyDecided` (or `alreadyApproved` for an officer approving twice) and write nothing. Entries go into
     /// the citizen's log too. A `reason` (a code such as `purpose-unclear`, since it goes on the public ledger, never
     /// free text) is written on the officer's entry.
-    public func decide(approvalID: String, approve: Bool, reason: String? = nil, by caller: Caller) throws -> Approval {
+    public func decide(approvalID: String, approve: Bool, reason: String? = nil, by caller: Caller) async throws -> Approval {
         if let reason { guard LedgerEntry.isValidIdentifier(reason) else { throw VaultError.invalidReason } }
         // An approval that was not the last when read may be the last when written (another officer approved
         // meanwhile); it is then proven and tried again. Approvers only grow, so two rounds suffice.
         for _ in 0..<3 {
-            let seen: Approval = try store.read { tx in try decidable(approvalID, approve: approve, by: caller, tx) }
+            let seen: Approval = try await store.read { tx in try decidable(approvalID, approve: approve, by: caller, tx) }
             if approve && seen.approvers.count + 1 >= seen.required {
                 var decided: Approval?
-                _ = try attestUnderPolicy(seen.request, by: caller, approved: true) { tx, bundle in
+                _ = try await attestUnderPolicy(seen.request, by: caller, approved: true) { tx, bundle in
                     decided = try record(approvalID, approve: true, reason: reason, by: caller, bundle: bundle, tx)
                     guard decided?.status == .approved else { throw VaultError.corrupt("approval \(approvalID) lost approvals") }
                 }
                 if let decided { return decided }
-            } else if let decided = try store.write({ tx in try record(approvalID, approve: approve, reason: reason, by: caller, bundle: nil, tx) }) {
+            } else if let decided = try await store.write({ tx in try record(approvalID, approve: approve, reason: reason, by: caller, bundle: nil, tx) }) {
                 return decided
             }
         }
-        throw VaultError.alreadyDecided(approvalID, try approval(id: approvalID)?.status ?? .pending)
+        throw await VaultError.alreadyDecided(approvalID, try approval(id: approvalID)?.status ?? .pending)
     }
 
     /// The approval, if `caller` may decide it now: an officer, not its filer, the approval still pending, and (to

@@ -14,12 +14,12 @@ extension Vault {
     /// current version. A record not the citizen's is `recordNotFound`, as if it did not exist.
     public func issueCertificate(
         recordID: String, fields: [String], verifier: String, nonce: [UInt8], expiry: UInt64, citizen: Pseudonym, by caller: Caller
-    ) throws -> Certificate {
+    ) async throws -> Certificate {
         guard LedgerEntry.isValidIdentifier(verifier) else { throw VaultError.invalidActor(String(verifier.prefix(64))) }
         guard (1...PredicateSpec.maxSpecs).contains(fields.count), Set(fields).count == fields.count else {
             throw VaultError.invalidPredicate("choose 1...\(PredicateSpec.maxSpecs) distinct fields")
         }
-        let (specs, issuer): ([PredicateSpec], String) = try store.read { tx in
+        let (specs, issuer): ([PredicateSpec], String) = try await store.read { tx in
             try authorize(caller, [.citizen], tx, action: "ask for certificates")
             guard let record = try tx.record(id: recordID), record.citizen == citizen else { throw VaultError.recordNotFound(recordID) }
             guard !record.shredded else { throw VaultError.recordShredded(recordID) }
@@ -42,7 +42,7 @@ extension Vault {
             return (specs, try tx.ledgerEntry(at: index).actor)
         }
         let request = AttestationRequest(recordID: recordID, predicates: specs, requester: verifier, nonce: nonce, expiry: expiry, purpose: Self.certificatePurpose)
-        let made = try attest(request, by: Caller(id: Self.citizenActor, role: .officer), authorizer: { _, _, _ in Self.certificatePurpose })
+        let made = try await attest(request, by: Caller(id: Self.citizenActor, role: .officer), authorizer: { _, _, _ in Self.certificatePurpose })
         return Certificate(
             certificate: made.ledgerIndex, issuer: issuer, disclosed: Dictionary(uniqueKeysWithValues: specs.map { ($0.field, $0.equals!) }), bundle: made.bundle)
     }
@@ -50,8 +50,8 @@ extension Vault {
     /// Revokes certificate `index` (department members and officers): a `certificate.revoked` entry, in the
     /// citizen's log; returns its index (the first one's, when revoked before).
     @discardableResult
-    public func revokeCertificate(_ index: UInt64, by caller: Caller) throws -> UInt64 {
-        try store.write { tx in
+    public func revokeCertificate(_ index: UInt64, by caller: Caller) async throws -> UInt64 {
+        try await store.write { tx in
             try authorize(caller, [.department, .officer], tx, action: "revoke certificates")
             guard let record = anchor.withState({ $0.certificates[index] }) else { throw VaultError.certificateNotFound(index) }
             if let at = anchor.withState({ $0.revokedCertificates[index] }) { return at }
@@ -64,8 +64,8 @@ extension Vault {
 
     /// A certificate's status for anyone (no token, nothing logged): its issuing entry and, if revoked, the
     /// revocation, with inclusion proofs against the signed checkpoint.
-    public func certificateStatus(_ index: UInt64) throws -> CertificateStatus {
-        try store.read { tx in
+    public func certificateStatus(_ index: UInt64) async throws -> CertificateStatus {
+        try await store.read { tx in
             guard anchor.withState({ $0.certificates[index] }) != nil else { throw VaultError.certificateNotFound(index) }
             let revoked = anchor.withState { $0.revokedCertificates[index] }
             guard let note = try tx.ledgerCheckpoint() else { throw VaultError.certificateNotFound(index) }

@@ -26,8 +26,8 @@ extension Vault {
     static let expiryActor = "consent-expiry"
 
     /// The consent requests about the records of `citizen`, newest first (the citizen's own token).
-    public func consentRequests(citizen: Pseudonym, by caller: Caller) throws -> [ConsentRequest] {
-        try store.read { tx in
+    public func consentRequests(citizen: Pseudonym, by caller: Caller) async throws -> [ConsentRequest] {
+        try await store.read { tx in
             try authorize(caller, [.citizen], tx, action: "read consent requests")
             let policy = try tx.policy()
             return try tx.approvals(status: nil).filter(\.isConsent).compactMap { approval in
@@ -41,8 +41,8 @@ extension Vault {
     /// attestation for the requester (a true answer issues it, to be collected like an approval's; policy and
     /// budget still apply, and a refusal is recorded like any question); the decision is a `request.approved`
     /// or `request.denied` entry, in the citizen's log. Past its expiry the request is denied (`consentExpired`).
-    public func decideConsent(id: String, approve: Bool, citizen: Pseudonym, by caller: Caller) throws -> ConsentRequest {
-        let seen: ConsentRequest = try store.read { tx in try consentDecidable(id, citizen: citizen, by: caller, tx) }
+    public func decideConsent(id: String, approve: Bool, citizen: Pseudonym, by caller: Caller) async throws -> ConsentRequest {
+        let seen: ConsentRequest = try await store.read { tx in try consentDecidable(id, citizen: citizen, by: caller, tx) }
         if approve && !seen.expired {
             let requester = seen.approval.request.requester
             // A requester revoked since it asked gets nothing, whatever the citizen says.
@@ -51,7 +51,7 @@ extension Vault {
             }
             var decided: Approval?
             do {
-                _ = try attestUnderPolicy(seen.approval.request, by: Caller(id: requester, role: .requester), approved: true) { tx, bundle in
+                _ = try await attestUnderPolicy(seen.approval.request, by: Caller(id: requester, role: .requester), approved: true) { tx, bundle in
                     decided = try recordConsent(id, approve: true, citizen: citizen, by: caller, bundle: bundle, tx)
                 }
             } catch VaultError.consentExpired {
@@ -59,7 +59,7 @@ extension Vault {
             }
             if let decided { return ConsentRequest(approval: decided, expiresAtMs: seen.expiresAtMs, expired: false) }
         }
-        let decided = try store.write { tx in try recordConsent(id, approve: false, citizen: citizen, by: caller, bundle: nil, tx) }
+        let decided = try await store.write { tx in try recordConsent(id, approve: false, citizen: citizen, by: caller, bundle: nil, tx) }
         if decided.decidedBy == Self.expiryActor { throw VaultError.consentExpired(id) }
         return ConsentRequest(approval: decided, expiresAtMs: seen.expiresAtMs, expired: false)
     }

@@ -17,9 +17,9 @@ extension Vault {
     /// `ownerNationalID` whose `owner_ref` is that national id (set here, never taken from input), and a
     /// `parcel.registered` entry naming the parcel, the record and the hash of its public-tier fields, in one
     /// transaction. A parcel is registered once (`parcelExists`).
-    public func registerParcel(ownerNationalID: String, values: [String: JSONValue], by caller: Caller) throws -> ParcelReceipt {
+    public func registerParcel(ownerNationalID: String, values: [String: JSONValue], by caller: Caller) async throws -> ParcelReceipt {
         let owner = try pseudonym(of: ownerNationalID)
-        return try store.write { tx in
+        return try await store.write { tx in
             try authorize(caller, [.department, .officer], tx, action: "register parcels")
             guard case let .string(parcel)? = values["parcel_id"], LedgerEntry.isValidIdentifier(parcel) else {
                 throw VaultError.wrongType(field: "parcel_id", expected: "a parcel code of 1-64 characters of a-z 0-9 . _ -")
@@ -54,8 +54,8 @@ extension Vault {
     /// the owner), the entries of its history (registration, transfers, and the title record's latest entry) with
     /// inclusion proofs, and the signed checkpoint they are proven against. Nothing is logged: the answer says
     /// nothing about the owner.
-    public func publicParcel(_ parcel: String) throws -> ParcelHistory {
-        try store.read { tx in
+    public func publicParcel(_ parcel: String) async throws -> ParcelHistory {
+        try await store.read { tx in
             guard let anchored = anchor.withState({ $0.parcels[parcel] }) else { throw VaultError.parcelNotFound(parcel) }
             guard let record = try tx.record(id: anchored.record) else { throw VaultError.parcelNotFound(parcel) }
             let schema = try schema(record.type, tx)

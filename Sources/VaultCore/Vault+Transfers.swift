@@ -30,8 +30,8 @@ extension Vault {
     /// anchor replays (no database row holds it). The same rule again is a no-op; a lower or equal version with
     /// other content is refused.
     @discardableResult
-    public func installTransferRule(_ rule: TransferRule, by caller: Caller) throws -> Bool {
-        try store.write { tx in
+    public func installTransferRule(_ rule: TransferRule, by caller: Caller) async throws -> Bool {
+        try await store.write { tx in
             try authorize(caller, [.officer], tx, action: "change transfer rules")
             let versions = anchor.withState { $0.transferRules[rule.id] ?? [:] }
             if versions[rule.version] == rule { return false }
@@ -46,18 +46,18 @@ extension Vault {
     }
 
     /// The newest version of transfer rule `id`, if installed.
-    public func transferRule(_ id: String) throws -> TransferRule? {
-        try store.read { _ in anchor.withState { $0.transferRules[id]?.max(by: { $0.key < $1.key })?.value } }
+    public func transferRule(_ id: String) async throws -> TransferRule? {
+        try await store.read { _ in anchor.withState { $0.transferRules[id]?.max(by: { $0.key < $1.key })?.value } }
     }
 
     /// Opens a transfer of `parcel`'s title to the citizen `buyerNationalID` under the newest version of rule
     /// `ruleID`: by the seller (a citizen token of the title's owner: `citizen`) or a department member or officer.
     /// One transfer per parcel at a time (`transferInFlight`; an expired one lapses first); a shredded title or a
     /// buyer whose every record is shredded is refused (`partyShredded`). Opening gives no condition.
-    public func openTransfer(parcel: String, buyerNationalID: String, rule ruleID: String, by caller: Caller, citizen: Pseudonym? = nil) throws -> TransferView {
+    public func openTransfer(parcel: String, buyerNationalID: String, rule ruleID: String, by caller: Caller, citizen: Pseudonym? = nil) async throws -> TransferView {
         let buyer = try pseudonym(of: buyerNationalID)
         let id = "t-" + Hex.encode(RandomBytes.generate(16))
-        let outcome: Result<TransferView, VaultError> = try store.write { tx in
+        let outcome: Result<TransferView, VaultError> = try await store.write { tx in
             try authorize(caller, [.citizen, .department, .officer], tx, action: "open transfers")
             guard let parcelAnchor = anchor.withState({ $0.parcels[parcel] }) else { return .failure(.parcelNotFound(parcel)) }
             guard let rule = anchor.withState({ $0.transferRules[ruleID]?.max(by: { $0.key < $1.key })?.value }) else {
@@ -91,19 +91,19 @@ extension Vault {
     /// member the rule names). When it is the last one and nothing blocks the transfer, the node executes it in the
     /// same transaction. A condition from anyone else is `wrongActor`; a closed transfer `transferClosed` (an
     /// expired one lapses, on the ledger, and is reported closed).
-    public func giveCondition(transfer id: String, condition: String, by caller: Caller, citizen: Pseudonym? = nil) throws -> TransferView {
-        try changeCondition(transfer: id, condition: condition, give: true, by: caller, citizen: citizen)
+    public func giveCondition(transfer id: String, condition: String, by caller: Caller, citizen: Pseudonym? = nil) async throws -> TransferView {
+        try await changeCondition(transfer: id, condition: condition, give: true, by: caller, citizen: citizen)
     }
 
     /// Withdraws a condition its giver gave, while the transfer is open (`transfer.withdrawn`).
-    public func withdrawCondition(transfer id: String, condition: String, by caller: Caller, citizen: Pseudonym? = nil) throws -> TransferView {
-        try changeCondition(transfer: id, condition: condition, give: false, by: caller, citizen: citizen)
+    public func withdrawCondition(transfer id: String, condition: String, by caller: Caller, citizen: Pseudonym? = nil) async throws -> TransferView {
+        try await changeCondition(transfer: id, condition: condition, give: false, by: caller, citizen: citizen)
     }
 
     /// Executes transfer `id` if every condition is met and nothing blocks it (after an encumbrance is lifted), for
     /// department members and officers; otherwise says what is missing.
-    public func retryTransfer(_ id: String, by caller: Caller) throws -> TransferView {
-        let outcome: Result<TransferView, VaultError> = try store.write { tx in
+    public func retryTransfer(_ id: String, by caller: Caller) async throws -> TransferView {
+        let outcome: Result<TransferView, VaultError> = try await store.write { tx in
             try authorize(caller, [.department, .officer], tx, action: "execute transfers")
             guard anchor.withState({ $0.transfers[id] }) != nil else { return .failure(.transferNotFound(id)) }
             if try lapseIfExpired(id, tx: tx, caller: caller) { return .failure(.transferClosed(id, status: "lapsed")) }
@@ -117,8 +117,8 @@ extension Vault {
     }
 
     /// Transfer `id` as its parties (the seller's or buyer's citizen token), department members, officers and auditors see it.
-    public func transfer(_ id: String, by caller: Caller, citizen: Pseudonym? = nil) throws -> TransferView {
-        try store.read { tx in
+    public func transfer(_ id: String, by caller: Caller, citizen: Pseudonym? = nil) async throws -> TransferView {
+        try await store.read { tx in
             try authorize(caller, [.citizen, .department, .officer, .auditor], tx, action: "read transfers")
             guard let transfer = anchor.withState({ $0.transfers[id] }) else { throw VaultError.transferNotFound(id) }
             if caller.role == .citizen, citizen == nil || (citizen != transfer.seller && citizen != transfer.buyer) { throw VaultError.transferNotFound(id) }
@@ -126,8 +126,8 @@ extension Vault {
         }
     }
 
-    private func changeCondition(transfer id: String, condition: String, give: Bool, by caller: Caller, citizen: Pseudonym?) throws -> TransferView {
-        let outcome: Result<TransferView, VaultError> = try store.write { tx in
+    private func changeCondition(transfer id: String, condition: String, give: Bool, by caller: Caller, citizen: Pseudonym?) async throws -> TransferView {
+        let outcome: Result<TransferView, VaultError> = try await store.write { tx in
             try authorize(caller, [.citizen, .department, .officer], tx, action: "give transfer conditions")
             guard let transfer = anchor.withState({ $0.transfers[id] }) else { return .failure(.transferNotFound(id)) }
             if caller.role == .citizen, citizen == nil || (citizen != transfer.seller && citizen != transfer.buyer) { return .failure(.transferNotFound(id)) }

@@ -53,7 +53,7 @@ public final class Vault: Sendable {
     public var anchor: LedgerAnchor { store.anchor }
 
     /// Replays the verified ledger into the anchor now (a node does this at start-up rather than on its first request).
-    public func loadAnchor() throws { try store.read { _ in } }
+    public func loadAnchor() async throws { try await store.read { _ in } }
 
     /// Milliseconds since the Unix epoch from the system clock.
     public static let systemClock: @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
@@ -100,8 +100,8 @@ public final class Vault: Sendable {
     }
 
     /// Authorizes `caller` for an operation that reads no vault state (e.g. verifying the whole ledger).
-    public func authorize(_ caller: Caller, _ roles: Set<Role>, action: String) throws {
-        try store.read { tx in try authorize(caller, roles, tx, action: action) }
+    public func authorize(_ caller: Caller, _ roles: Set<Role>, action: String) async throws {
+        try await store.read { tx in try authorize(caller, roles, tx, action: action) }
     }
 
     /// The rank up to which `caller` may read: its own clearance, lowered to its member record's when an officer

@@ -53,7 +53,7 @@ extension Vault {
     public func attest(
         _ request: AttestationRequest, by caller: Caller, authorizer: (any VaultReading, String, AttestationRequest) throws -> String,
         recording: (any VaultWriting, AttestationBundle) throws -> Void = { _, _ in }
-    ) throws -> Attestation {
+    ) async throws -> Attestation {
         let request = request.pinningDates(to: today())
         guard LedgerEntry.isValidIdentifier(request.requester) else { throw VaultError.invalidActor(String(request.requester.prefix(64))) }
         guard caller.role == .officer || (caller.role == .requester && caller.id == request.requester) else {
@@ -85,7 +85,7 @@ extension Vault {
             guard let note = try select() else { throw VaultError.notWitnessed("no checkpoint has been cosigned by enough witnesses yet") }
             return note
         }
-        let read: Result<Material, Refused> = try store.read { tx in
+        let read: Result<Material, Refused> = try await store.read { tx in
             try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")
             guard let record = try tx.record(id: request.recordID) else { throw VaultError.recordNotFound(request.recordID) }
             guard !record.shredded else { throw VaultError.recordShredded(record.id) }
@@ -135,7 +135,7 @@ extension Vault {
         switch read {
         case let .success(m): material = m
         case let .failure(refused):
-            let error = try store.write { tx in
+            let error = try await store.write { tx in
                 try recordRefusal(request, by: caller, ruleID: refused.ruleID, fields: fields, hash: hash, outcome: refused.outcome, error: refused.error, tx)
             }
             throw error
@@ -148,7 +148,7 @@ extension Vault {
                 predicate: predicate, fields: material.fields, ledgerIndex: material.entryIndex, checkpoint: material.checkpoint)
         }
         if case .failure(.predicateFalse) = proved {
-            let error = try store.write { tx in
+            let error = try await store.write { tx in
                 try recordRefusal(request, by: caller, ruleID: material.ruleID, fields: fields, hash: hash, outcome: .answeredFalse, error: .predicateFalse, tx)
             }
             throw error
@@ -162,7 +162,7 @@ extension Vault {
             checkpoint: material.checkpoint, statement: Base64.encode(statement.encoded), proof: Base64.encode(proof.encoded))
         // 3. Log it, unless the record was shredded meanwhile; past the budget (other questions were recorded
         // meanwhile), the refusal is logged instead and the bundle is never returned.
-        let written: Result<UInt64, VaultError> = try store.write { tx in
+        let written: Result<UInt64, VaultError> = try await store.write { tx in
             guard let record = try tx.record(id: material.record.id), !record.shredded else { throw VaultError.recordShredded(material.record.id) }
             // Re-checked at the final write: a revocation or a policy change made while the proof was computed wins.
             try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")

@@ -4,8 +4,8 @@ import VaultLedger
 extension Vault {
     /// Adds a member or changes its role/clearance (officers); a `grant.added` ledger entry.
     @discardableResult
-    public func grant(memberID: String, role: Role, clearance: String?, by caller: Caller) throws -> UInt64 {
-        try store.write { tx in
+    public func grant(memberID: String, role: Role, clearance: String?, by caller: Caller) async throws -> UInt64 {
+        try await store.write { tx in
             try authorize(caller, [.officer], tx, action: "grant access")
             guard LedgerEntry.isValidIdentifier(memberID) else { throw VaultError.forbidden("member ids are 1-64 characters of a-z 0-9 . _ -") }
             if let clearance { guard try tierLevels(tx).levels[clearance] != nil else { throw VaultError.unknownTier(clearance) } }
@@ -20,8 +20,8 @@ extension Vault {
     /// revoked, its member row (if any) too, and a `grant.revoked` entry is appended, which is what every node
     /// obeys (tokens issued up to its time are refused). Then every tier the member could read is rotated
     /// (resumably), so key material it may have seen no longer opens new or rewrapped data keys.
-    public func revoke(memberID: String, by caller: Caller, batchSize: Int = 500) throws -> Revocation {
-        let (tokens, clearanceRank): (Int, Int?) = try store.write { tx in
+    public func revoke(memberID: String, by caller: Caller, batchSize: Int = 500) async throws -> Revocation {
+        let (tokens, clearanceRank): (Int, Int?) = try await store.write { tx in
             try authorize(caller, [.officer], tx, action: "revoke access")
             guard LedgerEntry.isValidIdentifier(memberID) else { throw VaultError.invalidActor(String(memberID.prefix(64))) }
             let member = try tx.member(id: memberID)
@@ -38,15 +38,18 @@ extension Vault {
             return (tokens, rank)
         }
         guard let clearanceRank else { return Revocation(tokens: tokens, rotations: []) }
-        let rotations = try tiers().filter { $0.rank <= clearanceRank }.map { try rotate(tier: $0.name, by: caller, batchSize: batchSize) }
+        var rotations: [RotationProgress] = []
+        for tier in try await tiers() where tier.rank <= clearanceRank {
+            rotations.append(try await rotate(tier: tier.name, by: caller, batchSize: batchSize))
+        }
         return Revocation(tokens: tokens, rotations: rotations)
     }
 
     /// Revokes one bearer token by its public id (officers): marked revoked and a `token.revoked` entry, in one
     /// transaction. An id that is not of the token id form is `tokenNotFound`.
     @discardableResult
-    public func revokeToken(id: String, by caller: Caller) throws -> UInt64 {
-        try store.write { tx in
+    public func revokeToken(id: String, by caller: Caller) async throws -> UInt64 {
+        try await store.write { tx in
             try authorize(caller, [.officer], tx, action: "revoke tokens")
             // The entry is written even when no row has the id: a row deleted now
             // and put back later stays revoked.
@@ -62,9 +65,9 @@ extension Vault {
     /// entry in one transaction, so a second use is refused on every node (`credentialRevoked`, also when two uses
     /// race: the second transaction sees the first's entry). A citizen's entry names the constant actor `citizen`.
     @discardableResult
-    public func consumeOwnToken(by caller: Caller) throws -> UInt64 {
+    public func consumeOwnToken(by caller: Caller) async throws -> UInt64 {
         guard let credential = caller.credential else { throw VaultError.forbidden("only a token can be consumed") }
-        return try store.write { tx in
+        return try await store.write { tx in
             try authorize(caller, Set(Role.allCases), tx, action: "sign in")
             _ = try tx.revokeToken(id: credential.id)
             let actor = caller.role == .citizen ? Caller(id: Self.citizenActor, role: .citizen) : caller
@@ -73,18 +76,18 @@ extension Vault {
     }
 
     /// Every member, for officers and auditors.
-    public func members(by caller: Caller) throws -> [Member] {
-        try store.read { tx in
+    public func members(by caller: Caller) async throws -> [Member] {
+        try await store.read { tx in
             try authorize(caller, [.officer, .auditor], tx, action: "list members")
             return try tx.members()
         }
     }
 
     /// The member called `id`, if any.
-    public func member(id: String) throws -> Member? { try store.read { try $0.member(id: id) } }
+    public func member(id: String) async throws -> Member? { try await store.read { try $0.member(id: id) } }
 
     /// Every member.
-    public func members() throws -> [Member] { try store.read { try $0.members() } }
+    public func members() async throws -> [Member] { try await store.read { try $0.members() } }
 }
 
 /// What revoking an actor did: how many of its tokens were revoked and which tiers were rotated.

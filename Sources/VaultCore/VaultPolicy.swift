@@ -5,8 +5,8 @@ extension Vault {
     /// Installs a policy version (officers): stored, and a `policy.changed` entry with its version and hash. The
     /// same policy installed again is a no-op; a lower or equal version with other content is refused.
     @discardableResult
-    public func installPolicy(_ policy: Policy, by caller: Caller) throws -> Bool {
-        try store.write { tx in
+    public func installPolicy(_ policy: Policy, by caller: Caller) async throws -> Bool {
+        try await store.write { tx in
             try authorize(caller, [.officer], tx, action: "change policy")
             if let current = try tx.policy() {
                 if current == policy { return false }
@@ -23,7 +23,7 @@ extension Vault {
     }
 
     /// The installed policy, if any.
-    public func policy() throws -> Policy? { try store.read { try $0.policy() } }
+    public func policy() async throws -> Policy? { try await store.read { try $0.policy() } }
 
     /// Attests under the installed policy: refused unless a rule allows it with exactly these parameters (age
     /// questions on the node's today); requests whose rule needs approval are refused here with a message saying so
@@ -33,8 +33,8 @@ extension Vault {
     public func attestUnderPolicy(
         _ request: AttestationRequest, by caller: Caller, approved: Bool = false,
         recording: (any VaultWriting, AttestationBundle) throws -> Void = { _, _ in }
-    ) throws -> Attestation {
-        try attest(request, by: caller, authorizer: { tx, recordType, request in
+    ) async throws -> Attestation {
+        try await attest(request, by: caller, authorizer: { tx, recordType, request in
             guard let policy = try tx.policy() else { throw VaultError.policyDenied("no policy is installed") }
             let decision = try policy.evaluate(
                 requester: request.requester, recordType: recordType, predicates: request.predicates, purpose: request.purpose, today: today())

@@ -25,9 +25,9 @@ extension Vault {
     /// encrypted under a fresh DEK of its tier, attestable fields are committed, and the `record.created` entry
     /// (pseudonym, commitments, ciphertext hash, never values) commits in the same transaction. A field above the
     /// caller's clearance is refused (`writeAboveClearance`).
-    public func createRecord(type: String, nationalID: String, input: [String: JSONValue], by caller: Caller) throws -> RecordReceipt {
+    public func createRecord(type: String, nationalID: String, input: [String: JSONValue], by caller: Caller) async throws -> RecordReceipt {
         let citizen = try pseudonym(of: nationalID)
-        return try store.write { tx in
+        return try await store.write { tx in
             try authorize(caller, [.department, .officer], tx, action: "write records")
             return try insertRecord(type: type, citizen: citizen, input: input, tx: tx, caller: caller)
         }
@@ -51,8 +51,8 @@ extension Vault {
     /// A caller may replace only a record whose every value is at or below its clearance: naming a field above it,
     /// or dropping a value above it, is refused (`writeAboveClearance`), even when the value given would be the
     /// same (comparing would let a caller guess values it cannot read). `patchRecord` changes only named fields.
-    public func updateRecord(id: String, input: [String: JSONValue], by caller: Caller) throws -> RecordReceipt {
-        try store.write { tx in
+    public func updateRecord(id: String, input: [String: JSONValue], by caller: Caller) async throws -> RecordReceipt {
+        try await store.write { tx in
             var (record, schema, tierStates, rank, current) = try writable(id, by: caller, tx)
             try checkWriteClearance(input.keys, schema: schema, tiers: tierStates, rank: rank)
             try checkNotRegisteredTitle(id, changing: Set(schema.fields.filter { $0.tier == Tier.publicName }.map(\.name)), schema: schema)
@@ -68,8 +68,8 @@ extension Vault {
     /// kept field keeps its commitment and opening. A named field above the caller's clearance is refused
     /// (`writeAboveClearance`); fields above it that are not named are kept, never shown to the caller, and the
     /// `record.updated` entry holds no values.
-    public func patchRecord(id: String, changes: [String: JSONValue], by caller: Caller) throws -> RecordReceipt {
-        try store.write { tx in
+    public func patchRecord(id: String, changes: [String: JSONValue], by caller: Caller) async throws -> RecordReceipt {
+        try await store.write { tx in
             var (record, schema, tierStates, rank, current) = try writable(id, by: caller, tx)
             try checkWriteClearance(changes.keys, schema: schema, tiers: tierStates, rank: rank)
             try checkNotRegisteredTitle(id, changing: Set(changes.keys), schema: schema)
@@ -160,12 +160,12 @@ extension Vault {
     /// Reads a record for `purpose` (a code). Fields above the caller's clearance are withheld; the read, with
     /// the fields read and withheld, is a `field.read` ledger entry. A caller who may read nothing is refused,
     /// and the refusal is logged too.
-    public func readRecord(id: String, purpose: String, by caller: Caller) throws -> RecordView {
+    public func readRecord(id: String, purpose: String, by caller: Caller) async throws -> RecordView {
         try Self.checkPurpose(purpose)
         // A role that can never read records is refused before the record is touched: no ledger entry, so a token
         // holder cannot flood a citizen's log with refusals.
         guard Self.recordReaders.contains(caller.role) else { throw VaultError.forbidden("role \(caller.role.rawValue) may not read records") }
-        let outcome: Result<RecordView, VaultError> = try store.write { tx in
+        let outcome: Result<RecordView, VaultError> = try await store.write { tx in
             guard let record = try tx.record(id: id) else { return .failure(.recordNotFound(id)) }
             guard !record.shredded else { return .failure(.recordShredded(id)) }
             let (tierStates, _) = try tierLevels(tx)
@@ -210,9 +210,9 @@ extension Vault {
     static let recordReaders: Set<Role> = [.department, .officer]
 
     /// The records of a citizen (metadata only; reading values goes through `readRecord`).
-    public func records(ofCitizen nationalID: String, by caller: Caller) throws -> [RecordRow] {
+    public func records(ofCitizen nationalID: String, by caller: Caller) async throws -> [RecordRow] {
         let citizen = try pseudonym(of: nationalID)
-        return try store.read { tx in
+        return try await store.read { tx in
             try authorize(caller, [.department, .officer, .auditor], tx, action: "list records")
             return try tx.records(citizen: citizen)
         }
@@ -221,8 +221,8 @@ extension Vault {
     /// Crypto-shreds a record (officers): its DEKs, field ciphertexts and openings are destroyed, a
     /// `record.shredded` entry is appended, and the ledger's old commitments stay (they are hiding).
     @discardableResult
-    public func shred(id: String, by caller: Caller) throws -> UInt64 {
-        try store.write { tx in
+    public func shred(id: String, by caller: Caller) async throws -> UInt64 {
+        try await store.write { tx in
             try authorize(caller, [.officer], tx, action: "shred records")
             guard var record = try tx.record(id: id) else { throw VaultError.recordNotFound(id) }
             guard !record.shredded else { throw VaultError.recordShredded(id) }

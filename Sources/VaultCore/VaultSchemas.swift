@@ -6,8 +6,8 @@ extension Vault {
     /// Registers (or replaces with a higher version) the schema of a record type; a `schema.registered` entry
     /// carries the SHA-256 of its canonical JSON.
     @discardableResult
-    public func registerSchema(json: Data, by caller: Caller) throws -> RecordSchema {
-        try store.write { tx in
+    public func registerSchema(json: Data, by caller: Caller) async throws -> RecordSchema {
+        try await store.write { tx in
             try authorize(caller, [.officer], tx, action: "register schemas")
             guard let order = try tierLevels(tx).order else { throw VaultError.invalidSchema("create tiers first") }
             let schema = try RecordSchema.parse(json: json, tiers: order)
@@ -26,5 +26,5 @@ extension Vault {
     }
 
     /// Every registered schema.
-    public func schemas() throws -> [RecordSchema] { try store.read { try $0.schemas() } }
+    public func schemas() async throws -> [RecordSchema] { try await store.read { try $0.schemas() } }
 }

@@ -63,7 +63,11 @@ public protocol VaultWriting: VaultReading {
 }
 
 /// The vault's storage: one read or write transaction at a time through these two doors.
+///
+/// The doors are async and the bodies synchronous (as GRDB's `DatabasePool.write`): the caller is suspended while
+/// the store runs the body on a thread of its own (a database queue or a blocking pool), never on one of Swift
+/// concurrency's cooperative threads, so a slow disk or a lock wait never stalls other requests.
 public protocol VaultStore: Sendable {
-    func read<T>(_ body: (any VaultReading) throws -> T) throws -> T
-    func write<T>(_ body: (any VaultWriting) throws -> T) throws -> T
+    func read<T>(_ body: (any VaultReading) throws -> T) async throws -> T
+    func write<T>(_ body: (any VaultWriting) throws -> T) async throws -> T
 }

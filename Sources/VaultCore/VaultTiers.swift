@@ -12,8 +12,8 @@ public struct RotationProgress: Sendable, Equatable {
 extension Vault {
     /// Creates a tier at `rank` with key version 1 (officers only); a `tier.created` ledger entry.
     @discardableResult
-    public func createTier(name: String, rank: Int, by caller: Caller) throws -> UInt64 {
-        try store.write { tx in
+    public func createTier(name: String, rank: Int, by caller: Caller) async throws -> UInt64 {
+        try await store.write { tx in
             try authorize(caller, [.officer], tx, action: "create tiers")
             guard LedgerEntry.isValidIdentifier(name) else { throw VaultError.invalidSchema("tier name must be a-z 0-9 . _ -") }
             guard rank >= 0 else { throw VaultError.invalidSchema("tier rank must not be negative") }
@@ -32,9 +32,9 @@ extension Vault {
     /// Creates the standard tiers (public < internal < confidential < restricted) when none exist yet: all four,
     /// their keys and one ledger append in one transaction, so a crash leaves all or none, and nodes starting
     /// together over one database create them once (the others find them inside their own transaction).
-    public func createStandardTiersIfNeeded(by caller: Caller) throws {
-        guard try store.read({ try $0.tiers() }).isEmpty else { return }
-        try store.write { tx in
+    public func createStandardTiersIfNeeded(by caller: Caller) async throws {
+        guard try await store.read({ try $0.tiers() }).isEmpty else { return }
+        try await store.write { tx in
             try authorize(caller, [.officer], tx, action: "create tiers")
             guard try tx.tiers().isEmpty else { return }
             var entries: [LedgerEntry] = []
@@ -48,13 +48,13 @@ extension Vault {
     }
 
     /// Every tier, lowest first.
-    public func tiers() throws -> [TierState] {
-        try store.read { try $0.tiers() }.sorted { $0.rank < $1.rank }
+    public func tiers() async throws -> [TierState] {
+        try await store.read { try $0.tiers() }.sorted { $0.rank < $1.rank }
     }
 
     /// Every tier, lowest first, for a caller (officers and auditors).
-    public func tiers(by caller: Caller) throws -> [TierState] {
-        try store.read { tx in
+    public func tiers(by caller: Caller) async throws -> [TierState] {
+        try await store.read { tx in
             try authorize(caller, [.officer, .auditor], tx, action: "list tiers")
             return try tx.tiers()
         }.sorted { $0.rank < $1.rank }
@@ -66,14 +66,14 @@ extension Vault {
     @discardableResult
     public func rotate(
         tier name: String, by caller: Caller, batchSize: Int = 500, progress: (RotationProgress) -> Void = { _ in }
-    ) throws -> RotationProgress {
-        try beginRotation(tier: name, by: caller)
-        return try finishRotation(tier: name, by: caller, batchSize: batchSize, progress: progress)
+    ) async throws -> RotationProgress {
+        try await beginRotation(tier: name, by: caller)
+        return try await finishRotation(tier: name, by: caller, batchSize: batchSize, progress: progress)
     }
 
     /// Makes the next key version current and marks the tier as rotating (one transaction, one `key.rotated` entry).
-    func beginRotation(tier name: String, by caller: Caller) throws {
-        try store.write { tx in
+    func beginRotation(tier name: String, by caller: Caller) async throws {
+        try await store.write { tx in
             try authorize(caller, [.officer], tx, action: "rotate keys")
             guard var tier = try tx.tiers().first(where: { $0.name == name }) else { throw VaultError.unknownTier(name) }
             let next = tier.currentVersion + 1
@@ -88,15 +88,19 @@ extension Vault {
     }
 
     /// Finishes every rotation a crash interrupted; returns what each did.
-    public func resumeRotations(by caller: Caller, batchSize: Int = 500, progress: (RotationProgress) -> Void = { _ in }) throws -> [RotationProgress] {
-        try tiers().filter(\.rotating).map { try finishRotation(tier: $0.name, by: caller, batchSize: batchSize, progress: progress) }
+    public func resumeRotations(by caller: Caller, batchSize: Int = 500, progress: (RotationProgress) -> Void = { _ in }) async throws -> [RotationProgress] {
+        var done: [RotationProgress] = []
+        for tier in try await tiers() where tier.rotating {
+            done.append(try await finishRotation(tier: tier.name, by: caller, batchSize: batchSize, progress: progress))
+        }
+        return done
     }
 
-    func finishRotation(tier name: String, by caller: Caller, batchSize: Int, progress: (RotationProgress) -> Void) throws -> RotationProgress {
+    func finishRotation(tier name: String, by caller: Caller, batchSize: Int, progress: (RotationProgress) -> Void) async throws -> RotationProgress {
         precondition(batchSize > 0, "rotation batch size must be positive")
         var total = 0
         while true {
-            let (done, remaining, version) = try store.write { tx -> (Int, Int, Int) in
+            let (done, remaining, version) = try await store.write { tx -> (Int, Int, Int) in
                 guard var tier = try tx.tiers().first(where: { $0.name == name }) else { throw VaultError.unknownTier(name) }
                 let batch = try tx.dataKeys(tier: name, wrappedBelow: tier.currentVersion, limit: batchSize)
                 if batch.isEmpty {
@@ -126,8 +130,8 @@ extension Vault {
 
     /// Retires key versions below `version` of `tier`: they are deleted and can never decrypt again. Refused while
     /// any data key is still wrapped under them.
-    public func retire(tier name: String, below version: Int, by caller: Caller) throws {
-        try store.write { tx in
+    public func retire(tier name: String, below version: Int, by caller: Caller) async throws {
+        try await store.write { tx in
             try authorize(caller, [.officer], tx, action: "retire keys")
             guard var tier = try tx.tiers().first(where: { $0.name == name }) else { throw VaultError.unknownTier(name) }
             guard version <= tier.currentVersion else { throw VaultError.invalidSchema("cannot retire the current version") }

@@ -15,6 +15,20 @@ public final class PostgresPool: @unchecked Sendable {
     /// event loops), so blocking a caller on a query's future is safe.
     static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 
+    /// The threads that run transactions (each blocks on its queries' futures): never the caller's cooperative
+    /// thread nor an event loop. One per connection of a pool of the default size, and a few more for the pools of
+    /// tools that open two.
+    static let blockingThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 12)
+        pool.start()
+        return pool
+    }()
+
+    /// Runs `body`, which blocks on the database, on one of `blockingThreads`, suspending the caller meanwhile.
+    public func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await Self.blockingThreads.runIfActive(body)
+    }
+
     /// The advisory lock key every CivicVault writer holds for the length of its transaction ("CVLT").
     static let writerLockKey: Int64 = 0x4356_4C54
 

@@ -14,11 +14,18 @@ public final class PostgresVaultStore: VaultStore, Sendable {
         self.ledger = ledger
     }
 
-    public func read<T>(_ body: (any VaultReading) throws -> T) throws -> T {
-        try pool.read { try body(PostgresVaultTransaction(session: $0, ledger: ledger)) }
+    /// Runs `body` in a read-only snapshot transaction on a thread of the pool's blocking pool.
+    public func read<T>(_ body: (any VaultReading) throws -> T) async throws -> T {
+        try await TransactionHop.run(body) { [pool, ledger] work in
+            try await pool.blocking { try pool.read { try work(PostgresVaultTransaction(session: $0, ledger: ledger)) } }
+        }
     }
 
-    public func write<T>(_ body: (any VaultWriting) throws -> T) throws -> T {
-        try pool.write { try body(PostgresVaultTransaction(session: $0, ledger: ledger)) }
+    /// Runs `body` in a write transaction holding the writer lock, on a thread of the pool's blocking pool; durable
+    /// when this returns.
+    public func write<T>(_ body: (any VaultWriting) throws -> T) async throws -> T {
+        try await TransactionHop.run(body) { [pool, ledger] work in
+            try await pool.blocking { try pool.write { try work(PostgresVaultTransaction(session: $0, ledger: ledger)) } }
+        }
     }
 }

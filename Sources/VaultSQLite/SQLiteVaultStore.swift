@@ -18,12 +18,18 @@ public final class SQLiteVaultStore: VaultStore, Sendable {
         self.ledger = ledger
     }
 
-    public func read<T>(_ body: (any VaultReading) throws -> T) throws -> T {
-        try writer.read { db in try body(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+    /// Runs `body` in a read transaction on one of GRDB's reader queues (beside the writer, on a `DatabasePool`).
+    public func read<T>(_ body: (any VaultReading) throws -> T) async throws -> T {
+        try await TransactionHop.run(body) { [writer, ledger, schemaCache] work in
+            try await writer.read { db in try work(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+        }
     }
 
-    public func write<T>(_ body: (any VaultWriting) throws -> T) throws -> T {
-        try writer.write { db in try body(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+    /// Runs `body` in the write transaction on GRDB's writer queue; durable when this returns.
+    public func write<T>(_ body: (any VaultWriting) throws -> T) async throws -> T {
+        try await TransactionHop.run(body) { [writer, ledger, schemaCache] work in
+            try await writer.write { db in try work(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+        }
     }
 }
 

@@ -10,7 +10,7 @@ import VaultSQLite
 
 /// Builds the router: public routes (health, metrics, ledger reads and proofs, bundle verification) and the
 /// authenticated /v1 routes, each controller adding its endpoints.
-public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
+public func buildRouter(_ state: ServiceState) async -> Router<VaultRequestContext> {
     let router = Router(context: VaultRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware(tampered: state.metrics.stateTampered))
@@ -18,7 +18,7 @@ public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
     let vault = state.vault
     LedgerController(
         ledger: state.storage.ledger, witnessed: state.witnessed, maxBodyBytes: state.configuration.maxBodyBytes,
-        tagIndex: { tag in try vault.ledgerIndex(ofTag: tag) }
+        tagIndex: { tag in try await vault.ledgerIndex(ofTag: tag) }
     ).addRoutes(to: router.group("v1/ledger"))
     router.post("v1/attestations/verify") { request, context in
         try await AttestationsController(state: state).verify(request, context)
@@ -35,13 +35,13 @@ public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
     ApprovalsController(state: state).addRoutes(to: authenticated.group("approvals"))
     CitizensController(state: state).addRoutes(to: authenticated.group("citizens"))
     AdminController(state: state).addRoutes(to: authenticated)
-    PagesController(state: state).addRoutes(to: router.group("").add(middleware: PageMiddleware(site: state.pages)))
+    await PagesController(state: state).addRoutes(to: router.group("").add(middleware: PageMiddleware(site: state.pages)))
     return router
 }
 
 /// Builds the Hummingbird application for `state`, listening where its configuration says.
-public func buildApplication(_ state: ServiceState, logger: Logger = Logger(label: "civicvault")) -> some ApplicationProtocol {
-    Application(
+public func buildApplication(_ state: ServiceState, logger: Logger = Logger(label: "civicvault")) async -> some ApplicationProtocol {
+    await Application(
         router: buildRouter(state),
         configuration: .init(address: .hostname(state.configuration.host, port: state.configuration.port), serverName: "civicvault"),
         logger: logger)

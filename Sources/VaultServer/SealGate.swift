@@ -11,7 +11,7 @@ import VaultNode
 /// the service state and the storage holding the KEK are released, and their `SecureBytes` zeroed as they go.
 public final class SealGate: @unchecked Sendable {
     /// Opens the node (key file, storage, start-up work) from the secret the shares gave back.
-    public typealias Opener = @Sendable (Scalar) throws -> ServiceState
+    public typealias Opener = @Sendable (Scalar) async throws -> ServiceState
 
     private let lock = NSLock()
     private var state: ServiceState?
@@ -21,10 +21,10 @@ public final class SealGate: @unchecked Sendable {
     private let opener: Opener?
 
     /// A node started unsealed (its keys opened by a passphrase at start).
-    public init(unsealed state: ServiceState) {
+    public init(unsealed state: ServiceState) async {
         collector = nil
         opener = nil
-        install(state)
+        await install(state)
     }
 
     /// A node that starts sealed and waits for shares of `set`.
@@ -38,8 +38,8 @@ public final class SealGate: @unchecked Sendable {
     var currentResponder: RouterResponder<VaultRequestContext>? { lock.withLock { responder } }
     public var isSealed: Bool { current == nil }
 
-    private func install(_ state: ServiceState) {
-        let responder = buildRouter(state).buildResponder()
+    private func install(_ state: ServiceState) async {
+        let responder = await buildRouter(state).buildResponder()
         lock.withLock {
             self.state = state
             self.responder = responder
@@ -77,11 +77,11 @@ public final class SealGate: @unchecked Sendable {
     }
 
     /// Takes one share; unseals when it completes the threshold.
-    public func unseal(share: SecureBytes) throws -> Status {
+    public func unseal(share: SecureBytes) async throws -> Status {
         guard let collector, let opener else { throw Refusal.notShareProtected }
         guard isSealed else { throw Refusal.alreadyUnsealed }
         guard let secret = try collector.add(share) else { return status }
-        do { install(try opener(secret)) } catch { throw Refusal.openFailed(String(describing: error)) }
+        do { await install(try await opener(secret)) } catch { throw Refusal.openFailed(String(describing: error)) }
         return status
     }
 

@@ -28,11 +28,11 @@ struct ApprovalsController {
                 guard let status = Approval.Status(rawValue: text) else { throw APIError(.badRequest, "invalid_request", "status is pending, approved or denied") }
                 return status
             } ?? .pending
-            return try JSONResponse.make(try state.vault.approvals(status: status, by: caller).map(ApprovalJSON.init))
+            return try await JSONResponse.make(try state.vault.approvals(status: status, by: caller).map(ApprovalJSON.init))
         }
         group.get("{id}") { _, context in
             let caller = try context.require([.officer, .requester])
-            guard let approval = try state.vault.approval(id: try context.parameters.require("id"), by: caller) else {
+            guard let approval = try await state.vault.approval(id: try context.parameters.require("id"), by: caller) else {
                 throw APIError(.notFound, "not_found", "no such approval")
             }
             return try JSONResponse.make(ApprovalJSON(approval))
@@ -44,7 +44,7 @@ struct ApprovalsController {
                 throw APIError(.badRequest, "invalid_request", "decision is approve or deny")
             }
             let id = try context.parameters.require("id")
-            return try JSONResponse.make(ApprovalJSON(try state.vault.decide(approvalID: id, approve: body.decision == "approve", reason: body.reason, by: caller)))
+            return try await JSONResponse.make(ApprovalJSON(try state.vault.decide(approvalID: id, approve: body.decision == "approve", reason: body.reason, by: caller)))
         }
     }
 }

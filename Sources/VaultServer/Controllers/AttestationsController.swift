@@ -111,7 +111,7 @@ struct AttestationsController {
             let attestation = AttestationRequest(
                 recordID: body.record, predicates: body.predicates, requester: requester, nonce: nonce,
                 expiry: UInt64(Date().timeIntervalSince1970) + lifetime, purpose: body.purpose)
-            switch try state.vault.requestAttestation(attestation, by: caller) {
+            switch try await state.vault.requestAttestation(attestation, by: caller) {
             case let .issued(made):
                 state.metrics.attestationsIssued.increment()
                 return try JSONResponse.make(Issued(ledger_index: made.ledgerIndex, bundle: made.bundle), status: .created)

@@ -30,7 +30,7 @@ struct CertificatesController {
             guard (1...BundleVerifier.maxLifetime).contains(lifetime) else {
                 throw APIError(.badRequest, "invalid_request", "expires_in must be 1...\(BundleVerifier.maxLifetime) seconds (30 days); the default is one day")
             }
-            let certificate = try state.vault.issueCertificate(
+            let certificate = try await state.vault.issueCertificate(
                 recordID: body.record, fields: body.fields, verifier: body.verifier, nonce: nonce,
                 expiry: UInt64(Date().timeIntervalSince1970) + lifetime, citizen: citizen, by: caller)
             return try JSONResponse.make(certificate, status: .created)
@@ -40,14 +40,14 @@ struct CertificatesController {
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.delete("{certificate}") { _, context in
             let caller = try context.require([.department, .officer])
-            let at = try state.vault.revokeCertificate(try index(context), by: caller)
+            let at = try await state.vault.revokeCertificate(try index(context), by: caller)
             return try JSONResponse.make(["revoked": .bool(true), "ledger_index": .integer(Int64(at))] as [String: JSONValue])
         }
     }
 
     func addPublicRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("{certificate}") { _, context in
-            try JSONResponse.make(try state.vault.certificateStatus(try index(context)))
+            try await JSONResponse.make(try state.vault.certificateStatus(try index(context)))
         }
     }
 

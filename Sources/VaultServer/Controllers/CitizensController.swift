@@ -24,7 +24,7 @@ struct CitizensController {
         group.get("me/trail-key") { _, context in
             let caller = try context.require([.citizen])
             guard let citizen = context.citizen else { throw APIError(.forbidden, "forbidden", "this token is not bound to a citizen") }
-            let key = try state.vault.trailKey(citizen: citizen, by: caller)
+            let key = try await state.vault.trailKey(citizen: citizen, by: caller)
             return try JSONResponse.make([
                 "trail_key": .string(Base64.encode(key.unsafeCopy())),
                 "tag": .string("tag_n = HMAC-SHA-256(trail_key, n as 8 bytes big-endian), n = 0, 1, 2, ... per event"),
@@ -34,13 +34,13 @@ struct CitizensController {
         group.get("me/access-log") { _, context in
             let caller = try context.require([.citizen])
             guard let citizen = context.citizen else { throw APIError(.forbidden, "forbidden", "this token is not bound to a citizen") }
-            let events = try state.vault.accessLog(citizen: citizen, by: caller).map(AccessEventJSON.init)
+            let events = try await state.vault.accessLog(citizen: citizen, by: caller).map(AccessEventJSON.init)
             return try JSONResponse.make(["events": events])
         }
         group.get("me/requests") { _, context in
             let caller = try context.require([.citizen])
             guard let citizen = context.citizen else { throw APIError(.forbidden, "forbidden", "this token is not bound to a citizen") }
-            return try JSONResponse.make(["requests": try state.vault.consentRequests(citizen: citizen, by: caller).map(ConsentRequestJSON.init)])
+            return try await JSONResponse.make(["requests": try state.vault.consentRequests(citizen: citizen, by: caller).map(ConsentRequestJSON.init)])
         }
         group.post("me/requests/{id}") { request, context in
             let caller = try context.require([.citizen])
@@ -49,7 +49,7 @@ struct CitizensController {
             guard body.decision == "approve" || body.decision == "deny" else {
                 throw APIError(.badRequest, "invalid_request", "decision is approve or deny")
             }
-            let decided = try state.vault.decideConsent(
+            let decided = try await state.vault.decideConsent(
                 id: try context.parameters.require("id"), approve: body.decision == "approve", citizen: citizen, by: caller)
             return try JSONResponse.make(ConsentRequestJSON(decided))
         }

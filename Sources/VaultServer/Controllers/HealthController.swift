@@ -17,7 +17,7 @@ struct HealthController {
         group.get("health") { _, _ in
             try JSONResponse.make(["status": .string("ok"), "tree_size": .integer(Int64(try state.storage.ledger.treeSize()))] as [String: JSONValue])
         }
-        group.get("ready") { _, _ in try Self.readiness(state.storage) }
+        group.get("ready") { _, _ in try await Self.readiness(state.storage) }
         group.get("metrics") { _, _ in
             var buffer: [UInt8] = []
             state.registry.emit(into: &buffer)
@@ -30,7 +30,7 @@ struct HealthController {
     /// Runs the readiness checks in order; the first that fails names the reason (a code, never secret detail).
     /// The ledger check refreshes the verified anchor: entries up to the newest signed checkpoint must rebuild its
     /// root under the node's key, and the tip must not be behind what this node already verified.
-    static func readiness(_ storage: NodeStore) throws -> Response {
+    static func readiness(_ storage: NodeStore) async throws -> Response {
         var checks: [String: JSONValue] = ["keys": .string("unsealed")]
         let size: UInt64
         do {
@@ -43,7 +43,7 @@ struct HealthController {
                 status: .serviceUnavailable)
         }
         do {
-            try storage.vault.loadAnchor()
+            try await storage.vault.loadAnchor()
             checks["ledger"] = .string("verified")
         } catch {
             let code = APIError.from(error).code

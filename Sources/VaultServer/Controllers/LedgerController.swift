@@ -17,7 +17,7 @@ struct LedgerController {
     let witnessed: WitnessedCheckpoints?
     let maxBodyBytes: Int
     /// Where a citizen tag is: the node's verified-ledger view, or a follower's index of its mirror.
-    let tagIndex: @Sendable ([UInt8]) throws -> UInt64?
+    let tagIndex: @Sendable ([UInt8]) async throws -> UInt64?
     static let maxPage: UInt64 = 1000
 
     /// The answer to a tag lookup: the entry carrying it and its inclusion proof in the tree of `tree_size`.
@@ -95,7 +95,7 @@ struct LedgerController {
             }
             let size = try Self.number(request, "size") ?? servedSize()
             guard size <= (try servedSize()) else { throw APIError(.badRequest, "invalid_request", "size is beyond the tree") }
-            guard let index = try tagIndex(tag), index < size else { throw APIError(.notFound, "not_found", "no entry carries this tag in the tree of size \(size)") }
+            guard let index = try await tagIndex(tag), index < size else { throw APIError(.notFound, "not_found", "no entry carries this tag in the tree of size \(size)") }
             let proof = try ledger.inclusionProof(index: index, treeSize: size)
             return try JSONResponse.make(TagEntry(
                 index: index, bytes: Base64.encode(try ledger.entry(at: index).bytes), tree_size: size, hashes: proof.hashes.map(Base64.encode)))

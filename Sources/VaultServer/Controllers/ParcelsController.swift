@@ -27,7 +27,7 @@ struct ParcelsController {
             guard !body.owner_national_id.isEmpty, body.owner_national_id.utf8.count <= 64 else {
                 throw APIError(.badRequest, "invalid_request", "owner_national_id must be 1-64 bytes")
             }
-            let receipt = try state.vault.registerParcel(ownerNationalID: body.owner_national_id, values: body.values, by: caller)
+            let receipt = try await state.vault.registerParcel(ownerNationalID: body.owner_national_id, values: body.values, by: caller)
             return try JSONResponse.make(Registered(parcel: receipt.parcel, record: receipt.recordID, ledger_index: receipt.ledgerIndex), status: .created)
         }
     }
@@ -36,7 +36,7 @@ struct ParcelsController {
         group.get("{parcel}") { _, context in
             let parcel = try context.parameters.require("parcel")
             guard parcel.utf8.count <= 64 else { throw APIError(.badRequest, "invalid_request", "a parcel id is 1-64 characters") }
-            return try JSONResponse.make(try state.vault.publicParcel(parcel))
+            return try await JSONResponse.make(try state.vault.publicParcel(parcel))
         }
     }
 }

@@ -40,7 +40,7 @@ struct RecordsController {
             guard !body.national_id.isEmpty, body.national_id.utf8.count <= 64 else {
                 throw APIError(.badRequest, "invalid_request", "national_id must be 1-64 bytes")
             }
-            let receipt = try state.vault.createRecord(type: body.type, nationalID: body.national_id, input: body.values, by: caller)
+            let receipt = try await state.vault.createRecord(type: body.type, nationalID: body.national_id, input: body.values, by: caller)
             state.metrics.recordsWritten.increment()
             return try JSONResponse.make(Receipt(record: receipt.recordID, version: receipt.version, ledger_index: receipt.ledgerIndex), status: .created)
         }
@@ -51,7 +51,7 @@ struct RecordsController {
                 throw APIError(.badRequest, "invalid_request", "query parameter purpose is required (a code such as audit)")
             }
             do {
-                let view = try state.vault.readRecord(id: id, purpose: purpose, by: caller)
+                let view = try await state.vault.readRecord(id: id, purpose: purpose, by: caller)
                 state.metrics.recordReads.increment()
                 return try JSONResponse.make(RecordViewJSON(view))
             } catch {
@@ -62,20 +62,20 @@ struct RecordsController {
         group.put("{id}") { request, context in
             let caller = try context.require([.department, .officer])
             let body = try await RequestBody.decode(UpdateBody.self, from: request, allowed: UpdateBody.keys, maxBytes: state.configuration.maxBodyBytes)
-            let receipt = try state.vault.updateRecord(id: try context.parameters.require("id"), input: body.values, by: caller)
+            let receipt = try await state.vault.updateRecord(id: try context.parameters.require("id"), input: body.values, by: caller)
             state.metrics.recordsWritten.increment()
             return try JSONResponse.make(Receipt(record: receipt.recordID, version: receipt.version, ledger_index: receipt.ledgerIndex))
         }
         group.patch("{id}") { request, context in
             let caller = try context.require([.department, .officer])
             let body = try await RequestBody.decode(UpdateBody.self, from: request, allowed: UpdateBody.keys, maxBytes: state.configuration.maxBodyBytes)
-            let receipt = try state.vault.patchRecord(id: try context.parameters.require("id"), changes: body.values, by: caller)
+            let receipt = try await state.vault.patchRecord(id: try context.parameters.require("id"), changes: body.values, by: caller)
             state.metrics.recordsWritten.increment()
             return try JSONResponse.make(Receipt(record: receipt.recordID, version: receipt.version, ledger_index: receipt.ledgerIndex))
         }
         group.delete("{id}") { _, context in
             let caller = try context.require([.officer])
-            let index = try state.vault.shred(id: try context.parameters.require("id"), by: caller)
+            let index = try await state.vault.shred(id: try context.parameters.require("id"), by: caller)
             return try JSONResponse.make(["shredded": .bool(true), "ledger_index": .integer(Int64(index))] as [String: JSONValue])
         }
     }

@@ -22,7 +22,7 @@ struct SysController {
             let parsed = try await RequestBody.decode(UnsealRequest.self, from: request, allowed: ["share"], maxBytes: 4096)
             let share = SecureBytes(copying: Array(parsed.share.utf8))
             do {
-                let status = try gate.unseal(share: share)
+                let status = try await gate.unseal(share: share)
                 context.logger.notice("unseal share accepted", metadata: ["progress": "\(status.progress)", "sealed": "\(status.sealed)"])
                 return try JSONResponse.make(status)
             } catch let f as SecretShares.Failure {

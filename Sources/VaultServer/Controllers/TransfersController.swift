@@ -57,29 +57,29 @@ struct TransfersController {
             guard !body.buyer_national_id.isEmpty, body.buyer_national_id.utf8.count <= 64, body.parcel.utf8.count <= 64, body.rule.utf8.count <= 64 else {
                 throw APIError(.badRequest, "invalid_request", "parcel, rule and buyer_national_id are 1-64 bytes")
             }
-            let view = try state.vault.openTransfer(
+            let view = try await state.vault.openTransfer(
                 parcel: body.parcel, buyerNationalID: body.buyer_national_id, rule: body.rule, by: caller, citizen: context.citizen)
             return try JSONResponse.make(ViewJSON(view), status: .created)
         }
         group.get("{id}") { _, context in
             let caller = try context.require([.citizen, .department, .officer, .auditor])
-            return try JSONResponse.make(ViewJSON(try state.vault.transfer(try context.parameters.require("id"), by: caller, citizen: context.citizen)))
+            return try await JSONResponse.make(ViewJSON(try state.vault.transfer(try context.parameters.require("id"), by: caller, citizen: context.citizen)))
         }
         group.post("{id}/conditions/{condition}") { _, context in
             let caller = try context.require([.citizen, .department, .officer])
-            let view = try state.vault.giveCondition(
+            let view = try await state.vault.giveCondition(
                 transfer: try context.parameters.require("id"), condition: try context.parameters.require("condition"), by: caller, citizen: context.citizen)
             return try JSONResponse.make(ViewJSON(view))
         }
         group.delete("{id}/conditions/{condition}") { _, context in
             let caller = try context.require([.citizen, .department, .officer])
-            let view = try state.vault.withdrawCondition(
+            let view = try await state.vault.withdrawCondition(
                 transfer: try context.parameters.require("id"), condition: try context.parameters.require("condition"), by: caller, citizen: context.citizen)
             return try JSONResponse.make(ViewJSON(view))
         }
         group.post("{id}/execute") { _, context in
             let caller = try context.require([.department, .officer])
-            return try JSONResponse.make(ViewJSON(try state.vault.retryTransfer(try context.parameters.require("id"), by: caller)))
+            return try await JSONResponse.make(ViewJSON(try state.vault.retryTransfer(try context.parameters.require("id"), by: caller)))
         }
     }
 }

@@ -10,9 +10,9 @@ import VaultPages
 /// and "check my trail" (trail.js, with the trail key from `/citizen/trail`). Only a citizen's session opens it, and
 /// it reads through the same vault calls as `/v1/citizens/me/...` with that session's caller.
 extension PagesController {
-    func addCitizenRoutes(to group: RouterGroup<VaultRequestContext>) {
-        group.get("citizen") { request, _ in try citizen(request) }
-        group.get("citizen/trail") { request, _ in try citizenTrail(request) }
+    func addCitizenRoutes(to group: RouterGroup<VaultRequestContext>) async {
+        group.get("citizen") { request, _ in try await citizen(request) }
+        group.get("citizen/trail") { request, _ in try await citizenTrail(request) }
         group.post("citizen/requests/{id}") { request, context in
             let id = try context.parameters.require("id")
             return try await sessionForm(request, roles: [.citizen], page: "/citizen", fields: ["decision"]) { viewer, form in
@@ -20,7 +20,7 @@ extension PagesController {
                 guard let decision = form["decision"], decision == "approve" || decision == "deny" else {
                     throw APIError(.badRequest, "invalid_request", "the decision is approve or deny")
                 }
-                let decided = try state.vault.decideConsent(id: id, approve: decision == "approve", citizen: citizen, by: viewer.caller)
+                let decided = try await state.vault.decideConsent(id: id, approve: decision == "approve", citizen: citizen, by: viewer.caller)
                 let who = decided.approval.request.requester
                 return decision == "approve" ? "You allowed \(who)'s request; they have their answer." : "You refused \(who)'s request."
             }
@@ -32,12 +32,12 @@ extension PagesController {
         return citizen
     }
 
-    func citizen(_ request: Request) throws -> Response {
+    func citizen(_ request: Request) async throws -> Response {
         guard PageViewer.of(request, state) != nil else { return PageResponse.redirect("/signin") }
         let viewer = try PageViewer.require(request, state, [.citizen], page: "citizen")
         let citizen = try Self.citizen(of: viewer)
-        let events = try state.vault.accessLog(citizen: citizen, by: viewer.caller)
-        let requests = try state.vault.consentRequests(citizen: citizen, by: viewer.caller)
+        let events = try await state.vault.accessLog(citizen: citizen, by: viewer.caller)
+        let requests = try await state.vault.consentRequests(citizen: citizen, by: viewer.caller)
         func claims(_ specs: [PredicateSpec]) -> [String] { specs.map(PlainWords.predicate) }
         let decided = requests.filter { $0.approval.status != .pending || $0.expired }
         let values: [String: Any] = [
@@ -66,11 +66,11 @@ extension PagesController {
     /// The citizen's trail key and the ledger indexes of their log, for "check my trail" (JSON; the same data as
     /// `GET /v1/citizens/me/trail-key` and `/access-log`). The session cookie is SameSite=Strict and the answer is
     /// JSON, which another site's page can neither send with the cookie nor read.
-    func citizenTrail(_ request: Request) throws -> Response {
+    func citizenTrail(_ request: Request) async throws -> Response {
         let viewer = try PageViewer.require(request, state, [.citizen], page: "citizen")
         let citizen = try Self.citizen(of: viewer)
-        let key = try state.vault.trailKey(citizen: citizen, by: viewer.caller)
-        let events = try state.vault.accessLog(citizen: citizen, by: viewer.caller)
+        let key = try await state.vault.trailKey(citizen: citizen, by: viewer.caller)
+        let events = try await state.vault.accessLog(citizen: citizen, by: viewer.caller)
         return try JSONResponse.make([
             "trail_key": .string(Base64.encode(key.unsafeCopy())),
             "events": .array(events.map { .object(["ledger_index": .integer(Int64($0.ledgerIndex)), "type": .string($0.type)]) }),

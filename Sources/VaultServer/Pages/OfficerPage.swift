@@ -13,15 +13,15 @@ extension PagesController {
     /// Policy changes are looked for among this many latest ledger entries.
     static let policyHistoryWindow: UInt64 = 10_000
 
-    func addOfficerRoutes(to group: RouterGroup<VaultRequestContext>) {
-        group.get("officer") { request, _ in try officer(request, audit: nil) }
+    func addOfficerRoutes(to group: RouterGroup<VaultRequestContext>) async {
+        group.get("officer") { request, _ in try await officer(request, audit: nil) }
         group.post("officer/approvals/{id}") { request, context in
             let id = try context.parameters.require("id")
             return try await sessionForm(request, roles: [.officer], page: "/officer", fields: ["decision", "reason"]) { viewer, form in
                 guard let decision = form["decision"], decision == "approve" || decision == "deny" else {
                     throw APIError(.badRequest, "invalid_request", "the decision is approve or deny")
                 }
-                let decided = try state.vault.decide(approvalID: id, approve: decision == "approve", reason: form.value("reason"), by: viewer.caller)
+                let decided = try await state.vault.decide(approvalID: id, approve: decision == "approve", reason: form.value("reason"), by: viewer.caller)
                 switch decided.status {
                 case .approved: return "Approved \(id): the attestation was issued to \(decided.request.requester)."
                 case .denied: return "Denied \(id)."
@@ -32,13 +32,13 @@ extension PagesController {
         group.post("officer/tiers/{name}/rotate") { request, context in
             let name = try context.parameters.require("name")
             return try await sessionForm(request, roles: [.officer], page: "/officer", fields: []) { viewer, _ in
-                let done = try state.vault.rotate(tier: name, by: viewer.caller)
+                let done = try await state.vault.rotate(tier: name, by: viewer.caller)
                 return "Rotated \(done.tier) to key version \(done.version): \(done.rewrapped) data keys rewrapped."
             }
         }
         group.post("officer/rotations/resume") { request, _ in
             try await sessionForm(request, roles: [.officer], page: "/officer", fields: []) { viewer, _ in
-                let done = try state.vault.resumeRotations(by: viewer.caller)
+                let done = try await state.vault.resumeRotations(by: viewer.caller)
                 return done.isEmpty ? "No rotation was unfinished." : "Finished: " + done.map { "\($0.tier) v\($0.version) (\($0.rewrapped) rewrapped)" }.joined(separator: ", ") + "."
             }
         }
@@ -47,14 +47,14 @@ extension PagesController {
                 guard let member = form.value("member"), let role = form.value("role").flatMap(Role.init(rawValue:)) else {
                     throw APIError(.badRequest, "invalid_request", "a grant needs a member id and a role")
                 }
-                try state.vault.grant(memberID: member, role: role, clearance: form.value("clearance"), by: viewer.caller)
+                try await state.vault.grant(memberID: member, role: role, clearance: form.value("clearance"), by: viewer.caller)
                 return "Granted \(member): \(role.rawValue)\(form.value("clearance").map { ", cleared for \($0)" } ?? "")."
             }
         }
         group.post("officer/grants/{member}/revoke") { request, context in
             let member = try context.parameters.require("member")
             return try await sessionForm(request, roles: [.officer], page: "/officer", fields: []) { viewer, _ in
-                let revocation = try state.vault.revoke(memberID: member, by: viewer.caller)
+                let revocation = try await state.vault.revoke(memberID: member, by: viewer.caller)
                 return "Revoked \(member): \(revocation.tokens) tokens; rotated \(PlainWords.list(revocation.rotations.map(\.tier)))."
             }
         }
@@ -63,24 +63,24 @@ extension PagesController {
             guard let viewer = PageViewer.of(request, state) else { throw PageForm.csrfRefused }
             try form.checkCSRF(session: viewer.session)
             _ = try PageViewer.require(request, state, [.officer], page: "officer")
-            try state.vault.authorize(viewer.caller, [.auditor, .officer], action: "verify the ledger")
+            try await state.vault.authorize(viewer.caller, [.auditor, .officer], action: "verify the ledger")
             do {
                 let summary = try state.storage.verifyLedger()
-                return try officer(request, audit: ["class": "pass", "text": "The ledger verifies: \(summary.treeSize) entries in \(summary.blockCount) blocks, every leaf, link, signature and root recomputed."])
+                return try await officer(request, audit: ["class": "pass", "text": "The ledger verifies: \(summary.treeSize) entries in \(summary.blockCount) blocks, every leaf, link, signature and root recomputed."])
             } catch let error as LedgerError {
-                return try officer(request, audit: ["class": "fail", "text": "The ledger does NOT verify: \(error)"])
+                return try await officer(request, audit: ["class": "fail", "text": "The ledger does NOT verify: \(error)"])
             }
         }
     }
 
-    func officer(_ request: Request, audit: [String: String]?) throws -> Response {
+    func officer(_ request: Request, audit: [String: String]?) async throws -> Response {
         guard PageViewer.of(request, state) != nil else { return PageResponse.redirect("/signin") }
         let viewer = try PageViewer.require(request, state, [.officer], page: "officer")
         let caller = viewer.caller
-        let approvals = try state.vault.approvals(status: .pending, by: caller)
-        let tiers = try state.vault.tiers(by: caller)
-        let members = try state.vault.members(by: caller).sorted { $0.id < $1.id }
-        let policy = try state.vault.policy()
+        let approvals = try await state.vault.approvals(status: .pending, by: caller)
+        let tiers = try await state.vault.tiers(by: caller)
+        let members = try await state.vault.members(by: caller).sorted { $0.id < $1.id }
+        let policy = try await state.vault.policy()
         let tierNames = tiers.map(\.name)
         var values: [String: Any] = [
             "csrf": viewer.session.csrf,

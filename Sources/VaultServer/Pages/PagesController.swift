@@ -12,7 +12,7 @@ import VaultPages
 struct PagesController {
     let state: ServiceState
 
-    func addRoutes(to group: RouterGroup<VaultRequestContext>) {
+    func addRoutes(to group: RouterGroup<VaultRequestContext>) async {
         group.get("/") { request, _ in try explorer(request) }
         group.get("entries/{index}") { request, context in try entry(request, context) }
         group.get("static/{file}") { request, context in try asset(request, context) }
@@ -23,8 +23,8 @@ struct PagesController {
         group.get("signin/link") { request, _ in signInLinkForm(request) }
         group.post("signin/link") { request, _ in try await signInWithLink(request) }
         group.post("signout") { request, _ in try await signOut(request) }
-        addCitizenRoutes(to: group)
-        addOfficerRoutes(to: group)
+        await addCitizenRoutes(to: group)
+        await addOfficerRoutes(to: group)
     }
 
     // MARK: static files
@@ -95,7 +95,7 @@ struct PagesController {
         try form.checkCSRF(cookie: request)
         let refused = APIError(.unauthorized, "unauthorized", "This sign-in link is not valid: it was used already, has expired or is unknown. Ask for a new one.")
         guard let text = form.value("link"), let grant = try? state.tokens.resolve(text), grant.signInLink else { throw refused }
-        do { try state.vault.consumeOwnToken(by: grant.caller) } catch VaultError.credentialRevoked { throw refused }
+        do { try await state.vault.consumeOwnToken(by: grant.caller) } catch VaultError.credentialRevoked { throw refused }
         let session = try state.tokens.issue(
             role: grant.role, actor: grant.actor, clearance: grant.clearance, citizen: grant.citizen, lifetimeMs: PageLabels.absoluteTimeoutMs)
         return startSession(token: session.text, role: grant.role)
@@ -114,7 +114,7 @@ struct PagesController {
     /// Runs a session form: the viewer of `roles` (403 otherwise), its CSRF token checked before anything is done;
     /// the action's one-line outcome is flashed and the browser goes back to `page`.
     func sessionForm(
-        _ request: Request, roles: Set<Role>, page: String, fields: Set<String>, _ action: (PageViewer, PageForm) throws -> String
+        _ request: Request, roles: Set<Role>, page: String, fields: Set<String>, _ action: (PageViewer, PageForm) async throws -> String
     ) async throws -> Response {
         let form = try await PageForm.read(request, allowed: fields.union([PageLabels.csrfField]), maxBytes: state.configuration.maxBodyBytes)
         guard let viewer = PageViewer.of(request, state) else { throw PageForm.csrfRefused }
@@ -123,7 +123,7 @@ struct PagesController {
             throw APIError(.forbidden, "forbidden", "This form is not for a \(viewer.grant.role.rawValue).")
         }
         let outcome: String
-        do { outcome = try action(viewer, form) } catch {
+        do { outcome = try await action(viewer, form) } catch {
             let api = APIError.from(error)
             guard api.status.code < 500 else { throw error }
             outcome = "Not done: \(api.message)"

@@ -10,9 +10,9 @@ struct AccessLogCommand: AsyncParsableCommand {
     @Argument(help: "The citizen's national id.") var nationalId: String
 
     func run() async throws {
-        let vault = try node.open().vault
+        let vault = try await node.open().vault
         do {
-            for e in try vault.accessLog(nationalID: nationalId) { try JSONOutput.print(AccessEventJSON(e)) }
+            for e in try await vault.accessLog(nationalID: nationalId) { try JSONOutput.print(AccessEventJSON(e)) }
         } catch { throw CLIFailure.from(error) }
     }
 }

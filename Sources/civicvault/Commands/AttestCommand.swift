@@ -39,12 +39,12 @@ struct AttestCommand: AsyncParsableCommand {
         } else {
             nonceBytes = RandomBytes.generate(32)
         }
-        let vault = try node.open().vault
+        let vault = try await node.open().vault
         do {
             let request = AttestationRequest(
                 recordID: record, predicates: specs, requester: requester, nonce: nonceBytes,
                 expiry: UInt64(Date().timeIntervalSince1970) + expiresIn, purpose: purpose)
-            let made = try vault.attestUnderPolicy(request, by: node.caller, approved: approved)
+            let made = try await vault.attestUnderPolicy(request, by: node.caller, approved: approved)
             let data = try made.bundle.encoded()
             if let out {
                 try data.write(to: URL(fileURLWithPath: out))

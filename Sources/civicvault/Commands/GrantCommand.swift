@@ -20,9 +20,9 @@ struct GrantCommand: AsyncParsableCommand {
             guard let role = Role(rawValue: role) else {
                 throw CLIFailure("unknown role \(self.role)", hint: "use one of: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let vault = try node.open().vault
+            let vault = try await node.open().vault
             do {
-                let index = try vault.grant(memberID: member, role: role, clearance: clearance, by: node.caller)
+                let index = try await vault.grant(memberID: member, role: role, clearance: clearance, by: node.caller)
                 print("granted \(member): \(role.rawValue)\(clearance.map { ", clearance \($0)" } ?? "") (ledger index \(index))")
             } catch { throw CLIFailure.from(error) }
         }
@@ -36,10 +36,10 @@ struct GrantCommand: AsyncParsableCommand {
         @Option(help: "Actor id (a member, or any token holder).") var member: String
 
         func run() async throws {
-            let storage = try node.open()
+            let storage = try await node.open()
             let vault = storage.vault
             do {
-                let revocation = try vault.revoke(memberID: member, by: node.caller)
+                let revocation = try await vault.revoke(memberID: member, by: node.caller)
                 print("revoked \(member) and its \(revocation.tokens) tokens; rotated \(revocation.rotations.map { "\($0.tier) to v\($0.version)" }.joined(separator: ", "))")
             } catch { throw CLIFailure.from(error) }
         }
@@ -51,9 +51,9 @@ struct GrantCommand: AsyncParsableCommand {
         @OptionGroup var node: NodeOptions
 
         func run() async throws {
-            let vault = try node.open().vault
+            let vault = try await node.open().vault
             do {
-                for m in try vault.members() { print("\(m.id)\t\(m.role.rawValue)\t\(m.clearance ?? "-")\(m.revoked ? "\trevoked" : "")") }
+                for m in try await vault.members() { print("\(m.id)\t\(m.role.rawValue)\t\(m.clearance ?? "-")\(m.revoked ? "\trevoked" : "")") }
             } catch { throw CLIFailure.from(error) }
         }
     }

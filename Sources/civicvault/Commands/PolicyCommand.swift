@@ -18,14 +18,14 @@ struct PolicyCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", hint: "check the path") }
-            let vault = try node.open().vault
+            let vault = try await node.open().vault
             do {
                 let policy = try Policy.parse(data)
-                if keepNewer, let installed = try vault.policy(), installed.version > policy.version {
+                if keepNewer, let installed = try await vault.policy(), installed.version > policy.version {
                     print("keeping the installed policy v\(installed.version) (newer than \(file)'s v\(policy.version))")
                     return
                 }
-                let changed = try vault.installPolicy(policy, by: node.caller)
+                let changed = try await vault.installPolicy(policy, by: node.caller)
                 print(changed ? "installed policy v\(policy.version) (\(policy.rules.count) rules)" : "policy v\(policy.version) is already installed")
             } catch { throw CLIFailure.from(error) }
         }
@@ -37,9 +37,9 @@ struct PolicyCommand: AsyncParsableCommand {
         @OptionGroup var node: NodeOptions
 
         func run() async throws {
-            let vault = try node.open().vault
+            let vault = try await node.open().vault
             do {
-                guard let policy = try vault.policy() else { throw CLIFailure("no policy is installed", hint: "civicvault policy install <file>") }
+                guard let policy = try await vault.policy() else { throw CLIFailure("no policy is installed", hint: "civicvault policy install <file>") }
                 try JSONOutput.print(policy)
             } catch { throw CLIFailure.from(error) }
         }

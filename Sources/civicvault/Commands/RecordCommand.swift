@@ -37,10 +37,13 @@ struct RecordPutCommand: AsyncParsableCommand {
 
     func run() async throws {
         let input = try RecordCommand.values(json)
-        let vault = try node.open().vault
+        let vault = try await node.open().vault
         do {
-            let receipt = try id.map { try vault.updateRecord(id: $0, input: input, by: node.caller) }
-                ?? vault.createRecord(type: type, nationalID: nationalId!, input: input, by: node.caller)
+            let receipt = if let id {
+                try await vault.updateRecord(id: id, input: input, by: node.caller)
+            } else {
+                try await vault.createRecord(type: type, nationalID: nationalId!, input: input, by: node.caller)
+            }
             try JSONOutput.print(["record": .string(receipt.recordID), "version": .integer(Int64(receipt.version)), "ledger_index": .integer(Int64(receipt.ledgerIndex))] as [String: JSONValue])
         } catch { throw CLIFailure.from(error) }
     }
@@ -65,9 +68,9 @@ struct RecordUpdateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let input = try RecordCommand.values(json)
-        let vault = try node.open().vault
+        let vault = try await node.open().vault
         do {
-            let receipt = replace
+            let receipt = await replace
                 ? try vault.updateRecord(id: id, input: input, by: node.caller) : try vault.patchRecord(id: id, changes: input, by: node.caller)
             try JSONOutput.print(["record": .string(receipt.recordID), "version": .integer(Int64(receipt.version)), "ledger_index": .integer(Int64(receipt.ledgerIndex))] as [String: JSONValue])
         } catch { throw CLIFailure.from(error) }
@@ -82,9 +85,9 @@ struct RecordGetCommand: AsyncParsableCommand {
     @Option(help: "Why it is read: a code such as audit or benefit-check (public on the ledger).") var purpose: String
 
     func run() async throws {
-        let vault = try node.open().vault
+        let vault = try await node.open().vault
         do {
-            let view = try vault.readRecord(id: id, purpose: purpose, by: node.caller)
+            let view = try await vault.readRecord(id: id, purpose: purpose, by: node.caller)
             try JSONOutput.print(RecordViewJSON(view))
         } catch { throw CLIFailure.from(error) }
     }
@@ -97,9 +100,9 @@ struct RecordListCommand: AsyncParsableCommand {
     @Option(help: "The citizen's national id.") var nationalId: String
 
     func run() async throws {
-        let vault = try node.open().vault
+        let vault = try await node.open().vault
         do {
-            for row in try vault.records(ofCitizen: nationalId, by: node.caller) {
+            for row in try await vault.records(ofCitizen: nationalId, by: node.caller) {
                 try JSONOutput.print(["record": .string(row.id), "type": .string(row.type), "version": .integer(Int64(row.version)), "shredded": .bool(row.shredded)] as [String: JSONValue])
             }
         } catch { throw CLIFailure.from(error) }
@@ -113,9 +116,9 @@ struct RecordShredCommand: AsyncParsableCommand {
     @Option(help: "Record id.") var id: String
 
     func run() async throws {
-        let vault = try node.open().vault
+        let vault = try await node.open().vault
         do {
-            let index = try vault.shred(id: id, by: node.caller)
+            let index = try await vault.shred(id: id, by: node.caller)
             print("shredded \(id) (ledger index \(index))")
         } catch { throw CLIFailure.from(error) }
     }

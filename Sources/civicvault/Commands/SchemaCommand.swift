@@ -19,9 +19,9 @@ struct SchemaCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CLIFailure("cannot read \(file)", hint: "check the path")
             }
-            let storage = try node.open()
+            let storage = try await node.open()
             do {
-                let schema = try storage.vault.registerSchema(json: data, by: node.caller)
+                let schema = try await storage.vault.registerSchema(json: data, by: node.caller)
                 print("registered schema \(schema.type) v\(schema.version) (\(schema.fields.count) fields)")
             } catch { throw CLIFailure.from(error) }
         }
@@ -33,7 +33,7 @@ struct SchemaCommand: AsyncParsableCommand {
         @OptionGroup var node: NodeOptions
 
         func run() async throws {
-            do { try JSONOutput.print(try node.open().vault.schemas()) } catch { throw CLIFailure.from(error) }
+            do { try await JSONOutput.print(try node.open().vault.schemas()) } catch { throw CLIFailure.from(error) }
         }
     }
 }

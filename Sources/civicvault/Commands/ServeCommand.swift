@@ -91,27 +91,27 @@ struct ServeCommand: AsyncParsableCommand {
             host: settings.host, port: settings.port, maxBodyBytes: settings.maxBodyBytes, witnesses: witnesses,
             witnessThreshold: settings.witnessThreshold, secureCookies: settings.secureCookies)
         /// Opens storage with `keys`, verifies the ledger and does the start-up work: at start, or at unseal.
-        @Sendable func start(_ keys: NodeKeys) throws -> ServiceState {
+        @Sendable func start(_ keys: NodeKeys) async throws -> ServiceState {
             let node = try Self.nodeOptions(settings)
-            let storage = try node.open(keys: keys)
+            let storage = try await node.open(keys: keys)
             do {
                 // Replay and verify the ledger now: a tampered ledger stops the start, naming what failed.
-                try storage.vault.loadAnchor()
+                try await storage.vault.loadAnchor()
                 for file in settings.schemas {
                     guard let data = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)", hint: "check the path") }
-                    try storage.vault.registerSchema(json: data, by: node.caller)
+                    try await storage.vault.registerSchema(json: data, by: node.caller)
                 }
                 if let policy = settings.policy {
                     guard let data = FileManager.default.contents(atPath: policy) else { throw CLIFailure("cannot read \(policy)", hint: "check the path") }
                     let parsed = try Policy.parse(data)
                     // As the option says: installed only if newer (a scenario may have extended the policy since).
-                    if let installed = try storage.vault.policy(), installed.version > parsed.version {
+                    if let installed = try await storage.vault.policy(), installed.version > parsed.version {
                         logger.notice("keeping the installed policy", metadata: ["installed": "\(installed.version)", "file": "\(policy)", "file_version": "\(parsed.version)"])
                     } else {
-                        try storage.vault.installPolicy(parsed, by: node.caller)
+                        try await storage.vault.installPolicy(parsed, by: node.caller)
                     }
                 }
-                let resumed = try storage.vault.resumeRotations(by: node.caller)
+                let resumed = try await storage.vault.resumeRotations(by: node.caller)
                 for r in resumed { logger.notice("finished an interrupted rotation", metadata: ["tier": "\(r.tier)", "rewrapped": "\(r.rewrapped)"]) }
             } catch { throw CLIFailure.from(error) }
             return ServiceState(storage: storage, configuration: configuration, registry: registry)
@@ -123,14 +123,14 @@ struct ServeCommand: AsyncParsableCommand {
         if (try? KeyFile.protection(of: file)) == .shares {
             let set: SecretShares.ShareSet
             do { set = try directory.readShareSet() } catch { throw CLIFailure.from(error) }
-            gate = SealGate(sealed: set) { secret in try start(try KeyFile.open(file, shareSecret: secret)) }
+            gate = SealGate(sealed: set) { secret in try await start(try KeyFile.open(file, shareSecret: secret)) }
             if settings.logFormat == .text {
                 print("CivicVault listening on http://\(settings.host):\(settings.port), SEALED: give \(set.threshold) of \(set.count) shares with `civicvault unseal`")
             }
             logger.notice("starting sealed", metadata: ["address": "\(settings.host):\(settings.port)", "threshold": "\(set.threshold)", "shares": "\(set.count)"])
         } else {
-            let state = try start(try node.keyOptions.loadNodeKeys())
-            gate = SealGate(unsealed: state)
+            let state = try await start(try node.keyOptions.loadNodeKeys())
+            gate = await SealGate(unsealed: state)
             if settings.logFormat == .text {
                 print("CivicVault \(state.storage.ledger.signer.name) listening on http://\(settings.host):\(settings.port)")
                 print("verifier key: \(state.verifierKey)")

@@ -18,8 +18,8 @@ struct TierCommand: AsyncParsableCommand {
         @Option(help: "Rank in the order; higher reads lower.") var rank: Int
 
         func run() async throws {
-            let vault = try node.open().vault
-            do { print("created tier \(name) (ledger index \(try vault.createTier(name: name, rank: rank, by: node.caller)))") } catch { throw CLIFailure.from(error) }
+            let vault = try await node.open().vault
+            do { print("created tier \(name) (ledger index \(try await vault.createTier(name: name, rank: rank, by: node.caller)))") } catch { throw CLIFailure.from(error) }
         }
     }
 
@@ -29,9 +29,9 @@ struct TierCommand: AsyncParsableCommand {
         @OptionGroup var node: NodeOptions
 
         func run() async throws {
-            let vault = try node.open().vault
+            let vault = try await node.open().vault
             do {
-                for t in try vault.tiers() {
+                for t in try await vault.tiers() {
                     print("\(t.name)\trank \(t.rank)\tkey v\(t.currentVersion)\tmin v\(t.minDecryptionVersion)\(t.rotating ? "\trotating" : "")")
                 }
             } catch { throw CLIFailure.from(error) }
@@ -52,13 +52,16 @@ struct TierCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let vault = try node.open().vault
+            let vault = try await node.open().vault
             let report: (RotationProgress) -> Void = { p in
                 FileHandle.standardError.write(Data("rotating \(p.tier) to v\(p.version): \(p.rewrapped) rewrapped, \(p.remaining) left\n".utf8))
             }
             do {
-                let done = try name.map { [try vault.rotate(tier: $0, by: node.caller, batchSize: batchSize, progress: report)] }
-                    ?? vault.resumeRotations(by: node.caller, batchSize: batchSize, progress: report)
+                let done = if let name {
+                    [try await vault.rotate(tier: name, by: node.caller, batchSize: batchSize, progress: report)]
+                } else {
+                    try await vault.resumeRotations(by: node.caller, batchSize: batchSize, progress: report)
+                }
                 for p in done { print("tier \(p.tier) now at key v\(p.version); \(p.rewrapped) data keys rewrapped") }
                 if done.isEmpty { print("no rotation to resume") }
             } catch { throw CLIFailure.from(error) }
@@ -73,9 +76,9 @@ struct TierCommand: AsyncParsableCommand {
         @Option(help: "Retire every version below this one.") var below: Int
 
         func run() async throws {
-            let vault = try node.open().vault
+            let vault = try await node.open().vault
             do {
-                try vault.retire(tier: name, below: below, by: node.caller)
+                try await vault.retire(tier: name, below: below, by: node.caller)
                 print("tier \(name): versions below v\(below) retired")
             } catch { throw CLIFailure.from(error) }
         }

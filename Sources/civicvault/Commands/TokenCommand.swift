@@ -44,11 +44,11 @@ struct TokenCommand: AsyncParsableCommand {
                 lifetimeMs = ms
             }
             if role == .citizen && nationalId == nil { throw CLIFailure("a citizen token needs --national-id", hint: "the token only ever sees that citizen's log") }
-            let storage = try node.open()
+            let storage = try await node.open()
             do {
                 if role == .department || role == .officer, let clearance {
-                    if try storage.vault.member(id: subject) == nil {
-                        try storage.vault.grant(memberID: subject, role: role, clearance: clearance, by: node.caller)
+                    if try await storage.vault.member(id: subject) == nil {
+                        try await storage.vault.grant(memberID: subject, role: role, clearance: clearance, by: node.caller)
                     }
                 }
                 let citizen = try nationalId.map { try storage.vault.pseudonym(of: $0) }
@@ -70,13 +70,13 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard (subject == nil) != (id == nil) else { throw CLIFailure("give exactly one of --for and --id", hint: "--id t-... revokes one token, --for ACTOR all of an actor's") }
-            let storage = try node.open()
+            let storage = try await node.open()
             do {
                 if let id {
-                    let index = try storage.vault.revokeToken(id: id, by: node.caller)
+                    let index = try await storage.vault.revokeToken(id: id, by: node.caller)
                     print("revoked token \(id) (ledger entry \(index))")
                 } else if let subject {
-                    let revocation = try storage.vault.revoke(memberID: subject, by: node.caller)
+                    let revocation = try await storage.vault.revoke(memberID: subject, by: node.caller)
                     print("revoked \(revocation.tokens) tokens of \(subject)")
                 }
             } catch { throw CLIFailure.from(error) }

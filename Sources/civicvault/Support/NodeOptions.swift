@@ -19,16 +19,16 @@ struct NodeOptions: ParsableArguments {
 
     /// Opens the node's storage (PostgreSQL when a database URL is given, else SQLite in `--data`, forced to mode
     /// 0700); creates the standard tiers on first use.
-    func open() throws -> NodeStore { try open(keys: try keyOptions.loadNodeKeys()) }
+    func open() async throws -> NodeStore { try await open(keys: try keyOptions.loadNodeKeys()) }
 
     /// Opens the node's storage with keys already opened (by shares, for a node unsealed over HTTP).
-    func open(keys: NodeKeys) throws -> NodeStore {
+    func open(keys: NodeKeys) async throws -> NodeStore {
         let url = try dataOptions.postgresURL()
         if url == nil { try dataOptions.secureDirectory() }
         do {
             let storage = try url.map { try PostgresNode.open(url: $0, keys: keys).store }
                 ?? NodeStorage.open(dataDirectory: dataOptions.data, keys: keys).store
-            try storage.vault.createStandardTiersIfNeeded(by: caller)
+            try await storage.vault.createStandardTiersIfNeeded(by: caller)
             return storage
         } catch {
             throw CLIFailure.from(error)

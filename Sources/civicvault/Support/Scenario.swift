@@ -36,16 +36,16 @@ struct Scenario {
 
     /// Registers the schemas and merges the policy rules into the installed policy; says what it did, line by line.
     /// Installing twice changes nothing the second time.
-    func install(into vault: Vault, by caller: Caller) throws -> [String] {
+    func install(into vault: Vault, by caller: Caller) async throws -> [String] {
         var said: [String] = []
         for file in schemaFiles {
-            let schema = try vault.registerSchema(json: try read(file), by: caller)
+            let schema = try await vault.registerSchema(json: try read(file), by: caller)
             said.append("schema \(schema.type) v\(schema.version) (\(schema.fields.count) fields)")
         }
         let fragment = try Policy.parse(try read(directory.appendingPathComponent("policy.json")))
-        let current = try vault.policy() ?? Policy.empty
+        let current = try await vault.policy() ?? Policy.empty
         if let merged = try current.merging(fragment) {
-            try vault.installPolicy(merged, by: caller)
+            try await vault.installPolicy(merged, by: caller)
             said.append("policy v\(merged.version): \(fragment.rules.count) rules of \(name) added (\(merged.rules.count) rules in all)")
         } else {
             said.append("policy v\(current.version) already has the \(fragment.rules.count) rules of \(name)")
@@ -53,7 +53,7 @@ struct Scenario {
         let ruleFile = directory.appendingPathComponent("transfer-rule.json")
         if FileManager.default.fileExists(atPath: ruleFile.path) {
             let rule = try TransferRule.parse(try read(ruleFile))
-            let changed = try vault.installTransferRule(rule, by: caller)
+            let changed = try await vault.installTransferRule(rule, by: caller)
             said.append("transfer rule \(rule.id) v\(rule.version) (\(rule.conditions.count) conditions)\(changed ? "" : " already installed")")
         }
         return said

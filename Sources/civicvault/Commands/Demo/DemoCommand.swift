@@ -22,9 +22,9 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         if let scenario {
             let found = try Scenario.locate(scenario, in: scenarios)
-            let storage = try node.open()
+            let storage = try await node.open()
             do {
-                for line in try found.install(into: storage.vault, by: node.caller) { print("[installed] \(line)") }
+                for line in try await found.install(into: storage.vault, by: node.caller) { print("[installed] \(line)") }
             } catch { throw CLIFailure.from(error) }
             let kit = DemoKit(storage: storage, url: url)
             switch scenario {
@@ -34,7 +34,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             return
         }
-        let storage = try node.open()
+        let storage = try await node.open()
         let tokens = storage.tokens
         let suffix = Hex.encode(RandomBytes.generate(3))
         let nationalID = "DEMO\(suffix)"

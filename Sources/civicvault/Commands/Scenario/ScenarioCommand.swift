@@ -17,9 +17,9 @@ struct ScenarioCommand: AsyncParsableCommand {
 
         func run() async throws {
             let scenario = try Scenario.locate(name, in: scenarios)
-            let vault = try node.open().vault
+            let vault = try await node.open().vault
             do {
-                for line in try scenario.install(into: vault, by: node.caller) { print(line) }
+                for line in try await scenario.install(into: vault, by: node.caller) { print(line) }
             } catch let failure as CLIFailure { throw failure } catch { throw CLIFailure.from(error) }
         }
     }
