@@ -91,6 +91,10 @@ public enum VaultSchema {
                 CREATE INDEX vault_token_by_actor ON vault_token(actor);
                 """)
         }
+        migrator.registerMigration("vault-v7-kek-version") { db in
+            // The version of the KEK that wraps each tier key (KEK rotation); rows before it are under KEK v1.
+            try db.execute(sql: "ALTER TABLE vault_tier_key ADD COLUMN kek_version INTEGER NOT NULL DEFAULT 1 CHECK (kek_version >= 1)")
+        }
     }
 }
 
