@@ -27,7 +27,7 @@ public final class LedgerMirror: PublicLedger, Sendable {
         }
     }
 
-    let database: DatabaseQueue
+    let database: DatabasePool
     /// The followed log's key.
     public let logKey: NoteVerifierKey
 

@@ -9,7 +9,7 @@ import VaultNode
 /// it, the vault over both and the bearer tokens. `store` is the backend-neutral view the service uses.
 public struct NodeStorage: Sendable {
     /// The migrated database.
-    public let database: DatabaseQueue
+    public let database: DatabasePool
     /// The ledger, signing with the node's key under the node's name.
     public let ledger: SQLiteLedgerStore
     /// The vault.

@@ -1,21 +1,21 @@
 import GRDB
 
 /// Opens the embedded SQLite database with the durability CivicVault needs: WAL journal, `synchronous=FULL`
-/// (every committed transaction is fsynced), foreign keys on.
+/// (every committed transaction is fsynced), foreign keys on. A `DatabasePool`: one writer, and readers on
+/// snapshots of their own beside it (WAL), so reads never wait for a write's fsync.
 public enum SQLiteDatabase {
     /// Opens (creating if needed) the database file at `path`.
-    public static func open(path: String) throws -> DatabaseQueue {
+    public static func open(path: String) throws -> DatabasePool {
         var config = Configuration()
         // Another process (the CLI beside a running server) may hold the write lock for a moment: wait, don't fail.
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Every connection (readers serve proofs) keeps the ledger's stored subtrees in memory; pages are only
+            // allocated as they are read.
+            try db.execute(sql: "PRAGMA cache_size = -\(SQLiteLedgerStore.pageCacheKiB)")
         }
-        let queue = try DatabaseQueue(path: path, configuration: config)
-        try queue.writeWithoutTransaction { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-        }
-        return queue
+        return try DatabasePool(path: path, configuration: config)
     }
 }

@@ -104,7 +104,7 @@ public enum NodeDatabase {
     public static func path(inDataDirectory directory: String) -> String { directory + "/civicvault.sqlite" }
 
     /// Opens (creating the directory and file if needed) and migrates the database at `path`.
-    public static func open(path: String) throws -> DatabaseQueue {
+    public static func open(path: String) throws -> DatabasePool {
         let queue = try SQLiteDatabase.open(path: path)
         var migrator = DatabaseMigrator()
         LedgerSchema.register(in: &migrator)

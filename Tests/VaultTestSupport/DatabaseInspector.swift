@@ -7,7 +7,7 @@ import VaultSQLite
 /// Raw, keyless access to a node's tables on either backend, as an auditor or an attacker with database access
 /// has: statements without parameters (the same SQL must suit SQLite and PostgreSQL), results from the first column.
 public final class DatabaseInspector: @unchecked Sendable {
-    let sqlite: DatabaseQueue?
+    let sqlite: DatabasePool?
     let postgres: PostgresPool?
 
     /// The SQLite database file at `path` (migrated if new).
@@ -22,7 +22,7 @@ public final class DatabaseInspector: @unchecked Sendable {
         postgres = PostgresPool(url: url, maxConnections: 2)
     }
 
-    init(sqlite: DatabaseQueue?, postgres: PostgresPool?) {
+    init(sqlite: DatabasePool?, postgres: PostgresPool?) {
         self.sqlite = sqlite
         self.postgres = postgres
     }
