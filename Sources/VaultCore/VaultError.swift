@@ -122,7 +122,7 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tierExists(name): return "tier \(name) already exists"
         case let .rotationUnfinished(tier, remaining): return "tier \(tier) still has \(remaining) data keys under old versions"
         case let .keyEncryptionKeyDropped(tier, version, kekVersion):
-            return "tier key \(tier) v\(version) is wrapped under KEK v\(kekVersion), which node.key no longer holds: the row was rolled back or altered"
+            return "tier key \(tier) v\(version) is wrapped under KEK v\(kekVersion), which node.key does not hold: the row was rolled back from before a KEK rotation, or altered"
         case let .unknownRecordType(type): return "no schema for record type \(type)"
         case let .invalidPredicate(why): return "invalid predicate: \(why)"
         case .predicateFalse: return "the record does not satisfy the predicate; no attestation was made"

@@ -27,6 +27,9 @@ extension KeysCommand {
 
         func run() async throws {
             let directory = node.keyOptions.directory
+            guard !directory.hasPendingKeyFile else {
+                throw CLIFailure("a log-key rotation is unfinished (\(directory.pendingSecretFilePath) exists)", hint: "rerun `civicvault keys rotate-log-key` to finish it first")
+            }
             let (current, resealer) = try node.keyOptions.loadNodeKeysForRewrite()
             let rotating: NodeKeys
             if current.isRotatingKeyEncryptionKey {
