@@ -191,6 +191,9 @@ class AnchoredReader: VaultReading {
     // MARK: passed through (authenticated encryption, or not an access decision)
 
     func tierKey(tier: String, version: Int) throws -> WrappedTierKey? { try base.tierKey(tier: tier, version: version) }
+    func tierKeys(wrappedBelowKEK kekVersion: Int, limit: Int) throws -> [WrappedTierKey] { try base.tierKeys(wrappedBelowKEK: kekVersion, limit: limit) }
+    func countTierKeys(wrappedBelowKEK kekVersion: Int) throws -> Int { try base.countTierKeys(wrappedBelowKEK: kekVersion) }
+    func countTierKeys(wrappedUnderKEK kekVersion: Int) throws -> Int { try base.countTierKeys(wrappedUnderKEK: kekVersion) }
     func fields(recordID: String) throws -> [FieldRow] { try base.fields(recordID: recordID) }
     func dataKeys(recordID: String) throws -> [WrappedDataKey] { try base.dataKeys(recordID: recordID) }
     func dataKeys(tier: String, wrappedBelow version: Int, limit: Int) throws -> [WrappedDataKey] {
@@ -222,6 +225,7 @@ final class AnchoredWriter: AnchoredReader, VaultWriting {
     func saveSchema(_ schema: RecordSchema) throws { mark("vault_schema", schema.type); try writer.saveSchema(schema) }
     func insertTierKey(_ key: WrappedTierKey) throws { try writer.insertTierKey(key) }
     func deleteTierKeys(tier: String, below version: Int) throws { try writer.deleteTierKeys(tier: tier, below: version) }
+    func updateTierKey(_ key: WrappedTierKey) throws { try writer.updateTierKey(key) }
     func saveRecord(_ record: RecordRow) throws { mark("vault_record", record.id); try writer.saveRecord(record) }
     func replaceFields(recordID: String, with fields: [FieldRow]) throws { mark("vault_record", recordID); try writer.replaceFields(recordID: recordID, with: fields) }
     func replaceDataKeys(recordID: String, with keys: [WrappedDataKey]) throws { try writer.replaceDataKeys(recordID: recordID, with: keys) }

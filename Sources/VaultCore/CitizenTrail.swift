@@ -16,7 +16,7 @@ public struct CitizenTrail: Sendable {
     /// The trail keys of the node with `keys`.
     public init(keys: NodeKeys) {
         trailKey = HMACSHA256.deriveKey(from: keys.pseudonymKey, purpose: "citizen-trail")
-        boxKey = HMACSHA256.deriveKey(from: keys.keyEncryptionKey, purpose: "citizen-box")
+        boxKey = HMACSHA256.deriveKey(from: keys.derivationRoot, purpose: "citizen-box")
     }
 
     /// K_citizen of the citizen with `pseudonym`: what `GET /v1/citizens/me/trail-key` gives that citizen.

@@ -16,10 +16,10 @@ public struct StateAuthenticator: Sendable {
     let macKey: SecureBytes
     let tokenKey: SecureBytes
 
-    /// The authenticator of the node whose KEK is `keys.keyEncryptionKey`.
+    /// The authenticator of the node whose derivation root is `keys.derivationRoot` (never rotated).
     public init(keys: NodeKeys) {
-        macKey = HMACSHA256.deriveKey(from: keys.keyEncryptionKey, purpose: "state-mac")
-        tokenKey = HMACSHA256.deriveKey(from: keys.keyEncryptionKey, purpose: "token-hash")
+        macKey = HMACSHA256.deriveKey(from: keys.derivationRoot, purpose: "state-mac")
+        tokenKey = HMACSHA256.deriveKey(from: keys.derivationRoot, purpose: "token-hash")
     }
 
     /// The MAC of the row of `table` whose primary key is `key`, over `columns` in the table's documented order.

@@ -27,7 +27,7 @@ extension Vault {
     /// nobody can test candidate predicates against the ledger; the same question about the same record always
     /// hashes alike, which is what makes a repeated question free under the disclosure budget.
     public func predicateHash(recordID: String, predicate: String) -> [UInt8] {
-        HMACSHA256.mac(Array(recordID.utf8) + [0] + Array(predicate.utf8), key: HMACSHA256.deriveKey(from: keys.keyEncryptionKey, purpose: "predicate-hash"))
+        HMACSHA256.mac(Array(recordID.utf8) + [0] + Array(predicate.utf8), key: HMACSHA256.deriveKey(from: keys.derivationRoot, purpose: "predicate-hash"))
     }
 
     /// The budget refusal for asking the question `hash` about `fields` of `recordID` now, or nil when it fits:

@@ -38,7 +38,7 @@ public final class Vault: Sendable {
         }
         self.keys = keys
         self.authenticator = authenticator
-        self.keyring = TierKeyring(keyEncryptionKey: keys.keyEncryptionKey)
+        self.keyring = TierKeyring(keys: keys)
         self.clock = clock
         self.checkpointSelector = checkpointSelector
         self.timeZone = timeZone

@@ -35,6 +35,9 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case tierExists(String)
     /// Old key versions cannot be retired while DEKs are still wrapped under them.
     case rotationUnfinished(tier: String, remaining: Int)
+    /// A tier key row names a KEK version this node no longer holds (the KEK was rotated and the old one dropped):
+    /// a row put back from before the rotation, or relabelled.
+    case keyEncryptionKeyDropped(tier: String, version: Int, kekVersion: Int)
     /// No schema is registered for this record type.
     case unknownRecordType(String)
     /// An attestation predicate is malformed or does not fit the field.
@@ -118,6 +121,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .memberNotFound(id): return "no member \(id)"
         case let .tierExists(name): return "tier \(name) already exists"
         case let .rotationUnfinished(tier, remaining): return "tier \(tier) still has \(remaining) data keys under old versions"
+        case let .keyEncryptionKeyDropped(tier, version, kekVersion):
+            return "tier key \(tier) v\(version) is wrapped under KEK v\(kekVersion), which node.key does not hold: the row was rolled back from before a KEK rotation, or altered"
         case let .unknownRecordType(type): return "no schema for record type \(type)"
         case let .invalidPredicate(why): return "invalid predicate: \(why)"
         case .predicateFalse: return "the record does not satisfy the predicate; no attestation was made"

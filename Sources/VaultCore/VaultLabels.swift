@@ -2,6 +2,8 @@
 public enum VaultLabels {
     /// AAD label of a tier key wrapped by the master KEK.
     public static let tierKey = "CivicVault/v1/tier-key"
+    /// AAD label of a tier key wrapped by a KEK of version 2 or later (the AAD binds the KEK version too).
+    public static let tierKeyUnderKEK = "CivicVault/v1/tier-key-kek"
     /// AAD label of a record's data key (DEK) wrapped by a tier key.
     public static let dataKey = "CivicVault/v1/dek"
     /// AAD label of an encrypted field value.

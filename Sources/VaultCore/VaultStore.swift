@@ -5,6 +5,13 @@ public protocol VaultReading {
     func tiers() throws -> [TierState]
     func schemas() throws -> [RecordSchema]
     func tierKey(tier: String, version: Int) throws -> WrappedTierKey?
+    /// Up to `limit` tier keys wrapped under a KEK version below `kekVersion`, by tier and version. Re-wrapped keys
+    /// leave this set, so repeating the call walks a KEK rotation to its end without a cursor.
+    func tierKeys(wrappedBelowKEK kekVersion: Int, limit: Int) throws -> [WrappedTierKey]
+    /// The number of tier keys wrapped under a KEK version below `kekVersion`.
+    func countTierKeys(wrappedBelowKEK kekVersion: Int) throws -> Int
+    /// The number of tier keys wrapped under exactly KEK version `kekVersion`.
+    func countTierKeys(wrappedUnderKEK kekVersion: Int) throws -> Int
     func record(id: String) throws -> RecordRow?
     func records(citizen: Pseudonym) throws -> [RecordRow]
     func fields(recordID: String) throws -> [FieldRow]
@@ -42,6 +49,8 @@ public protocol VaultWriting: VaultReading {
     func saveSchema(_ schema: RecordSchema) throws
     func insertTierKey(_ key: WrappedTierKey) throws
     func deleteTierKeys(tier: String, below version: Int) throws
+    /// Replaces the wrapping (envelope and KEK version) of the existing tier key `key.tier` v`key.version`.
+    func updateTierKey(_ key: WrappedTierKey) throws
     func saveRecord(_ record: RecordRow) throws
     func replaceFields(recordID: String, with fields: [FieldRow]) throws
     func replaceDataKeys(recordID: String, with keys: [WrappedDataKey]) throws

@@ -26,6 +26,8 @@ public enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidKDFParameters
     /// A libsodium call failed unexpectedly.
     case sodiumFailure(function: String)
+    /// Node keys whose KEK versions are not one or two strictly ascending versions in 1...2^32-1.
+    case invalidKeyEncryptionKeys(String)
 
     public var description: String {
         switch self {
@@ -43,6 +45,7 @@ public enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
         case .passwordHashingFailed: return "password hashing failed (out of memory?)"
         case .invalidKDFParameters: return "key derivation parameters are out of range"
         case let .sodiumFailure(function): return "libsodium call \(function) failed"
+        case let .invalidKeyEncryptionKeys(why): return "invalid key-encryption keys: \(why)"
         }
     }
 }

@@ -33,6 +33,8 @@ public enum KeyFile {
         case sharesRequired
         /// The file is opened by a passphrase, not by shares.
         case notShareProtected
+        /// The decrypted payload does not follow its layout (it authenticated, so a bug or a newer version wrote it).
+        case malformedPayload(String)
 
         public var description: String {
             switch self {
@@ -44,6 +46,7 @@ public enum KeyFile {
             case .passphraseRequired: return "the key file is protected by a passphrase and none was given"
             case .sharesRequired: return "the key file is opened by officers' unseal shares, not by a passphrase"
             case .notShareProtected: return "the key file is protected by a passphrase, not by unseal shares"
+            case let .malformedPayload(why): return "the key file's payload is malformed: \(why)"
             }
         }
 
@@ -54,7 +57,7 @@ public enum KeyFile {
                 return "check CIVICVAULT_PASSPHRASE or --passphrase-file; restore the key file from backup if it was changed"
             case .truncated, .notAKeyFile, .badParameters:
                 return "restore node.key from backup; a damaged key file cannot be repaired"
-            case .unknownVersion: return "use the civicvault version that wrote this file"
+            case .unknownVersion, .malformedPayload: return "use the civicvault version that wrote this file"
             case .passphraseRequired: return "set CIVICVAULT_PASSPHRASE or pass --passphrase-file"
             case .sharesRequired: return "unseal the service with `civicvault unseal`, or give k shares with --share-file"
             case .notShareProtected: return "give the passphrase (CIVICVAULT_PASSPHRASE or --passphrase-file)"
@@ -63,7 +66,10 @@ public enum KeyFile {
     }
 
     static let headerByteCount = CryptoLabels.keyFileMagic.count + 1 + 1 + 4 + 8 + PasswordKDF.saltByteCount
-    static let payloadVersion: UInt8 = 0x01
+    /// The payload version written: 2 (a derivation root apart from versioned KEKs).
+    static let payloadVersion: UInt8 = 0x02
+    /// The first payload layout (one KEK that is also the derivation root); read, never written.
+    static let legacyPayloadVersion: UInt8 = 0x01
 
     /// Encrypts `keys` under `passphrase` (ignored for `.devNoPassphrase`).
     public static func seal(
@@ -194,32 +200,75 @@ public enum KeyFile {
         }
     }
 
+    /// Payload version 2 (docs/format/envelope.md, "Key file"): `u8 0x02 || Ed25519 seed (32) || derivation root (32)
+    /// || pseudonym key (32) || u8 n (1 or 2) || n × (u32 BE KEK version || KEK (32)), versions strictly ascending ||
+    /// str16(node name)`. Version 1 (`u8 0x01 || seed || KEK || pseudonym key || str16(name)`) is still read: its KEK
+    /// is both the derivation root and KEK version 1.
     fileprivate static func encodePayload(_ keys: NodeKeys) throws -> SecureBytes {
         let name = Array(keys.name.utf8)
-        let count = 1 + 32 * 3 + 2 + name.count
-        return SecureBytes(count: count) { out in
+        guard name.count <= 0xffff else { throw Failure.malformedPayload("node name longer than 65535 bytes") }
+        let keks = keys.keyEncryptionKeys
+        let nameAt = 1 + 32 * 3 + 1 + keks.count * 36
+        return SecureBytes(count: nameAt + 2 + name.count) { out in
+            func put(_ key: SecureBytes, at offset: Int) {
+                key.withUnsafeBytes { out.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+            }
             out[0] = payloadVersion
-            keys.signingKey.seed.withUnsafeBytes { out.baseAddress!.advanced(by: 1).copyMemory(from: $0.baseAddress!, byteCount: 32) }
-            keys.keyEncryptionKey.withUnsafeBytes { out.baseAddress!.advanced(by: 33).copyMemory(from: $0.baseAddress!, byteCount: 32) }
-            keys.pseudonymKey.withUnsafeBytes { out.baseAddress!.advanced(by: 65).copyMemory(from: $0.baseAddress!, byteCount: 32) }
-            out[97] = UInt8(name.count >> 8)
-            out[98] = UInt8(name.count & 0xff)
-            for (i, b) in name.enumerated() { out[99 + i] = b }
+            put(keys.signingKey.seed, at: 1)
+            put(keys.derivationRoot, at: 33)
+            put(keys.pseudonymKey, at: 65)
+            out[97] = UInt8(keks.count)
+            for (i, kek) in keks.enumerated() {
+                let at = 98 + i * 36
+                for b in 0..<4 { out[at + b] = UInt8(truncatingIfNeeded: UInt32(kek.version) >> (8 * UInt32(3 - b))) }
+                put(kek.key, at: at + 4)
+            }
+            out[nameAt] = UInt8(name.count >> 8)
+            out[nameAt + 1] = UInt8(name.count & 0xff)
+            for (i, b) in name.enumerated() { out[nameAt + 2 + i] = b }
         }
     }
 
     private static func decodePayload(_ payload: SecureBytes) throws -> NodeKeys {
         try payload.withUnsafeBytes { p in
-            guard p.count >= 99, p[0] == payloadVersion else { throw Failure.wrongPassphraseOrAltered }
-            let nameCount = Int(p[97]) << 8 | Int(p[98])
-            guard p.count == 99 + nameCount, let name = String(validating: p[99...], as: UTF8.self) else {
-                throw Failure.wrongPassphraseOrAltered
+            guard p.count >= 1 else { throw Failure.malformedPayload("empty") }
+            func name(at offset: Int) throws -> String {
+                guard p.count >= offset + 2 else { throw Failure.malformedPayload("truncated before the node name") }
+                let count = Int(p[offset]) << 8 | Int(p[offset + 1])
+                guard p.count == offset + 2 + count else { throw Failure.malformedPayload("node name length does not match") }
+                guard let name = String(validating: p[(offset + 2)...], as: UTF8.self) else { throw Failure.malformedPayload("node name is not UTF-8") }
+                return name
             }
-            return try NodeKeys(
-                name: name,
-                signingKey: Ed25519SigningKey(seed: SecureBytes(copying: p[1..<33])),
-                keyEncryptionKey: SecureBytes(copying: p[33..<65]),
-                pseudonymKey: SecureBytes(copying: p[65..<97]))
+            switch p[0] {
+            case legacyPayloadVersion:
+                guard p.count >= 99 else { throw Failure.malformedPayload("truncated") }
+                return try NodeKeys(
+                    name: try name(at: 97),
+                    signingKey: Ed25519SigningKey(seed: SecureBytes(copying: p[1..<33])),
+                    keyEncryptionKey: SecureBytes(copying: p[33..<65]),
+                    pseudonymKey: SecureBytes(copying: p[65..<97]))
+            case payloadVersion:
+                guard p.count >= 98 else { throw Failure.malformedPayload("truncated") }
+                let n = Int(p[97])
+                guard (1...NodeKeys.maxKeyEncryptionKeys).contains(n) else { throw Failure.malformedPayload("\(n) KEKs (one or two allowed)") }
+                guard p.count >= 98 + n * 36 else { throw Failure.malformedPayload("truncated in the KEKs") }
+                var keks: [NodeKeys.KeyEncryptionKey] = []
+                for i in 0..<n {
+                    let at = 98 + i * 36
+                    let version = (0..<4).reduce(0) { $0 << 8 | Int(p[at + $1]) }
+                    guard version >= 1, keks.last.map({ $0.version < version }) ?? true else {
+                        throw Failure.malformedPayload("KEK versions must be positive and strictly ascending")
+                    }
+                    keks.append(try NodeKeys.KeyEncryptionKey(version: version, key: SecureBytes(copying: p[(at + 4)..<(at + 36)])))
+                }
+                return try NodeKeys(
+                    name: try name(at: 98 + n * 36),
+                    signingKey: Ed25519SigningKey(seed: SecureBytes(copying: p[1..<33])),
+                    derivationRoot: SecureBytes(copying: p[33..<65]), keyEncryptionKeys: keks,
+                    pseudonymKey: SecureBytes(copying: p[65..<97]))
+            default:
+                throw Failure.malformedPayload("unknown payload version \(p[0])")
+            }
         }
     }
 

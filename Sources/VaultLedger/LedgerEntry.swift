@@ -22,6 +22,10 @@ public struct LedgerEntry: Equatable, Hashable, Sendable {
         public static let keyRotated = "key.rotated"
         public static let keyRewrapped = "key.rewrapped"
         public static let keyRetired = "key.retired"
+        /// The first batch of a KEK rotation committed (attributes `from`, `to`: KEK versions; no key material).
+        public static let kekRotationStarted = "kek.rotation_started"
+        /// Every tier key is wrapped under the new KEK (attributes `from`, `to`); node.key may drop the old one.
+        public static let kekRotated = "kek.rotated"
         public static let schemaRegistered = "schema.registered"
         public static let tokenRevoked = "token.revoked"
         public static let grantAdded = "grant.added"

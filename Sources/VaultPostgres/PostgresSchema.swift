@@ -112,6 +112,10 @@ public enum PostgresSchema {
             """,
             "CREATE INDEX vault_token_by_actor ON vault_token(actor)",
         ]),
+        // The version of the KEK that wraps each tier key (see VaultSchema "vault-v7-kek-version").
+        Migration(name: "pg-v4-kek-version", statements: [
+            "ALTER TABLE vault_tier_key ADD COLUMN kek_version BIGINT NOT NULL DEFAULT 1 CHECK (kek_version >= 1)",
+        ]),
     ]
 
     /// Applies the migrations not yet applied, each in its own transaction under the writer lock.

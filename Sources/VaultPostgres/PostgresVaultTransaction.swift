@@ -24,8 +24,23 @@ struct PostgresVaultTransaction: VaultWriting {
     }
 
     func tierKey(tier: String, version: Int) throws -> WrappedTierKey? {
-        try session.rows("SELECT wrapped FROM vault_tier_key WHERE tier = $1 AND version = $2", [.text(tier), .int(version)]).first
-            .map { WrappedTierKey(tier: tier, version: version, wrapped: try $0.bytes("wrapped")) }
+        try session.rows("SELECT kek_version, wrapped FROM vault_tier_key WHERE tier = $1 AND version = $2", [.text(tier), .int(version)]).first
+            .map { WrappedTierKey(tier: tier, version: version, kekVersion: Int(try $0.int("kek_version")), wrapped: try $0.bytes("wrapped")) }
+    }
+
+    func tierKeys(wrappedBelowKEK kekVersion: Int, limit: Int) throws -> [WrappedTierKey] {
+        try session.rows(
+            "SELECT tier, version, kek_version, wrapped FROM vault_tier_key WHERE kek_version < $1 ORDER BY tier, version LIMIT $2",
+            [.int(kekVersion), .int(limit)]
+        ).map { WrappedTierKey(tier: try $0.text("tier"), version: Int(try $0.int("version")), kekVersion: Int(try $0.int("kek_version")), wrapped: try $0.bytes("wrapped")) }
+    }
+
+    func countTierKeys(wrappedBelowKEK kekVersion: Int) throws -> Int {
+        Int(try session.rows("SELECT COUNT(*) AS n FROM vault_tier_key WHERE kek_version < $1", [.int(kekVersion)]).first?.int("n") ?? 0)
+    }
+
+    func countTierKeys(wrappedUnderKEK kekVersion: Int) throws -> Int {
+        Int(try session.rows("SELECT COUNT(*) AS n FROM vault_tier_key WHERE kek_version = $1", [.int(kekVersion)]).first?.int("n") ?? 0)
     }
 
     func record(id: String) throws -> RecordRow? {
@@ -161,7 +176,16 @@ struct PostgresVaultTransaction: VaultWriting {
     }
 
     func insertTierKey(_ key: WrappedTierKey) throws {
-        try session.execute("INSERT INTO vault_tier_key (tier, version, wrapped) VALUES ($1, $2, $3)", [.text(key.tier), .int(key.version), .bytes(key.wrapped)])
+        try session.execute(
+            "INSERT INTO vault_tier_key (tier, version, kek_version, wrapped) VALUES ($1, $2, $3, $4)",
+            [.text(key.tier), .int(key.version), .int(key.kekVersion), .bytes(key.wrapped)])
+    }
+
+    func updateTierKey(_ key: WrappedTierKey) throws {
+        let changed = try session.rows(
+            "UPDATE vault_tier_key SET kek_version = $1, wrapped = $2 WHERE tier = $3 AND version = $4 RETURNING version",
+            [.int(key.kekVersion), .bytes(key.wrapped), .text(key.tier), .int(key.version)])
+        guard changed.count == 1 else { throw VaultError.corrupt("tier key \(key.tier) v\(key.version) vanished during a KEK rotation") }
     }
 
     func deleteTierKeys(tier: String, below version: Int) throws {

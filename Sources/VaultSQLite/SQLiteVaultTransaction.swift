@@ -23,8 +23,23 @@ struct SQLiteVaultTransaction: VaultWriting {
     }
 
     func tierKey(tier: String, version: Int) throws -> WrappedTierKey? {
-        try Data.fetchOne(db, sql: "SELECT wrapped FROM vault_tier_key WHERE tier = ? AND version = ?", arguments: [tier, version])
-            .map { WrappedTierKey(tier: tier, version: version, wrapped: [UInt8]($0)) }
+        try Row.fetchOne(db, sql: "SELECT kek_version, wrapped FROM vault_tier_key WHERE tier = ? AND version = ?", arguments: [tier, version])
+            .map { WrappedTierKey(tier: tier, version: version, kekVersion: $0["kek_version"], wrapped: [UInt8]($0["wrapped"] as Data)) }
+    }
+
+    func tierKeys(wrappedBelowKEK kekVersion: Int, limit: Int) throws -> [WrappedTierKey] {
+        try Row.fetchAll(
+            db, sql: "SELECT tier, version, kek_version, wrapped FROM vault_tier_key WHERE kek_version < ? ORDER BY tier, version LIMIT ?",
+            arguments: [kekVersion, limit]
+        ).map { WrappedTierKey(tier: $0["tier"], version: $0["version"], kekVersion: $0["kek_version"], wrapped: [UInt8]($0["wrapped"] as Data)) }
+    }
+
+    func countTierKeys(wrappedBelowKEK kekVersion: Int) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vault_tier_key WHERE kek_version < ?", arguments: [kekVersion]) ?? 0
+    }
+
+    func countTierKeys(wrappedUnderKEK kekVersion: Int) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vault_tier_key WHERE kek_version = ?", arguments: [kekVersion]) ?? 0
     }
 
     func record(id: String) throws -> RecordRow? {
@@ -169,7 +184,16 @@ struct SQLiteVaultTransaction: VaultWriting {
     }
 
     func insertTierKey(_ key: WrappedTierKey) throws {
-        try db.execute(sql: "INSERT INTO vault_tier_key (tier, version, wrapped) VALUES (?, ?, ?)", arguments: [key.tier, key.version, Data(key.wrapped)])
+        try db.execute(
+            sql: "INSERT INTO vault_tier_key (tier, version, kek_version, wrapped) VALUES (?, ?, ?, ?)",
+            arguments: [key.tier, key.version, key.kekVersion, Data(key.wrapped)])
+    }
+
+    func updateTierKey(_ key: WrappedTierKey) throws {
+        try db.execute(
+            sql: "UPDATE vault_tier_key SET kek_version = ?, wrapped = ? WHERE tier = ? AND version = ?",
+            arguments: [key.kekVersion, Data(key.wrapped), key.tier, key.version])
+        guard db.changesCount == 1 else { throw VaultError.corrupt("tier key \(key.tier) v\(key.version) vanished during a KEK rotation") }
     }
 
     func deleteTierKeys(tier: String, below version: Int) throws {

@@ -128,6 +128,10 @@ public enum VaultSchema {
                 for index in indexes { try db.execute(sql: index) }
             }
         }
+        migrator.registerMigration("vault-v8-kek-version") { db in
+            // The version of the KEK that wraps each tier key (KEK rotation); rows before it are under KEK v1.
+            try db.execute(sql: "ALTER TABLE vault_tier_key ADD COLUMN kek_version INTEGER NOT NULL DEFAULT 1 CHECK (kek_version >= 1)")
+        }
     }
 }
 

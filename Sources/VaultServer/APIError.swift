@@ -70,6 +70,7 @@ public struct APIError: Error, Sendable {
         case .policyDenied: return APIError(.forbidden, "policy_denied", e.description)
         case .predicateFalse: return APIError(.unprocessableContent, "predicate_false", e.description)
         case .rotationUnfinished: return APIError(.conflict, "rotation_unfinished", e.description)
+        case .keyEncryptionKeyDropped: return APIError(.internalServerError, "kek_dropped", e.description)
         case .alreadyDecided: return APIError(.conflict, "already_decided", e.description)
         case .alreadyApproved: return APIError(.conflict, "already_approved", e.description)
         case .consentExpired: return APIError(.gone, "consent_expired", e.description)

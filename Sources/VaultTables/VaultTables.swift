@@ -15,11 +15,11 @@ public enum VaultTierTable: Table {
     public static let unique = [[Columns.rank]]
 }
 
-/// Each tier key version, wrapped under the key-encryption key.
+/// Each tier key version, wrapped under the key-encryption key of version `kek_version`.
 public enum VaultTierKeyTable: Table {
     public static let name = "vault_tier_key"
-    public enum Columns: String, TableColumns { case tier, version, wrapped }
-    public static let columns = [Column(Columns.tier, .text), Column(.version, .int64), Column(.wrapped, .bytes)]
+    public enum Columns: String, TableColumns { case tier, version, wrapped, kekVersion = "kek_version" }
+    public static let columns = [Column(Columns.tier, .text), Column(.version, .int64), Column(.wrapped, .bytes), Column(.kekVersion, .int64)]
     public static let primaryKey = [Columns.tier, .version]
 }
 

@@ -22,7 +22,7 @@ import Testing
             let recovered = try #require(try collector.add(texts[b]))
             #expect(recovered == secret)
             let opened = try KeyFile.open(file, shareSecret: recovered)
-            #expect(opened.keyEncryptionKey == keys.keyEncryptionKey && opened.name == keys.name)
+            #expect(opened.derivationRoot == keys.derivationRoot && opened.currentKeyEncryptionKey.key == keys.currentKeyEncryptionKey.key && opened.name == keys.name)
             subsets += 1
         } } }
         #expect(subsets == 10)

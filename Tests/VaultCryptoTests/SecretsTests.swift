@@ -18,11 +18,12 @@ import Testing
 
     @Test func nodeKeysAndErrorsDoNotPrintKeyMaterial() throws {
         let keys = NodeKeys.generate(name: "test.node")
-        let kekHex = Hex.encode(keys.keyEncryptionKey.unsafeCopy())
+        let kekHex = Hex.encode(keys.currentKeyEncryptionKey.key.unsafeCopy())
+        let rootHex = Hex.encode(keys.derivationRoot.unsafeCopy())
         let seedHex = Hex.encode(keys.signingKey.seed.unsafeCopy())
         let pseudoHex = Hex.encode(keys.pseudonymKey.unsafeCopy())
         let rendered = "\(keys) \(String(reflecting: keys)) \(keys.signingKey)"
-        for secret in [kekHex, seedHex, pseudoHex] {
+        for secret in [kekHex, rootHex, seedHex, pseudoHex] {
             #expect(!rendered.contains(secret))
             #expect(!rendered.contains(Base64.encode(Hex.decode(secret)!)))
         }

@@ -79,6 +79,14 @@ public final class TestStore: @unchecked Sendable {
         }
     }
 
+    /// Opens the same storage with other node keys (the same node after a KEK rotation changed node.key).
+    public func reopened(keys other: NodeKeys) throws -> NodeStore {
+        switch backend {
+        case .sqlite: return try NodeStorage.open(dataDirectory: location, keys: other).store
+        case .postgres: return try PostgresNode.open(url: try PostgresTestDatabase.url(location), keys: other, maxConnections: 4).store
+        }
+    }
+
     /// Raw access to the tables (statements without parameters, the same SQL on both backends).
     public var inspector: DatabaseInspector { DatabaseInspector(sqlite: sqlite?.database, postgres: postgres) }
 

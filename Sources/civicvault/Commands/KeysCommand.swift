@@ -7,7 +7,7 @@ import VaultLedger
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys", abstract: "Inspect, export and re-protect the node's keys.",
-        subcommands: [Show.self, Export.self, Import.self, Passphrase.self, RotateLogKey.self])
+        subcommands: [Show.self, Export.self, Import.self, Passphrase.self, RotateLogKey.self, RotateKEK.self])
 
     /// `civicvault keys show`: prints the public note verifier key, checked against the secret key file.
     struct Show: AsyncParsableCommand {

@@ -29,7 +29,7 @@ extension KeysCommand {
                 next = try wrap { try resealer.open([UInt8](pending)) }
                 print("resuming the rotation to \(try wrap { try NoteVerifierKey(name: keys.name, publicKey: next.signingKey.publicKey) })")
             } else {
-                next = try wrap { try NodeKeys(name: keys.name, signingKey: .generate(), keyEncryptionKey: keys.keyEncryptionKey, pseudonymKey: keys.pseudonymKey) }
+                next = try wrap { try keys.replacingSigningKey(.generate()) }
                 try wrap { try directory.writePendingKeyFile(try resealer.seal(next)) }
             }
             let newKey = try wrap { try NoteVerifierKey(name: keys.name, publicKey: next.signingKey.publicKey) }

@@ -55,6 +55,7 @@ struct CLIFailure: Error {
         case .invalidPurpose: return "use a purpose code such as benefit-check or audit"
         case .invalidReason: return "use a reason code such as purpose-unclear or checked-ok"
         case .rotationUnfinished: return "finish the rotation first: `civicvault tier rotate --resume`"
+        case .keyEncryptionKeyDropped: return "restore the database from a backup taken after the KEK rotation; the row does not match node.key"
         case .corrupt: return "run `civicvault ledger verify` and restore the database from a backup"
         case .forbidden, .insufficientClearance, .memberNotFound, .tierExists, .policyDenied: return "ask a data officer"
         case .writeAboveClearance: return "update only fields at or below your clearance (`civicvault record update` patches), or ask a data officer"

@@ -21,8 +21,14 @@ struct NodeOptions: ParsableArguments {
     /// 0700); creates the standard tiers on first use.
     func open() async throws -> NodeStore { try await open(keys: try keyOptions.loadNodeKeys()) }
 
-    /// Opens the node's storage with keys already opened (by shares, for a node unsealed over HTTP).
-    func open(keys: NodeKeys) async throws -> NodeStore {
+    /// Opens the node's storage with keys already opened (by shares, for a node unsealed over HTTP). Refused while
+    /// node.key holds two KEKs (a KEK rotation is unfinished), except for `keys rotate-kek` itself.
+    func open(keys: NodeKeys, duringKEKRotation: Bool = false) async throws -> NodeStore {
+        guard duringKEKRotation || !keys.isRotatingKeyEncryptionKey else {
+            throw CLIFailure(
+                "a KEK rotation is unfinished (node.key holds KEK v\(keys.keyEncryptionKeys[0].version) and v\(keys.currentKeyEncryptionKey.version))",
+                hint: "rerun `civicvault keys rotate-kek` with the node stopped to finish it")
+        }
         let url = try dataOptions.postgresURL()
         if url == nil { try dataOptions.secureDirectory() }
         let chain = try keyOptions.loadKeyChain(for: keys)

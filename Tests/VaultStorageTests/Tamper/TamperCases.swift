@@ -112,6 +112,9 @@ extension VaultTamperTests {
             try db.execute("UPDATE vault_tier_key SET wrapped = ? WHERE tier = 'internal' AND version = \(internalCurrent)", [.bytes(b)])
             try db.execute("UPDATE vault_tier_key SET wrapped = ? WHERE tier = 'confidential' AND version = \(current)", [.bytes(a)])
         },
+        Case(table: "vault_tier_key", change: "relabel confidential's current key as wrapped under KEK v2", expect: .detected, why: "keyEncryptionKeyDropped: node.key holds no KEK v2 (a row from another KEK is refused by name)", named: "which node.key does not hold") { db, _ in
+            try db.execute("UPDATE vault_tier_key SET kek_version = 2 WHERE tier = 'confidential' AND version = \(current)")
+        },
         Case(table: "vault_tier_key", change: "delete confidential's current key", expect: .detected, why: "key missing") { db, _ in try db.execute("DELETE FROM vault_tier_key WHERE tier = 'confidential' AND version = \(current)") },
         Case(table: "vault_tier_key", change: "flip a byte of a superseded key (confidential v1)", expect: .harmless, why: "every DEK was rewrapped to the current version; the old version opens nothing") { db, _ in
             try flip(db, "vault_tier_key", "wrapped", where: "tier = 'confidential' AND version = 1", at: 40)
