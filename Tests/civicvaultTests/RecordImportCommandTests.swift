@@ -1,19 +1,20 @@
 import Foundation
-import GRDB
 import Testing
+import VaultTestSupport
 
 /// `civicvault record import`: JSON lines and CSV end to end, a bad line named by number and field with earlier
 /// batches kept, a rerun that skips what is there, and kill -9 mid-import followed by a rerun: every line once.
 @Suite struct RecordImportCommandTests {
+    /// A node (not served) on `backend`, with the citizen schema.
     struct Node {
-        let dir: URL
-        var args: [String] { ["--keys", dir.appendingPathComponent("keys").path, "--data", dir.appendingPathComponent("data").path] }
-        var database: String { dir.appendingPathComponent("data/civicvault.sqlite").path }
+        let served: ServedNode
+        var dir: URL { served.directory }
+        var args: [String] { ["--keys", served.keys] + served.storeArguments }
 
-        init() throws {
-            dir = try CLI.temporaryDirectory()
-            #expect(try CLI.run(["init", "--dev"] + args.prefix(2)).status == 0)
-            #expect(try CLI.run(["schema", "add"] + args + [ServedNode.repo.appendingPathComponent("schemas/citizen.json").path]).status == 0)
+        init(_ backend: StorageBackend = .sqlite) throws {
+            served = try ServedNode(backend)
+            let schema = try CLI.run(["schema", "add"] + args + [ServedNode.repo.appendingPathComponent("schemas/citizen.json").path])
+            #expect(schema.status == 0, "\(schema.stderr)")
         }
 
         func file(_ name: String, _ text: String) throws -> String {
@@ -22,9 +23,13 @@ import Testing
             return url.path
         }
 
-        func records() throws -> Int {
-            try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM vault_record") ?? -1 }
+        func count(_ sql: String) throws -> Int {
+            let inspector = try served.inspector()
+            defer { inspector.close() }
+            return Int(try inspector.integers(sql)[0])
         }
+
+        func records() throws -> Int { try count("SELECT COUNT(*) FROM vault_record") }
 
         /// The record of `nationalID` as the CLI reads it (nil when it has none).
         func fields(of nationalID: String) throws -> [String: Any]? {
@@ -33,7 +38,7 @@ import Testing
             return RecordUpdateCommandTests.object(try CLI.run(["record", "get"] + args + ["--id", id, "--purpose", "audit"]).stdout)["fields"] as? [String: Any]
         }
 
-        func cleanUp() { try? FileManager.default.removeItem(at: dir) }
+        func cleanUp() { served.cleanUp() }
     }
 
     static func line(_ i: Int, income: String? = nil) -> String {
@@ -107,10 +112,10 @@ import Testing
         #expect(try node.records() == 3)
     }
 
-    @Test func killNineMidImportThenRerunImportsEveryLineOnce() throws {
-        let node = try Node()
+    @Test(arguments: StorageBackend.available) func killNineMidImportThenRerunImportsEveryLineOnce(backend: StorageBackend) throws {
+        let node = try Node(backend)
         defer { node.cleanUp() }
-        let total = 4000
+        let total = backend == .sqlite ? 4000 : 1000  // PostgreSQL writes fewer a second; the kill still lands mid-import
         let path = try node.file("big.jsonl", (1...total).map { Self.line($0) }.joined(separator: "\n") + "\n")
         let process = Process()
         process.executableURL = CLI.binary
@@ -142,7 +147,6 @@ import Testing
         #expect(try node.records() == total)
         let verify = try CLI.run(["ledger", "verify"] + node.args)
         #expect(verify.status == 0, "\(verify.stderr)")
-        let citizens = try DatabaseQueue(path: node.database).read { try Int.fetchOne($0, sql: "SELECT COUNT(DISTINCT citizen) FROM vault_record") }
-        #expect(citizens == total)
+        #expect(try node.count("SELECT COUNT(DISTINCT citizen) FROM vault_record") == total)
     }
 }
