@@ -112,31 +112,60 @@ import VaultTestSupport
         #expect(try node.records() == 3)
     }
 
+    @Test func ctrlCStopsBetweenBatchesAndTheRerunResumes() throws {
+        let node = try Node()
+        defer { node.cleanUp() }
+        let total = 3000
+        let path = try node.file("big.jsonl", (1...total).map { Self.line($0) }.joined(separator: "\n") + "\n")
+        let (process, errURL) = try Self.start(node, path)
+        try Self.waitForProgress(errURL, batches: 3)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("error: interrupted; at least ") && stderr.contains("hint: run the same command again to resume"), "\(stderr)")
+        let before = try node.records()
+        #expect(before >= 75 && before < total && before % 25 == 0, "\(before)")
+        let rerun = try CLI.run(["record", "import"] + node.args + [path, "--batch", "25"])
+        #expect(rerun.stdout.hasPrefix("imported: \(total - before), existing: \(before), "), "\(rerun.stdout) \(rerun.stderr)")
+        #expect(try node.records() == total)
+    }
+
+    /// `record import` of `path` in batches of 25, running, with its standard error in a file.
+    static func start(_ node: Node, _ path: String) throws -> (Process, URL) {
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["record", "import"] + node.args + [path, "--batch", "25"]
+        let errURL = node.dir.appendingPathComponent("import-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return (process, errURL)
+    }
+
+    /// Waits until the import's standard error shows `batches` progress lines (batches committed).
+    static func waitForProgress(_ errURL: URL, batches: Int) throws {
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let progress = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
+            if progress.components(separatedBy: "progress: ").count > batches { return }
+            usleep(5_000)
+        }
+        throw ServedNode.Failure("no progress from record import")
+    }
+
     @Test(arguments: StorageBackend.available) func killNineMidImportThenRerunImportsEveryLineOnce(backend: StorageBackend) throws {
         let node = try Node(backend)
         defer { node.cleanUp() }
         let total = backend == .sqlite ? 4000 : 1000  // PostgreSQL writes fewer a second; the kill still lands mid-import
         let path = try node.file("big.jsonl", (1...total).map { Self.line($0) }.joined(separator: "\n") + "\n")
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = ["record", "import"] + node.args + [path, "--batch", "25"]
-        let errURL = node.dir.appendingPathComponent("import.err")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        process.standardError = errHandle
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
         // Kill it once a few batches are acknowledged, while it is still going.
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            let progress = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
-            if progress.components(separatedBy: "progress: ").count > 4 { break }
-            usleep(5_000)
-        }
+        let (process, errURL) = try Self.start(node, path)
+        try Self.waitForProgress(errURL, batches: 4)
         usleep(UInt32.random(in: 0...100_000))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        try errHandle.close()
         #expect(process.terminationReason == .uncaughtSignal)
         let before = try node.records()
         #expect(before >= 100 && before < total && before % 25 == 0, "\(before)")

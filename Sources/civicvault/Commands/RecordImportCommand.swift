@@ -45,6 +45,7 @@ struct RecordImportCommand: AsyncParsableCommand {
         var lines = ImportLines(
             bytes: bytes, format: format, schema: schema, nationalIdField: nationalIdField, source: source ?? URL(fileURLWithPath: file).lastPathComponent)
         var progress = ImportProgress(totalBytes: bytes.count)
+        let interrupt = ImportInterrupt.install()
         var pending: [(line: Int, item: RecordImport)] = []
         var done = false
         while !done {
@@ -66,6 +67,7 @@ struct RecordImportCommand: AsyncParsableCommand {
                 throw CLIFailure.from(error)
             }
             progress.add(created: results.filter { $0.status == .created }.count, existing: results.filter { $0.status == .existing }.count, offset: lines.offset)
+            interrupt.kept(progress.created + progress.existing)
             pending = []
         }
         progress.end()
@@ -243,4 +245,31 @@ struct ImportProgress {
     }
 
     private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+}
+
+/// Ctrl-C during an import: the batch in flight never commits (its transaction is rolled back as after a crash),
+/// so the import stops with what the committed batches hold, says so, and exits 130; a rerun resumes.
+final class ImportInterrupt: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    private var source: (any DispatchSourceSignal)?
+
+    func kept(_ count: Int) { lock.withLock { self.count = count } }
+
+    static func install() -> ImportInterrupt {
+        let interrupt = ImportInterrupt()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            let kept = interrupt.lock.withLock { interrupt.count }
+            let failure = CLIFailure(
+                "interrupted; at least \(kept) records are imported, the batch in flight was not written",
+                hint: "run the same command again to resume: lines already imported are skipped")
+            FileHandle.standardError.write(Data(("\n" + failure.rendered).utf8))
+            exit(130)
+        }
+        source.resume()
+        interrupt.source = source
+        return interrupt
+    }
 }
