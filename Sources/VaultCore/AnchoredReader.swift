@@ -235,6 +235,7 @@ final class AnchoredWriter: AnchoredReader, VaultWriting {
         mark("vault_approval", approval.id)
         return true
     }
+    func savepoint<T>(_ body: () throws -> T) throws -> T { try writer.savepoint(body) }
     func revokeTokens(actor: String) throws -> Int { try writer.revokeTokens(actor: actor) }
     func revokeToken(id: String) throws -> Bool { try writer.revokeToken(id: id) }
     /// Tagged entries of each citizen appended in this transaction so far.

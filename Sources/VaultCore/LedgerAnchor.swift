@@ -38,8 +38,14 @@ public final class LedgerAnchor: @unchecked Sendable {
         state = AnchoredState(trail: trail)
     }
 
-    /// Number of entries applied so far.
+    /// Number of entries applied so far, including those of a write batch not yet committed.
     public var size: UInt64 { lock.withLock { state.size } }
+
+    /// Entries applied that are durable: read from a signed checkpoint, or appended by a batch that committed.
+    private var committed: UInt64 = 0
+
+    /// Number of applied entries known to be committed (`size` minus a batch in flight).
+    public var committedSize: UInt64 { lock.withLock { committed } }
 
     /// The right edge of the verified tree (what the next append must extend).
     var edge: CompactRange { lock.withLock { range } }
@@ -123,6 +129,7 @@ public final class LedgerAnchor: @unchecked Sendable {
         }
         range = edge
         leaves += newLeaves
+        committed = state.size
     }
 
     /// One append of this node's, checked by its writer before commit: the entries, where they start, the verified
@@ -135,10 +142,11 @@ public final class LedgerAnchor: @unchecked Sendable {
         let note: String
     }
 
-    /// Applies what a write transaction of this node appended, once it committed (so the anchor never lags the
-    /// node's own writes: a checkpoint put back from before them is then a rollback). The writer already checked
-    /// that they extend the verified tree to the signed root; skipped when another transaction's refresh applied them.
-    func applyCommitted(_ appends: [Append]) {
+    /// Applies what one writer of a batch appended, checked by its writer, while the batch's transaction is still
+    /// open: the next writer of the batch decides on the state it left (budgets, revocations, parcels), and so does
+    /// everything this node reads meanwhile. Until `commitApplied`, `committedSize` stays where it was, so a read
+    /// whose snapshot predates the batch is a lag, not a rollback; if the transaction fails, `discardApplied`.
+    func apply(_ appends: [Append]) {
         lock.withLock {
             for append in appends {
                 guard append.firstIndex == state.size else { return }
@@ -147,6 +155,24 @@ public final class LedgerAnchor: @unchecked Sendable {
                 leaves += append.leaves
                 lastNote = append.note
             }
+        }
+    }
+
+    /// The batch whose entries were applied committed: they are durable.
+    func commitApplied() { lock.withLock { committed = state.size } }
+
+    /// The batch's transaction failed after some of its entries were applied: forget everything, so the next
+    /// transaction replays the ledger from the database's signed checkpoint (rare: a full disk, a lost connection).
+    func discardApplied() {
+        lock.withLock {
+            guard state.size != committed else { return }
+            state = AnchoredState(trail: trail)
+            range = CompactRange()
+            leaves = []
+            lastNote = nil
+            committed = 0
+            checkedSchemas = [:]
+            checkedPolicy = nil
         }
     }
 

@@ -9,6 +9,12 @@ public final class TransactionHop<Value>: @unchecked Sendable {
 
     public init(_ value: Value) { self.value = value }
 
+    /// Replaces the value (the store's thread, while the caller waits).
+    public func set(_ value: Value) { self.value = value }
+
+    /// Drops the value.
+    public func clear() { value = nil }
+
     /// Runs `body` through `door`, an async function that runs a `@Sendable` synchronous closure on the store's own
     /// thread (e.g. GRDB's `DatabasePool.write`, or a blocking pool), with that thread's transaction.
     public static func run<Transaction, T>(

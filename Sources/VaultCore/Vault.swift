@@ -50,6 +50,9 @@ public final class Vault: Sendable {
         Vault(store: store, keys: keys, clock: clock, checkpointSelector: selector, timeZone: timeZone)
     }
 
+    /// Write transactions committed so far and the writers they carried (group commit's batching).
+    public var commitCounts: GroupCommitCounts { store.commitCounts }
+
     /// The node's view of its verified ledger (state every access decision is checked against).
     public var anchor: LedgerAnchor { store.anchor }
 

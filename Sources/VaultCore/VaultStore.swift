@@ -58,6 +58,9 @@ public protocol VaultWriting: VaultReading {
     /// Compare-and-set: stores `approval`'s status, approvers, decider and bundle only if the row still reads pending
     /// with exactly `previous`'s approvers. False, with nothing written, when another decision got there first.
     func updateApproval(_ approval: Approval, from previous: Approval) throws -> Bool
+    /// Runs `body` in a savepoint of this transaction: when it throws, everything it wrote is undone (and the error
+    /// rethrown) while what came before it stays; group commit runs each writer of a batch this way.
+    func savepoint<T>(_ body: () throws -> T) throws -> T
     /// Appends entries to the ledger in this transaction; `citizens[i]` (if any) indexes entry i in that citizen's log.
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt
 }

@@ -28,6 +28,14 @@ public final class SubtreeHashCache: @unchecked Sendable {
         hashes[SubtreeID(level: level, index: index)] = hash
     }
 
+    /// Forgets every hash: after a transaction that may have read subtrees of its own entries rolled back (the same
+    /// positions will hold other hashes once other entries fill them).
+    public func removeAll() {
+        lock.lock()
+        defer { lock.unlock() }
+        hashes.removeAll(keepingCapacity: true)
+    }
+
     /// Number of cached hashes.
     public var count: Int {
         lock.lock()

@@ -24,8 +24,14 @@ public final class PostgresVaultStore: VaultStore, Sendable {
     /// Runs `body` in a write transaction holding the writer lock, on a thread of the pool's blocking pool; durable
     /// when this returns.
     public func write<T>(_ body: (any VaultWriting) throws -> T) async throws -> T {
-        try await TransactionHop.run(body) { [pool, ledger] work in
-            try await pool.blocking { try pool.write { try work(PostgresVaultTransaction(session: $0, ledger: ledger)) } }
+        do {
+            return try await TransactionHop.run(body) { [pool, ledger] work in
+                try await pool.blocking { try pool.write { try work(PostgresVaultTransaction(session: $0, ledger: ledger)) } }
+            }
+        } catch {
+            // Subtrees read in the transaction may have covered its own entries, which are not there now.
+            ledger.cache.removeAll()
+            throw error
         }
     }
 }

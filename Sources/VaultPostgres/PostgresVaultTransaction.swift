@@ -237,6 +237,22 @@ struct PostgresVaultTransaction: VaultWriting {
              .text(try Approval.encodeApprovers(approval.approvers)), .text(previous.id), .text(try Approval.encodeApprovers(previous.approvers))]) == 1
     }
 
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        _ = try session.execute("SAVEPOINT cv_writer")
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            // Subtrees read in the savepoint may have covered its own (now undone) entries.
+            ledger.cache.removeAll()
+            _ = try session.execute("ROLLBACK TO SAVEPOINT cv_writer")
+            _ = try session.execute("RELEASE SAVEPOINT cv_writer")
+            throw error
+        }
+        _ = try session.execute("RELEASE SAVEPOINT cv_writer")
+        return result
+    }
+
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt {
         let receipt = try ledger.append(entries, in: session)
         for (offset, citizen) in citizens.enumerated() {

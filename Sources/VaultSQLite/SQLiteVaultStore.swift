@@ -27,8 +27,14 @@ public final class SQLiteVaultStore: VaultStore, Sendable {
 
     /// Runs `body` in the write transaction on GRDB's writer queue; durable when this returns.
     public func write<T>(_ body: (any VaultWriting) throws -> T) async throws -> T {
-        try await TransactionHop.run(body) { [writer, ledger, schemaCache] work in
-            try await writer.write { db in try work(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+        do {
+            return try await TransactionHop.run(body) { [writer, ledger, schemaCache] work in
+                try await writer.write { db in try work(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+            }
+        } catch {
+            // Subtrees read in the transaction may have covered its own entries, which are not there now.
+            ledger.cache.removeAll()
+            throw error
         }
     }
 }

@@ -240,6 +240,21 @@ struct SQLiteVaultTransaction: VaultWriting {
         return db.changesCount == 1
     }
 
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        var result: T?
+        do {
+            try db.inSavepoint {
+                result = try body()
+                return .commit
+            }
+        } catch {
+            // Subtrees read in the savepoint may have covered its own (now undone) entries.
+            ledger.cache.removeAll()
+            throw error
+        }
+        return result!
+    }
+
     func appendLedger(_ entries: [LedgerEntry], citizens: [Pseudonym?]) throws -> AppendReceipt {
         let receipt = try ledger.append(entries, in: db)
         for (offset, citizen) in citizens.enumerated() {
