@@ -58,9 +58,11 @@ demo: build
 
 ## Every benchmark beside its baseline, measured in one run (scripts/bench/run.py): writes docs/BENCHMARKS.md.
 ## QUICK=1: fewer iterations, written to .build/bench/BENCHMARKS.md. Installs wrk and the peers' venv when missing.
+## The measurements are the `civicvault-bench` binary (Sources/CivicVaultBench); the service bench runs `civicvault`.
 bench: deps
 	$(SWIFT) build -c release --product civicvault
-	python3 scripts/bench/run.py --bin .build/release/civicvault $(if $(QUICK),--quick)
+	$(SWIFT) build -c release --product civicvault-bench
+	python3 scripts/bench/run.py --bin .build/release/civicvault --bench-bin .build/release/civicvault-bench $(if $(QUICK),--quick)
 
 ## The long reliability suites (docs/RELIABILITY.md): 50 kill -9 cycles of the server (on SQLite and PostgreSQL), 10^5 mutations each of
 ## proofs and bundles (and of every other decoder), 400 random flips of a database (both backends), the leak scan,

@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "civicvault", targets: ["civicvault"]),
+        .executable(name: "civicvault-bench", targets: ["CivicVaultBench"]),
         .library(name: "VaultCrypto", targets: ["VaultCrypto"]),
         .library(name: "VaultLedger", targets: ["VaultLedger"]),
         .library(name: "VaultProofs", targets: ["VaultProofs"]),
@@ -42,11 +43,14 @@ let package = Package(
         .target(name: "VaultProofs", dependencies: ["VaultCrypto"], swiftSettings: strict),
         // The domain: schemas, records, tiers, key hierarchy, grants, audit. Storage only through protocols.
         .target(name: "VaultCore", dependencies: ["VaultCrypto", "VaultLedger", "VaultProofs"], swiftSettings: strict),
+        // The tables of a node's database, defined once (names, column types, keys, indexes) for both stores' statements
+        // and checked against both live catalogues by VaultStorageTests. No dependencies.
+        .target(name: "VaultTables", swiftSettings: strict),
         // The embedded SQLite store (GRDB) behind the storage protocols.
         .target(
             name: "VaultSQLite",
             dependencies: [
-                "VaultLedger", "VaultCore", "VaultNode", .product(name: "GRDB", package: "GRDB.swift"),
+                "VaultLedger", "VaultCore", "VaultNode", "VaultTables", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -58,7 +62,7 @@ let package = Package(
         .target(
             name: "VaultPostgres",
             dependencies: [
-                "VaultNode", "VaultCore", "VaultLedger", "VaultCrypto",
+                "VaultNode", "VaultCore", "VaultLedger", "VaultCrypto", "VaultTables",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,6 +98,16 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // The benchmarks `make bench` runs (scripts/bench/run.py), with their raw SQLite and PostgreSQL baselines: a
+        // binary of its own, so the product above links no GRDB and knows no table names.
+        .executableTarget(
+            name: "CivicVaultBench",
+            dependencies: [
+                "VaultCrypto", "VaultLedger", "VaultProofs", "VaultCore", "VaultNode", "VaultSQLite", "VaultPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -102,7 +116,8 @@ let package = Package(
         .target(
             name: "VaultTestSupport",
             dependencies: [
-                "VaultCore", "VaultCrypto", "VaultLedger", "VaultNode", "VaultSQLite", "VaultPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                "VaultCore", "VaultCrypto", "VaultLedger", "VaultNode", "VaultSQLite", "VaultPostgres", "VaultTables",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/VaultTestSupport",
             swiftSettings: strict
@@ -110,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "VaultStorageTests",
             dependencies: [
-                "VaultTestSupport", "VaultCore", "VaultCrypto", "VaultLedger", "VaultNode", "VaultSQLite", "VaultPostgres",
+                "VaultTestSupport", "VaultCore", "VaultCrypto", "VaultLedger", "VaultNode", "VaultSQLite", "VaultPostgres", "VaultTables",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -131,6 +146,11 @@ let package = Package(
         .testTarget(
             name: "VaultSQLiteTests",
             dependencies: ["VaultSQLite", "VaultNode", "VaultLedger", "VaultCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CivicVaultBenchTests",
+            dependencies: ["CivicVaultBench", "civicvault", "VaultTestSupport", "VaultPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -17,13 +17,13 @@ public final class Vault: Sendable {
     let timeZone: TimeZone
     /// Picks the signed checkpoint attestations are proven against (e.g. the newest one witnesses made final);
     /// nil means the latest checkpoint of the log.
-    let checkpointSelector: (@Sendable () throws -> String?)?
+    let checkpointSelector: (@Sendable () async throws -> String?)?
 
     /// A vault over `store`, using the node's `keys`. `clock` gives milliseconds since the epoch (tests pin it);
     /// `timeZone` is the node's (the process's by default, i.e. `TZ`).
     public init(
         store: any VaultStore, keys: NodeKeys, clock: @escaping @Sendable () -> UInt64 = Vault.systemClock,
-        checkpointSelector: (@Sendable () throws -> String?)? = nil, timeZone: TimeZone = .current,
+        checkpointSelector: (@Sendable () async throws -> String?)? = nil, timeZone: TimeZone = .current,
         keyChain: LedgerKeyChain? = nil
     ) {
         let authenticator = StateAuthenticator(keys: keys)
@@ -46,7 +46,7 @@ public final class Vault: Sendable {
 
     /// The same vault, proving attestations against the checkpoints `selector` picks (which must be this log's);
     /// when it returns nil, attestations are refused with `notWitnessed`.
-    public func provingAgainst(_ selector: @escaping @Sendable () throws -> String?) -> Vault {
+    public func provingAgainst(_ selector: @escaping @Sendable () async throws -> String?) -> Vault {
         Vault(store: store, keys: keys, clock: clock, checkpointSelector: selector, timeZone: timeZone)
     }
 

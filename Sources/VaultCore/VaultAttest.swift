@@ -81,9 +81,10 @@ extension Vault {
             let inclusion: InclusionProof
         }
         // The checkpoint to prove against, chosen before the read transaction (the selector reads the store too).
-        let selected: String? = try checkpointSelector.map { select in
-            guard let note = try select() else { throw VaultError.notWitnessed("no checkpoint has been cosigned by enough witnesses yet") }
-            return note
+        var selected: String?
+        if let select = checkpointSelector {
+            guard let note = try await select() else { throw VaultError.notWitnessed("no checkpoint has been cosigned by enough witnesses yet") }
+            selected = note
         }
         let read: Result<Material, Refused> = try await store.read { tx in
             try authorize(caller, [.requester, .officer], tx, action: "ask for attestations")

@@ -1,6 +1,6 @@
 import VaultNode
 
-/// The storage floor of `civicvault bench postgres`: the rows one record write added, copied with their exact
+/// The storage floor of `civicvault-bench postgres`: the rows one record write added, copied with their exact
 /// bound values, and written again into another database with the same statements, one transaction (with the
 /// writer lock) per record: what PostgreSQL costs for the rows alone, without the vault's reads and crypto.
 public enum PostgresRecordReplay {

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import PostgresNIO
+import VaultCore
 import VaultNode
 
 /// One open connection, used synchronously: each statement blocks the calling thread until PostgreSQL answers.
@@ -55,6 +56,7 @@ final class PostgresSession: @unchecked Sendable {
         // A statement written to a connection the server already closed is never answered (postgres-nio drops it
         // with the channel write), so check first, and bound every wait in case it closes in between.
         guard !connection.isClosed else { throw StorageFailure(operation: "run a PostgreSQL statement", reason: "the connection was closed") }
+        BlockingCallCheck.check("PostgreSQL statement")
         let answer = connection.query(PostgresQuery(unsafeSQL: sql, binds: PostgresValue.bindings(values)), logger: logger)
         do {
             return try Self.wait(for: answer, atMost: Self.statementTimeout)

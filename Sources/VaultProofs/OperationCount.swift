@@ -3,7 +3,7 @@ import VaultCrypto
 /// Numbers of group operations (each one libsodium call) that one prove or verify performs.
 ///
 /// `ProofCost` predicts them from the statement alone; tests check the prediction against a live count, and
-/// `civicvault bench proofs` times the same numbers of raw libsodium calls as the floor.
+/// `civicvault-bench proofs` times the same numbers of raw libsodium calls as the floor.
 public struct OperationCount: Equatable, Sendable, CustomStringConvertible {
     /// Variable-base scalar multiplications (crypto_scalarmult_ristretto255).
     public var variableBase = 0

@@ -1,6 +1,6 @@
 /// The exact numbers of group operations that proving and verifying a statement perform (docs/notes/proofs.md §8).
 ///
-/// Derived from the protocols, checked against live counts by the tests, and used by `civicvault bench proofs`
+/// Derived from the protocols, checked against live counts by the tests, and used by `civicvault-bench proofs`
 /// to time the libsodium floor.
 public enum ProofCost {
     /// Operations of `Prover.prove` for `statement`.

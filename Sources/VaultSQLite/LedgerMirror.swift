@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VaultCore
 import VaultCrypto
 import VaultLedger
 import VaultNode
@@ -38,22 +39,22 @@ public final class LedgerMirror: PublicLedger, Sendable {
     }
 
     public func treeSize() throws -> UInt64 {
-        try database.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_entry") ?? 0) }
+        try database.blockingRead { db in UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_entry") ?? 0) }
     }
 
-    public func latestCheckpoint() throws -> String? { try database.read { try SQLiteLedgerReader($0).checkpointNote() } }
-    public func entry(at index: UInt64) throws -> StoredEntry { try database.read { try SQLiteLedgerReader($0).entry(at: index) } }
-    public func entries(from: UInt64, limit: Int) throws -> [StoredEntry] { try database.read { try SQLiteLedgerReader($0).entries(from: from, limit: limit) } }
+    public func latestCheckpoint() throws -> String? { try database.blockingRead { try SQLiteLedgerReader($0).checkpointNote() } }
+    public func entry(at index: UInt64) throws -> StoredEntry { try database.blockingRead { try SQLiteLedgerReader($0).entry(at: index) } }
+    public func entries(from: UInt64, limit: Int) throws -> [StoredEntry] { try database.blockingRead { try SQLiteLedgerReader($0).entries(from: from, limit: limit) } }
     // The mirror has no blocks of its own: proofs are bounded by the mirrored size, not by a block tip.
     public func inclusionProof(index: UInt64, treeSize: UInt64) throws -> InclusionProof {
         let size = try self.treeSize()
         guard treeSize <= size else { throw LedgerError.invalidTreeSizes(old: treeSize, new: size) }
-        return try database.read { try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: TiledSubtreeSource(reader: SQLiteLedgerReader($0))) }
+        return try database.blockingRead { try InclusionProof.generate(leafIndex: index, treeSize: treeSize, from: TiledSubtreeSource(reader: SQLiteLedgerReader($0))) }
     }
     public func consistencyProof(oldSize: UInt64, treeSize: UInt64) throws -> ConsistencyProof {
         let size = try self.treeSize()
         guard treeSize <= size else { throw LedgerError.invalidTreeSizes(old: treeSize, new: size) }
-        return try database.read { try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: TiledSubtreeSource(reader: SQLiteLedgerReader($0))) }
+        return try database.blockingRead { try ConsistencyProof.generate(oldSize: oldSize, treeSize: treeSize, from: TiledSubtreeSource(reader: SQLiteLedgerReader($0))) }
     }
 
     /// Appends `entries` (index, canonical bytes, leaf hash as sent) that take the mirror exactly to the size of
@@ -73,7 +74,7 @@ public final class LedgerMirror: PublicLedger, Sendable {
                 rotationRoots[link.signsAfter] = announced.root
             }
         }
-        try database.write { db in
+        try database.blockingWrite { db in
             let reader = SQLiteLedgerReader(db)
             let local = UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_entry") ?? 0)
             guard checkpoint.treeSize >= local else { throw Refusal.shrunk(local: local, checkpoint: checkpoint.treeSize) }

@@ -1,4 +1,5 @@
 import GRDB
+import VaultCore
 
 /// Opens the embedded SQLite database with the durability CivicVault needs: WAL journal, `synchronous=FULL`
 /// (every committed transaction is fsynced), foreign keys on. A `DatabasePool`: one writer, and readers on
@@ -15,6 +16,9 @@ public enum SQLiteDatabase {
             // Every connection (readers serve proofs) keeps the ledger's stored subtrees in memory; pages are only
             // allocated as they are read.
             try db.execute(sql: "PRAGMA cache_size = -\(SQLiteLedgerStore.pageCacheKiB)")
+            #if DEBUG
+            db.trace(options: .statement) { _ in BlockingCallCheck.check("SQLite statement") }
+            #endif
         }
         return try DatabasePool(path: path, configuration: config)
     }

@@ -1,4 +1,5 @@
 import GRDB
+import VaultCore
 import VaultLedger
 import VaultNode
 
@@ -16,7 +17,7 @@ extension SQLiteLedgerStore: NodeLedger {
     }
 
     public func updateCosignedNote(treeSize: UInt64, root: [UInt8], _ merge: (String?) throws -> String) throws -> Bool {
-        try writer.write { db in
+        try writer.blockingWrite { db in
             let reader = SQLiteLedgerReader(db, cache: cache)
             guard treeSize <= (try reader.tip().treeSize), try reader.root(treeSize: treeSize) == root else { return false }
             let stored = try String.fetchOne(db, sql: "SELECT note FROM ledger_cosigned WHERE tree_size = ?", arguments: [Int64(treeSize)])
@@ -26,6 +27,6 @@ extension SQLiteLedgerStore: NodeLedger {
     }
 
     public func cosignedNotes(limit: Int) throws -> [String] {
-        try writer.read { db in try String.fetchAll(db, sql: "SELECT note FROM ledger_cosigned ORDER BY tree_size DESC LIMIT ?", arguments: [limit]) }
+        try writer.blockingRead { db in try String.fetchAll(db, sql: "SELECT note FROM ledger_cosigned ORDER BY tree_size DESC LIMIT ?", arguments: [limit]) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VaultCore
 import VaultLedger
 
 /// The transparency ledger in SQLite (GRDB). Each append is one transaction (the caller's, with
@@ -76,19 +77,19 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
 
     /// Appends `entries` in a transaction of its own.
     public func append(_ entries: [LedgerEntry]) throws -> AppendReceipt {
-        try writer.write { db in try append(entries, in: db) }
+        try writer.blockingWrite { db in try append(entries, in: db) }
     }
 
     /// Runs `body` with a reader over one consistent snapshot (using this store's subtree cache).
     public func read<T>(_ body: (SQLiteLedgerReader) throws -> T) throws -> T {
-        try writer.read { db in try body(SQLiteLedgerReader(db, cache: cache)) }
+        try writer.blockingRead { db in try body(SQLiteLedgerReader(db, cache: cache)) }
     }
 
     /// Loads every stored subtree hash (levels 4 and up: about n/8 hashes, 32 bytes each) into the cache, so
     /// proofs then read only the leaf tile of the entry. Returns how many were loaded (bounded by the cache).
     @discardableResult
     public func prefillCache() throws -> Int {
-        try writer.read { db in
+        try writer.blockingRead { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT level, idx, hash FROM ledger_node ORDER BY level DESC, idx")
             var loaded = 0
             while let row = try rows.next(), loaded < cache.capacity - 1 {
@@ -102,7 +103,7 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
     /// Runs `body` with a reader that reads everything from the database (no cache): for verification and
     /// for measuring cold proofs.
     public func readUncached<T>(_ body: (SQLiteLedgerReader) throws -> T) throws -> T {
-        try writer.read { db in try body(SQLiteLedgerReader(db)) }
+        try writer.blockingRead { db in try body(SQLiteLedgerReader(db)) }
     }
 
     public func treeSize() throws -> UInt64 { try read { try $0.tip().treeSize } }

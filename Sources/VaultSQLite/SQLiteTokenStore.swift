@@ -10,7 +10,7 @@ public struct SQLiteTokenStore: TokenStore {
     public init(writer: any DatabaseWriter) { self.writer = writer }
 
     public func insertToken(_ t: StoredToken) throws {
-        try writer.write { db in
+        try writer.blockingWrite { db in
             try db.execute(
                 sql: """
                     INSERT INTO vault_token (id, hash, role, actor, clearance, citizen, created_at_ms, expires_at_ms, revoked, mac)
@@ -22,11 +22,11 @@ public struct SQLiteTokenStore: TokenStore {
     }
 
     public func token(hash: [UInt8]) throws -> StoredToken? {
-        try writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM vault_token WHERE hash = ?", arguments: [Data(hash)]).map(Self.token) }
+        try writer.blockingRead { db in try Row.fetchOne(db, sql: "SELECT * FROM vault_token WHERE hash = ?", arguments: [Data(hash)]).map(Self.token) }
     }
 
     public func token(id: String) throws -> StoredToken? {
-        try writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM vault_token WHERE id = ?", arguments: [id]).map(Self.token) }
+        try writer.blockingRead { db in try Row.fetchOne(db, sql: "SELECT * FROM vault_token WHERE id = ?", arguments: [id]).map(Self.token) }
     }
 
     static func token(_ row: Row) -> StoredToken {

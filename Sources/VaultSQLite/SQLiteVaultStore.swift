@@ -21,7 +21,9 @@ public final class SQLiteVaultStore: VaultStore, Sendable {
     /// Runs `body` in a read transaction on one of GRDB's reader queues (beside the writer, on a `DatabasePool`).
     public func read<T>(_ body: (any VaultReading) throws -> T) async throws -> T {
         try await TransactionHop.run(body) { [writer, ledger, schemaCache] work in
-            try await writer.read { db in try work(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+            try await writer.read { db in
+                try BlockingCallCheck.onStoreExecutor { try work(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+            }
         }
     }
 
@@ -29,7 +31,9 @@ public final class SQLiteVaultStore: VaultStore, Sendable {
     public func write<T>(_ body: (any VaultWriting) throws -> T) async throws -> T {
         do {
             return try await TransactionHop.run(body) { [writer, ledger, schemaCache] work in
-                try await writer.write { db in try work(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+                try await writer.write { db in
+                    try BlockingCallCheck.onStoreExecutor { try work(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+                }
             }
         } catch {
             // Subtrees read in the transaction may have covered its own entries, which are not there now.

@@ -91,6 +91,43 @@ public enum VaultSchema {
                 CREATE INDEX vault_token_by_actor ON vault_token(actor);
                 """)
         }
+        migrator.registerMigration("vault-v7-primary-keys-not-null") { db in
+            // A TEXT PRIMARY KEY of a rowid table takes NULL in SQLite unless declared NOT NULL (PostgreSQL's never
+            // does): found by comparing both catalogues with NodeTables (SchemaCatalogueTests). Each such table is
+            // rebuilt with NOT NULL, its rows copied (a NULL key, which no version wrote, fails the migration), its
+            // indexes made again. Foreign keys are checked once at the end (GRDB's deferred checks).
+            for (table, columns, indexes) in [
+                ("vault_tier", """
+                    name TEXT NOT NULL PRIMARY KEY, rank INTEGER NOT NULL UNIQUE,
+                    current_version INTEGER NOT NULL, min_decryption_version INTEGER NOT NULL,
+                    rotating INTEGER NOT NULL DEFAULT 0
+                    """, [String]()),
+                ("vault_schema", "type TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL, json BLOB NOT NULL", []),
+                ("vault_record", """
+                    id TEXT NOT NULL PRIMARY KEY, type TEXT NOT NULL, schema_version INTEGER NOT NULL, version INTEGER NOT NULL,
+                    citizen BLOB NOT NULL CHECK (length(citizen) = 32), created_at_ms INTEGER NOT NULL,
+                    shredded INTEGER NOT NULL DEFAULT 0
+                    """, ["CREATE INDEX vault_record_by_citizen ON vault_record(citizen)"]),
+                ("vault_member", "id TEXT NOT NULL PRIMARY KEY, role TEXT NOT NULL, clearance TEXT, revoked INTEGER NOT NULL DEFAULT 0", []),
+                ("vault_token", """
+                    id TEXT NOT NULL PRIMARY KEY, hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32), role TEXT NOT NULL,
+                    actor TEXT NOT NULL, clearance TEXT, citizen BLOB, created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER,
+                    revoked INTEGER NOT NULL DEFAULT 0, mac BLOB NOT NULL CHECK (length(mac) = 32)
+                    """, ["CREATE INDEX vault_token_by_actor ON vault_token(actor)"]),
+                ("vault_approval", """
+                    id TEXT NOT NULL PRIMARY KEY, request BLOB NOT NULL, rule TEXT NOT NULL, status TEXT NOT NULL,
+                    requester TEXT NOT NULL, decided_by TEXT, bundle BLOB, created_at_ms INTEGER NOT NULL,
+                    filed_by TEXT NOT NULL DEFAULT '', approvers TEXT NOT NULL DEFAULT '[]',
+                    required INTEGER NOT NULL DEFAULT 1 CHECK (required BETWEEN 1 AND 16)
+                    """, []),
+            ] {
+                try db.execute(sql: "CREATE TABLE \(table)_v7 (\(columns))")
+                try db.execute(sql: "INSERT INTO \(table)_v7 SELECT * FROM \(table)")
+                try db.execute(sql: "DROP TABLE \(table)")
+                try db.execute(sql: "ALTER TABLE \(table)_v7 RENAME TO \(table)")
+                for index in indexes { try db.execute(sql: index) }
+            }
+        }
     }
 }
 

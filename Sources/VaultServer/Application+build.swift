@@ -12,6 +12,7 @@ import VaultSQLite
 /// authenticated /v1 routes, each controller adding its endpoints.
 public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
     let router = Router(context: VaultRequestContext.self)
+    router.add(middleware: BlockingCallCheckMiddleware())
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware(tampered: state.metrics.stateTampered))
     HealthController(state: state).addRoutes(to: router.group(""))
@@ -53,10 +54,10 @@ public func buildFollowerRouter(_ mirror: LedgerMirror) -> Router<VaultRequestCo
     let router = Router(context: VaultRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     router.get("health") { _, _ in
-        try JSONResponse.make(["status": .string("ok"), "role": .string("follower"), "tree_size": .integer(Int64(try mirror.treeSize()))] as [String: JSONValue])
+        try JSONResponse.make(["status": .string("ok"), "role": .string("follower"), "tree_size": .integer(Int64(try await BlockingCallCheck.offload({ try mirror.treeSize() })))] as [String: JSONValue])
     }
     let tags = TagIndex(ledger: mirror)
-    LedgerController(ledger: mirror, witnessed: nil, maxBodyBytes: 64 * 1024, tagIndex: { try tags.index(of: $0) })
+    LedgerController(ledger: mirror, witnessed: nil, maxBodyBytes: 64 * 1024, tagIndex: { tag in try await BlockingCallCheck.offload({ try tags.index(of: tag) }) })
         .addRoutes(to: router.group("v1/ledger"))
     return router
 }

@@ -16,7 +16,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
-        let grant = try tokens.resolve(String(header.dropFirst("Bearer ".count)))
+        let grant = try await BlockingCallCheck.offload({ try tokens.resolve(String(header.dropFirst("Bearer ".count))) })
         guard !grant.signInLink else { throw APIError(.unauthorized, "sign_in_link", "a sign-in link signs in to the pages once; it is no bearer token") }
         var context = context
         context.caller = grant.caller

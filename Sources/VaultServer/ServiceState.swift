@@ -29,7 +29,7 @@ public struct ServiceState: Sendable {
         self.storage = storage
         let witnessed = WitnessedCheckpoints(ledger: storage.ledger, witnesses: configuration.witnesses, threshold: configuration.witnessThreshold)
         self.witnessed = witnessed
-        self.vault = configuration.witnessThreshold > 0 ? storage.vault.provingAgainst { try witnessed.latestFinal() } : storage.vault
+        self.vault = configuration.witnessThreshold > 0 ? storage.vault.provingAgainst { try await BlockingCallCheck.offload({ try witnessed.latestFinal() }) } : storage.vault
         self.tokens = storage.tokens
         self.verifierKey = storage.ledger.signer.verifierKey
         self.configuration = configuration

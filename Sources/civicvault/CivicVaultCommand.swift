@@ -10,7 +10,7 @@ struct CivicVaultCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, KeysCommand.self, StatusCommand.self, SchemaCommand.self, RecordCommand.self, TierCommand.self,
             GrantCommand.self, AccessLogCommand.self, PolicyCommand.self, AttestCommand.self, VerifyCommand.self, LedgerCommand.self,
-            TokenCommand.self, ServeCommand.self, BackupCommand.self, RestoreCommand.self, UnsealCommand.self, SealCommand.self, OfficerCommand.self, DemoCommand.self, ScenarioCommand.self, ParcelCommand.self, CertificateCommand.self, WitnessCommand.self, FollowCommand.self, CitizenCommand.self, BenchCommand.self,
+            TokenCommand.self, ServeCommand.self, BackupCommand.self, RestoreCommand.self, UnsealCommand.self, SealCommand.self, OfficerCommand.self, DemoCommand.self, ScenarioCommand.self, ParcelCommand.self, CertificateCommand.self, WitnessCommand.self, FollowCommand.self, CitizenCommand.self,
         ]
     )
 

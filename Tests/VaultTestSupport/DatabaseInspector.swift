@@ -46,6 +46,12 @@ public final class DatabaseInspector: @unchecked Sendable {
         return try sqlite!.read { db in try Data.fetchAll(db, sql: sql).map { [UInt8]($0) } }
     }
 
+    /// The first column of every row, as text.
+    public func texts(_ sql: String) throws -> [String] {
+        if let postgres { return try postgres.maintain { try $0.texts(sql) } }
+        return try sqlite!.read { db in try String.fetchAll(db, sql: sql) }
+    }
+
     /// Text column `name` of `table` for every row, in order.
     public func strings(column name: String, of table: String) throws -> [String] {
         if let postgres { return try postgres.maintain { try $0.texts("SELECT \(name) FROM \(table) ORDER BY \(name)") } }

@@ -6,7 +6,7 @@ Times, on this machine and in the same run as CivicVault's own benchmarks:
     created by the holder and verified by the verifier, and its size;
   - zksk (zksk-fork): the 32-bit range proof 0 <= x < 2^32 about a Pedersen commitment (PowerTwoRangeStmt),
     proved and verified, and its size;
-  - PyNaCl: sealed boxes and XChaCha20-Poly1305 on the same sizes as `civicvault bench crypto`, and whether it
+  - PyNaCl: sealed boxes and XChaCha20-Poly1305 on the same sizes as `civicvault-bench crypto`, and whether it
     opens the sealed box and ciphertext that Swift made (cross-language sanity check).
 
 Each peer is optional: if its package is missing, its entry says why and nothing is invented. Times are medians
@@ -193,7 +193,7 @@ def main():
     ap.add_argument("--json", required=True, help="where to write the results")
     ap.add_argument("--quick", action="store_true", help="fewer runs")
     ap.add_argument("--cache-dir", default=".venv-bench", help="where the AnonCreds issuer keys are cached")
-    ap.add_argument("--swift-crypto", help="the JSON written by `civicvault bench crypto --json`")
+    ap.add_argument("--swift-crypto", help="the JSON written by `civicvault-bench crypto --json`")
     args = ap.parse_args()
     swift_crypto = None
     if args.swift_crypto and os.path.exists(args.swift_crypto):

@@ -251,7 +251,7 @@ def render(results):
     records_rows(t, results.get("records", {}))
     t.section("Ledger: storage floor")
     ledger_rows(t, results.get("ledger", {}))
-    t.section("Citizen trail audit (`civicvault bench trail`: one citizen's tagged events in a ledger of N entries)")
+    t.section("Citizen trail audit (`civicvault-bench trail`: one citizen's tagged events in a ledger of N entries)")
     trail_rows(t, results.get("trail"))
     t.section("Against peers (process CPU time, medians; wall clock shown for reference)")
     peer_rows(t, results.get("attest", {}), results.get("proofs", {}), results.get("peers", {}))
@@ -290,7 +290,7 @@ def render(results):
     for op, target, ok in t.outcomes:
         out.append("- %s — %s: %s" % ("met" if ok else "MISSED" if ok is False else "not measured", target, op))
     out += ["", "## How it was measured", "",
-            "- CivicVault runs as the release build (`swift build -c release --product civicvault`), in `civicvault bench crypto|proofs|attest|records|ledger|trail`; "
+            "- CivicVault runs as the release builds (`swift build -c release --product civicvault`, then `--product civicvault-bench`), in `civicvault-bench crypto|proofs|attest|records|ledger|trail` (a binary of its own: Sources/CivicVaultBench); "
             "raw results are in .build/bench/results.json after a run.",
             "- Floors: the libsodium calls an operation must make (counted in VaultProofs' ProofCost for proofs, listed in BenchRecordsFloor.swift for "
             "records), timed through VaultCrypto's thin wrappers in a tight loop, in the same process, interleaved with the operation. "
@@ -299,7 +299,7 @@ def render(results):
             "- Storage floors: raw SQLite (GRDB prepared statements) writing the very same rows to the same tables with the same durability "
             "(WAL, synchronous=FULL, one transaction per record or per ledger batch); for PostgreSQL, the rows each vault write added are "
             "copied with their bound values and written again into an empty database of the same schema, one transaction per record with "
-            "the same writer lock and one multi-row INSERT per table (`civicvault bench postgres`).",
+            "the same writer lock and one multi-row INSERT per table (`civicvault-bench postgres`).",
             "- Peers: AnonCreds %s, zksk-fork %s and PyNaCl %s from PyPI in .venv-bench, timed by scripts/bench/peers.py in the same run. "
             "Peer comparisons use process CPU time on both sides, because this machine's cores are shared with other builds: wall clock "
             "would charge whichever side waited longer for a core. Our CPU figure for an attestation does not include the wait for the "

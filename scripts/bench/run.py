@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
 """`make bench`: every CivicVault benchmark and its baseline in one run, written to docs/BENCHMARKS.md.
 
-Runs, in this order, each beside a baseline measured in the same run:
-  1. civicvault bench crypto   sealed boxes and XChaCha20-Poly1305 (PyNaCl cross-check, step 6)
-  2. civicvault bench proofs   each predicate's prove/verify vs the libsodium floor of the same operation counts
-  3. civicvault bench attest   "attribute >= threshold" end to end: attest + offline bundle verification
-  4. civicvault bench records  encrypt+commit+append of ten-field records vs the libsodium floor and raw SQLite
-  5. civicvault bench ledger   batched ledger appends and inclusion proofs vs raw SQLite
-     civicvault bench trail    the citizen audit (tag lookups vs a full scan) and the node's replay, vs a raw SQLite
+Runs, in this order, each beside a baseline measured in the same run (the single measurements are the subcommands of
+the `civicvault-bench` binary, Sources/CivicVaultBench; the service is the `civicvault` binary):
+  1. civicvault-bench crypto   sealed boxes and XChaCha20-Poly1305 (PyNaCl cross-check, step 6)
+  2. civicvault-bench proofs   each predicate's prove/verify vs the libsodium floor of the same operation counts
+  3. civicvault-bench attest   "attribute >= threshold" end to end: attest + offline bundle verification
+  4. civicvault-bench records  encrypt+commit+append of ten-field records vs the libsodium floor and raw SQLite
+  5. civicvault-bench ledger   batched ledger appends and inclusion proofs vs raw SQLite
+     civicvault-bench trail    the citizen audit (tag lookups vs a full scan) and the node's replay, vs a raw SQLite
                                read of every entry and SHA-256 of as many messages
   6. scripts/bench/peers.py    AnonCreds, zksk and PyNaCl, in a virtualenv made here (.venv-bench)
   7. the HTTP service          wrk on loopback against `civicvault serve` started here (fresh keys and data)
-  8. civicvault bench postgres record writes on the PostgreSQL backend vs raw PostgreSQL writing the same rows,
+  8. civicvault-bench postgres record writes on the PostgreSQL backend vs raw PostgreSQL writing the same rows,
                                on the throwaway local server of scripts/postgres-test.sh (installed and started here)
 
 Only the standard library: it installs what is missing (wrk, python3-venv, libssl-dev via apt-get; the peers via
@@ -174,14 +175,15 @@ def machine(scratch):
 # ---------------------------------------------------------------- CivicVault's own benches
 
 def civicvault_bench(binary, work, name, args):
+    """Runs `civicvault-bench NAME --json FILE ARGS` (binary: the civicvault-bench executable) and returns its results."""
     out = os.path.join(work, name + ".json")
     if os.path.exists(out):
         os.remove(out)
-    log("civicvault bench %s %s" % (name, " ".join(args)))
+    log("civicvault-bench %s %s" % (name, " ".join(args)))
     t = time.time()
-    r = subprocess.run([binary, "bench", name, "--json", out] + args, cwd=ROOT)
+    r = subprocess.run([binary, name, "--json", out] + args, cwd=ROOT)
     if r.returncode != 0 or not os.path.exists(out):
-        log("civicvault bench %s failed (exit %d)" % (name, r.returncode))
+        log("civicvault-bench %s failed (exit %d)" % (name, r.returncode))
         return {"failed": "exit %d" % r.returncode}
     with open(out) as f:
         data = json.load(f)
@@ -289,7 +291,7 @@ def service_bench(binary, work, quick):
 # ---------------------------------------------------------------- the report
 
 def postgres_bench(binary, work, quick):
-    """Starts the tests' throwaway PostgreSQL (installing postgresql when missing), runs `bench postgres` on it in
+    """Starts the tests' throwaway PostgreSQL (installing postgresql when missing), runs `civicvault-bench postgres` on it in
     scratch databases, and stops the server again."""
     sh([os.path.join(ROOT, "scripts", "install-packages.sh"), "--no-install-recommends", "postgresql"])
     script = os.path.join(ROOT, "scripts", "postgres-test.sh")
@@ -304,7 +306,9 @@ def postgres_bench(binary, work, quick):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer iterations (about a minute)")
-    ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "civicvault"))
+    ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "civicvault"),
+                    help="the civicvault binary (the service bench runs `serve` and its setup commands)")
+    ap.add_argument("--bench-bin", help="the civicvault-bench binary (default: civicvault-bench beside --bin)")
     ap.add_argument("--out", help="the Markdown report (default docs/BENCHMARKS.md, or .build/bench/BENCHMARKS.md with --quick)")
     ap.add_argument("--work", default=os.path.join(ROOT, ".build", "bench"), help="scratch and raw results")
     ap.add_argument("--render-only", action="store_true",
@@ -323,8 +327,10 @@ def main():
             out = os.path.join(ROOT, ".build", "bench", "BENCHMARKS.md")
         write_report(results, out)
         return
-    if not os.path.exists(args.bin):
-        sys.exit("bench: %s is missing: build it with `swift build -c release --product civicvault`" % args.bin)
+    bench_bin = args.bench_bin or os.path.join(os.path.dirname(os.path.abspath(args.bin)), "civicvault-bench")
+    for binary, product in ((args.bin, "civicvault"), (bench_bin, "civicvault-bench")):
+        if not os.path.exists(binary):
+            sys.exit("bench: %s is missing: build it with `swift build -c release --product %s`" % (binary, product))
     os.makedirs(args.work, exist_ok=True)
     started = time.time()
     q = args.quick
@@ -332,17 +338,17 @@ def main():
     m = results["machine"]
     log("machine: %s, %s cores, load %s, fsync %.2f ms on %s" % (m["cpu"], m["cores"], m["load_start"], m["fsync_ms"], m["disk"]))
     scratch = ["--scratch", args.work]
-    results["crypto"] = civicvault_bench(args.bin, args.work, "crypto", ["--operations", "500" if q else "2000"])
-    results["proofs"] = civicvault_bench(args.bin, args.work, "proofs", ["--runs", "21" if q else "101"])
-    results["attest"] = civicvault_bench(args.bin, args.work, "attest", ["--runs", "15" if q else "101"] + scratch)
-    results["records"] = civicvault_bench(args.bin, args.work, "records", (
+    results["crypto"] = civicvault_bench(bench_bin, args.work, "crypto", ["--operations", "500" if q else "2000"])
+    results["proofs"] = civicvault_bench(bench_bin, args.work, "proofs", ["--runs", "21" if q else "101"])
+    results["attest"] = civicvault_bench(bench_bin, args.work, "attest", ["--runs", "15" if q else "101"] + scratch)
+    results["records"] = civicvault_bench(bench_bin, args.work, "records", (
         ["--records", "300", "--memory-records", "1000", "--floor-records", "1000"] if q else
         ["--records", "2000", "--memory-records", "5000", "--floor-records", "5000"]) + scratch)
-    results["ledger"] = civicvault_bench(args.bin, args.work, "ledger", (
+    results["ledger"] = civicvault_bench(bench_bin, args.work, "ledger", (
         ["--entries", "100000", "--batch", "10000", "--proofs", "2000"] if q else
         ["--entries", "1000000", "--batch", "10000", "--proofs", "10000"]) + ["--scratch", os.path.join(args.work, "ledger")])
     shutil.rmtree(os.path.join(args.work, "ledger"), ignore_errors=True)
-    results["trail"] = civicvault_bench(args.bin, args.work, "trail", (
+    results["trail"] = civicvault_bench(bench_bin, args.work, "trail", (
         ["--entries", "100000", "--events", "20"] if q else ["--entries", "1000000", "--events", "20"]) + scratch)
 
     install, python = ensure_venv()
@@ -365,7 +371,7 @@ def main():
         results["service"] = {"unavailable": "failed: %s" % e}
 
     try:
-        results["postgres"] = postgres_bench(args.bin, args.work, q)
+        results["postgres"] = postgres_bench(bench_bin, args.work, q)
     except Exception as e:
         log("postgres bench failed: %s" % e)
         results["postgres"] = {"failed": "%s" % e}

@@ -76,7 +76,7 @@ struct AdminController {
         group.get("audit/ledger") { _, context in
             let caller = try context.require([.auditor, .officer])
             try await state.vault.authorize(caller, [.auditor, .officer], action: "verify the ledger")
-            let summary = try state.storage.verifyLedger()
+            let summary = try await BlockingCallCheck.offload({ try state.storage.verifyLedger() })
             return try JSONResponse.make(["valid": .bool(true), "tree_size": .integer(Int64(summary.treeSize)), "blocks": .integer(Int64(summary.blockCount))] as [String: JSONValue])
         }
     }

@@ -15,7 +15,7 @@ struct HealthController {
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("health") { _, _ in
-            try JSONResponse.make(["status": .string("ok"), "tree_size": .integer(Int64(try state.storage.ledger.treeSize()))] as [String: JSONValue])
+            try JSONResponse.make(["status": .string("ok"), "tree_size": .integer(Int64(try await BlockingCallCheck.offload({ try state.storage.ledger.treeSize() })))] as [String: JSONValue])
         }
         group.get("ready") { _, _ in try await Self.readiness(state.storage) }
         group.get("metrics") { _, _ in
@@ -34,7 +34,7 @@ struct HealthController {
         var checks: [String: JSONValue] = ["keys": .string("unsealed")]
         let size: UInt64
         do {
-            size = try storage.ledger.treeSize()
+            size = try await BlockingCallCheck.offload({ try storage.ledger.treeSize() })
             checks["storage"] = .string("ok")
         } catch {
             checks["storage"] = .string("unreachable")

@@ -45,7 +45,7 @@ struct LedgerController {
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("checkpoint") { _, _ in
-            guard let note = try ledger.latestCheckpoint() else { throw APIError(.notFound, "empty_ledger", "the ledger is empty") }
+            guard let note = try await BlockingCallCheck.offload({ try ledger.latestCheckpoint() }) else { throw APIError(.notFound, "empty_ledger", "the ledger is empty") }
             return JSONResponse.text(note)
         }
         group.get("keys") { _, _ in
@@ -53,7 +53,7 @@ struct LedgerController {
             return JSONResponse.text(keyChain.description)
         }
         group.get("checkpoint/cosigned") { _, _ in
-            guard let witnessed, let note = try witnessed.latestFinal() else {
+            guard let witnessed, let note = try await BlockingCallCheck.offload({ try witnessed.latestFinal() }) else {
                 throw APIError(.notFound, "not_witnessed", "no checkpoint has enough witness cosignatures yet")
             }
             return JSONResponse.text(note)
@@ -65,19 +65,19 @@ struct LedgerController {
             }
             guard let witnessed else { throw APIError(.notFound, "not_a_log_node", "cosignatures go to the log node, not a follower") }
             let body = try await RequestBody.decode(Body.self, from: request, allowed: Body.keys, maxBytes: maxBodyBytes)
-            let (size, witnesses) = try witnessed.submit(body.checkpoint)
+            let (size, witnesses) = try await BlockingCallCheck.offload({ try witnessed.submit(body.checkpoint) })
             return try JSONResponse.make([
                 "tree_size": .integer(Int64(size)), "witnesses": .array(witnesses.map { .string($0) }),
                 "final": .bool(witnessed.threshold > 0 && witnesses.count >= witnessed.threshold),
             ] as [String: JSONValue])
         }
         group.get("entries") { request, _ in
-            let size = try servedSize()
+            let size = try await servedSize()
             let from = try Self.number(request, "from") ?? 0
             let to = min(try Self.number(request, "to") ?? size, size)
             guard from <= to else { throw APIError(.badRequest, "invalid_request", "from must not exceed to") }
             guard to - from <= Self.maxPage else { throw APIError(.badRequest, "invalid_request", "at most \(Self.maxPage) entries per page") }
-            let rows = try ledger.entries(from: from, limit: Int(to - from))
+            let rows = try await BlockingCallCheck.offload({ try ledger.entries(from: from, limit: Int(to - from)) })
             let body = "{\"tree_size\":\(size),\"entries\":[" + (try rows.map { row in
                 "{\"index\":\(row.index),\"entry\":\(EntryJSON.encode(try EntryCodec.decode(row.bytes))),\"bytes\":\"\(Base64.encode(row.bytes))\",\"leaf_hash\":\"\(Base64.encode(row.leafHash))\"}"
             }.joined(separator: ",")) + "]}"
@@ -87,11 +87,12 @@ struct LedgerController {
         }
         group.get("proofs/inclusion") { request, _ in
             guard let index = try Self.number(request, "index") else { throw APIError(.badRequest, "invalid_request", "index is required") }
-            let size = try Self.number(request, "size") ?? servedSize()
-            guard size <= (try servedSize()) else { throw APIError(.badRequest, "invalid_request", "size is beyond the signed checkpoint") }
+            let served = try await servedSize()
+            let size = try Self.number(request, "size") ?? served
+            guard size <= served else { throw APIError(.badRequest, "invalid_request", "size is beyond the signed checkpoint") }
             guard index < size else { throw APIError(.badRequest, "invalid_request", "index \(index) is not below size \(size)") }
-            let proof = try ledger.inclusionProof(index: index, treeSize: size)
-            let leaf = try ledger.entry(at: index).leafHash
+            let proof = try await BlockingCallCheck.offload({ try ledger.inclusionProof(index: index, treeSize: size) })
+            let leaf = try await BlockingCallCheck.offload({ try ledger.entry(at: index) }).leafHash
             return try JSONResponse.make(Inclusion(tree_size: size, leaf_index: index, leaf_hash: Base64.encode(leaf), hashes: proof.hashes.map(Base64.encode)))
         }
         group.get("tags/{tag}") { request, context in
@@ -99,29 +100,31 @@ struct LedgerController {
             guard text.utf8.count == 64, let tag = Hex.decode(text) else {
                 throw APIError(.badRequest, "invalid_request", "a tag is 64 lowercase hex digits")
             }
-            let size = try Self.number(request, "size") ?? servedSize()
-            guard size <= (try servedSize()) else { throw APIError(.badRequest, "invalid_request", "size is beyond the tree") }
+            let served = try await servedSize()
+            let size = try Self.number(request, "size") ?? served
+            guard size <= served else { throw APIError(.badRequest, "invalid_request", "size is beyond the tree") }
             guard let index = try await tagIndex(tag), index < size else { throw APIError(.notFound, "not_found", "no entry carries this tag in the tree of size \(size)") }
-            let proof = try ledger.inclusionProof(index: index, treeSize: size)
+            let proof = try await BlockingCallCheck.offload({ try ledger.inclusionProof(index: index, treeSize: size) })
             return try JSONResponse.make(TagEntry(
-                index: index, bytes: Base64.encode(try ledger.entry(at: index).bytes), tree_size: size, hashes: proof.hashes.map(Base64.encode)))
+                index: index, bytes: Base64.encode(try await BlockingCallCheck.offload({ try ledger.entry(at: index) }).bytes), tree_size: size, hashes: proof.hashes.map(Base64.encode)))
         }
         group.get("proofs/consistency") { request, _ in
             guard let old = try Self.number(request, "old") else { throw APIError(.badRequest, "invalid_request", "old is required") }
-            let size = try Self.number(request, "size") ?? servedSize()
-            guard old <= size, size <= (try servedSize()) else {
+            let served = try await servedSize()
+            let size = try Self.number(request, "size") ?? served
+            guard old <= size, size <= served else {
                 throw APIError(.badRequest, "invalid_request", "need old <= size <= tree size")
             }
-            let proof = try ledger.consistencyProof(oldSize: old, treeSize: size)
+            let proof = try await BlockingCallCheck.offload({ try ledger.consistencyProof(oldSize: old, treeSize: size) })
             return try JSONResponse.make(Consistency(old_size: old, tree_size: size, hashes: proof.hashes.map(Base64.encode)))
         }
     }
 
     /// The size of the newest signed checkpoint: what readers can check. Entries a database writer put after it
     /// (rows beyond the last checkpoint) are never served as part of the ledger.
-    func servedSize() throws -> UInt64 {
-        guard let note = try ledger.latestCheckpoint() else { return 0 }
-        return min(try Checkpoint(parsing: try SignedNote(parsing: note).text).treeSize, try ledger.treeSize())
+    func servedSize() async throws -> UInt64 {
+        guard let note = try await BlockingCallCheck.offload({ try ledger.latestCheckpoint() }) else { return 0 }
+        return min(try Checkpoint(parsing: try SignedNote(parsing: note).text).treeSize, try await BlockingCallCheck.offload({ try ledger.treeSize() }))
     }
 
     /// A non-negative integer query parameter, or nil when absent; 400 when malformed.

@@ -35,7 +35,7 @@ struct SysController {
         router.post("v1/sys/seal") { request, context in
             guard let state = gate.current else { throw APIError(.conflict, "sealed", "the node is sealed already") }
             guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
-            let grant = try state.tokens.resolve(String(header.dropFirst("Bearer ".count)))
+            let grant = try await BlockingCallCheck.offload({ try state.tokens.resolve(String(header.dropFirst("Bearer ".count))) })
             guard grant.caller.role == .officer else { throw APIError(.forbidden, "forbidden", "only an officer may seal the node") }
             do { try gate.seal() } catch let r as SealGate.Refusal { throw APIError(.conflict, "not_share_protected", r.description) }
             context.logger.notice("sealed", metadata: ["by": "\(grant.caller.id)"])

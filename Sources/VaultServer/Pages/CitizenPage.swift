@@ -33,8 +33,8 @@ extension PagesController {
     }
 
     func citizen(_ request: Request) async throws -> Response {
-        guard PageViewer.of(request, state) != nil else { return PageResponse.redirect("/signin") }
-        let viewer = try PageViewer.require(request, state, [.citizen], page: "citizen")
+        guard await PageViewer.of(request, state) != nil else { return PageResponse.redirect("/signin") }
+        let viewer = try await PageViewer.require(request, state, [.citizen], page: "citizen")
         let citizen = try Self.citizen(of: viewer)
         let events = try await state.vault.accessLog(citizen: citizen, by: viewer.caller)
         let requests = try await state.vault.consentRequests(citizen: citizen, by: viewer.caller)
@@ -60,14 +60,14 @@ extension PagesController {
                 return v
             },
         ]
-        return state.render("citizen", values, chrome: viewer.chrome(state, title: "Your records", current: "citizen", scripts: ["ledger.js", "trail.js"]))
+        return await state.render("citizen", values, chrome: viewer.chrome(state, title: "Your records", current: "citizen", scripts: ["ledger.js", "trail.js"]))
     }
 
     /// The citizen's trail key and the ledger indexes of their log, for "check my trail" (JSON; the same data as
     /// `GET /v1/citizens/me/trail-key` and `/access-log`). The session cookie is SameSite=Strict and the answer is
     /// JSON, which another site's page can neither send with the cookie nor read.
     func citizenTrail(_ request: Request) async throws -> Response {
-        let viewer = try PageViewer.require(request, state, [.citizen], page: "citizen")
+        let viewer = try await PageViewer.require(request, state, [.citizen], page: "citizen")
         let citizen = try Self.citizen(of: viewer)
         let key = try await state.vault.trailKey(citizen: citizen, by: viewer.caller)
         let events = try await state.vault.accessLog(citizen: citizen, by: viewer.caller)

@@ -10,18 +10,18 @@ import VaultPages
 /// the inclusion proofs itself (explorer.js).
 extension PagesController {
     /// The newest signed checkpoint and the tree size it signs (never more than the stored tree), read once.
-    func signedCheckpoint() throws -> (note: String, size: UInt64)? {
-        guard let note = try state.storage.ledger.latestCheckpoint() else { return nil }
+    func signedCheckpoint() async throws -> (note: String, size: UInt64)? {
+        guard let note = try await BlockingCallCheck.offload({ try state.storage.ledger.latestCheckpoint() }) else { return nil }
         let size = try Checkpoint(parsing: try SignedNote(parsing: note).text).treeSize
-        return (note, min(size, try state.storage.ledger.treeSize()))
+        return (note, min(size, try await BlockingCallCheck.offload({ try state.storage.ledger.treeSize() })))
     }
 
     static let latestCount: UInt64 = 20
     static let growthPoints: UInt64 = 12
 
-    func explorer(_ request: Request) throws -> Response {
+    func explorer(_ request: Request) async throws -> Response {
         let ledger = state.storage.ledger
-        let signed = try signedCheckpoint()
+        let signed = try await signedCheckpoint()
         let size = signed?.size ?? 0
         var values: [String: Any] = [
             "origin": state.verifierKey.name, "verifierKey": state.verifierKey.description, "treeSize": size,
@@ -30,7 +30,7 @@ extension PagesController {
         if let signed { values["checkpoint"] = signed.note }
         if state.configuration.witnessThreshold > 0 {
             values["witnessed"] = true
-            if let cosigned = try state.witnessed.latestFinal() {
+            if let cosigned = try await BlockingCallCheck.offload({ try state.witnessed.latestFinal() }) {
                 values["cosigned"] = cosigned
                 let names = Set(cosigned.split(separator: "\n").compactMap { line -> String? in
                     guard line.hasPrefix("— ") else { return nil }
@@ -41,7 +41,7 @@ extension PagesController {
             }
         }
         let from = size > Self.latestCount ? size - Self.latestCount : 0
-        values["entries"] = try ledger.entries(from: from, limit: Int(size - from)).reversed().map { row -> [String: Any] in
+        values["entries"] = try await BlockingCallCheck.offload({ try ledger.entries(from: from, limit: Int(size - from)) }).reversed().map { row -> [String: Any] in
             let entry = try EntryCodec.decode(row.bytes)
             var purpose = ""
             if case let .string(p)? = entry.attributes["purpose"] { purpose = p }
@@ -50,8 +50,10 @@ extension PagesController {
         if size > 0 {
             let points = Set((0..<Self.growthPoints).map { (size - 1) * $0 / (Self.growthPoints - 1) }).sorted()
             let width = 640, slot = width / points.count
-            values["growth"] = try points.enumerated().map { n, index -> [String: Any] in
-                let entry = try EntryCodec.decode(try ledger.entry(at: index).bytes)
+            let stored = try await BlockingCallCheck.offload({ try points.map { try ledger.entry(at: $0) } })
+            values["growth"] = try zip(points, stored).enumerated().map { n, pair -> [String: Any] in
+                let (index, row) = pair
+                let entry = try EntryCodec.decode(row.bytes)
                 let height = max(2, Int(100 * (index + 1) / size))
                 return ["x": n * slot + 4, "y": 110 - height, "w": max(2, slot - 8), "h": height, "size": index + 1, "time": PlainWords.time(entry.timestampMs)]
             }
@@ -61,17 +63,17 @@ extension PagesController {
         } else {
             values["growth"] = [[String: Any]]()
         }
-        return state.render("explorer", values, chrome: state.chrome(request, title: "Public ledger", current: "ledger", scripts: ["ledger.js", "explorer.js"]))
+        return await state.render("explorer", values, chrome: state.chrome(request, title: "Public ledger", current: "ledger", scripts: ["ledger.js", "explorer.js"]))
     }
 
-    func entry(_ request: Request, _ context: VaultRequestContext) throws -> Response {
+    func entry(_ request: Request, _ context: VaultRequestContext) async throws -> Response {
         guard let index = UInt64(try context.parameters.require("index")) else { throw APIError(.badRequest, "invalid_request", "an entry number is a non-negative integer") }
-        guard let signed = try signedCheckpoint(), index < signed.size else {
+        guard let signed = try await signedCheckpoint(), index < signed.size else {
             throw APIError(.notFound, "not_found", "No entry \(index) under the signed checkpoint.")
         }
-        let row = try state.storage.ledger.entry(at: index)
+        let row = try await BlockingCallCheck.offload({ try state.storage.ledger.entry(at: index) })
         let entry = try EntryCodec.decode(row.bytes)
-        let proof = try state.storage.ledger.inclusionProof(index: index, treeSize: signed.size)
+        let proof = try await BlockingCallCheck.offload({ try state.storage.ledger.inclusionProof(index: index, treeSize: signed.size) })
         let hashes = proof.hashes.map(Base64.encode)
         var purpose: String?
         if case let .string(p)? = entry.attributes["purpose"] { purpose = p }
@@ -90,6 +92,6 @@ extension PagesController {
             "checkpoint": signed.note, "verifierKey": state.verifierKey.description, "bytes": Base64.encode(row.bytes),
         ]
         if let purpose { values["purpose"] = purpose }
-        return state.render("entry", values, chrome: state.chrome(request, title: "Entry \(index)", current: "ledger", scripts: ["ledger.js", "explorer.js"]))
+        return await state.render("entry", values, chrome: state.chrome(request, title: "Entry \(index)", current: "ledger", scripts: ["ledger.js", "explorer.js"]))
     }
 }

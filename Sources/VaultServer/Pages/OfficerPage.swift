@@ -60,12 +60,12 @@ extension PagesController {
         }
         group.post("officer/audit") { request, _ in
             let form = try await PageForm.read(request, allowed: [PageLabels.csrfField], maxBytes: 1024)
-            guard let viewer = PageViewer.of(request, state) else { throw PageForm.csrfRefused }
+            guard let viewer = await PageViewer.of(request, state) else { throw PageForm.csrfRefused }
             try form.checkCSRF(session: viewer.session)
-            _ = try PageViewer.require(request, state, [.officer], page: "officer")
+            _ = try await PageViewer.require(request, state, [.officer], page: "officer")
             try await state.vault.authorize(viewer.caller, [.auditor, .officer], action: "verify the ledger")
             do {
-                let summary = try state.storage.verifyLedger()
+                let summary = try await BlockingCallCheck.offload({ try state.storage.verifyLedger() })
                 return try await officer(request, audit: ["class": "pass", "text": "The ledger verifies: \(summary.treeSize) entries in \(summary.blockCount) blocks, every leaf, link, signature and root recomputed."])
             } catch let error as LedgerError {
                 return try await officer(request, audit: ["class": "fail", "text": "The ledger does NOT verify: \(error)"])
@@ -74,14 +74,15 @@ extension PagesController {
     }
 
     func officer(_ request: Request, audit: [String: String]?) async throws -> Response {
-        guard PageViewer.of(request, state) != nil else { return PageResponse.redirect("/signin") }
-        let viewer = try PageViewer.require(request, state, [.officer], page: "officer")
+        guard await PageViewer.of(request, state) != nil else { return PageResponse.redirect("/signin") }
+        let viewer = try await PageViewer.require(request, state, [.officer], page: "officer")
         let caller = viewer.caller
         let approvals = try await state.vault.approvals(status: .pending, by: caller)
         let tiers = try await state.vault.tiers(by: caller)
         let members = try await state.vault.members(by: caller).sorted { $0.id < $1.id }
         let policy = try await state.vault.policy()
         let tierNames = tiers.map(\.name)
+        let history = try await policyHistory()
         var values: [String: Any] = [
             "csrf": viewer.session.csrf,
             "tierNames": tierNames,
@@ -96,7 +97,7 @@ extension PagesController {
             "members": members.map { m -> [String: Any] in
                 ["id": m.id, "role": m.role.rawValue, "clearance": m.clearance ?? "none", "revoked": m.revoked, "csrf": viewer.session.csrf, "tierNames": tierNames]
             },
-            "history": try policyHistory(),
+            "history": history,
             "historyScope": "Policy changes among the latest \(Self.policyHistoryWindow) ledger entries.",
         ]
         if let policy {
@@ -110,16 +111,16 @@ extension PagesController {
             ] as [String: Any]
         }
         if let audit { values["audit"] = audit }
-        return state.render("officer", values, chrome: viewer.chrome(state, title: "Officer console", current: "officer"))
+        return await state.render("officer", values, chrome: viewer.chrome(state, title: "Officer console", current: "officer"))
     }
 
     /// The `policy.changed` entries among the latest `policyHistoryWindow` entries, newest first.
-    func policyHistory() throws -> [[String: Any]] {
-        guard let size = try signedCheckpoint()?.size else { return [] }
+    func policyHistory() async throws -> [[String: Any]] {
+        guard let size = try await signedCheckpoint()?.size else { return [] }
         var found: [[String: Any]] = []
         var from = size > Self.policyHistoryWindow ? size - Self.policyHistoryWindow : 0
         while from < size {
-            let rows = try state.storage.ledger.entries(from: from, limit: Int(min(1000, size - from)))
+            let rows = try await BlockingCallCheck.offload({ try state.storage.ledger.entries(from: from, limit: Int(min(1000, size - from))) })
             guard !rows.isEmpty else { break }
             for row in rows {
                 let entry = try EntryCodec.decode(row.bytes)

@@ -16,9 +16,10 @@ struct PageViewer {
     var caller: Caller { grant.caller }
 
     /// The viewer of `request`, or nil when not signed in (an unknown, expired or revoked session is ended).
-    static func of(_ request: Request, _ state: ServiceState) -> PageViewer? {
+    static func of(_ request: Request, _ state: ServiceState) async -> PageViewer? {
         guard let id = request.cookies[PageLabels.sessionCookie]?.value, let session = state.pages.sessions.session(id) else { return nil }
-        guard let grant = try? state.tokens.resolve(session.token), !grant.signInLink, grant.role == session.role else {
+        let tokens = state.tokens
+        guard let grant = try? await BlockingCallCheck.offload({ try tokens.resolve(session.token) }), !grant.signInLink, grant.role == session.role else {
             state.pages.sessions.end(id)
             return nil
         }
@@ -26,8 +27,8 @@ struct PageViewer {
     }
 
     /// The viewer, who must have one of `roles`: 401 when nobody is signed in, 403 for another role.
-    static func require(_ request: Request, _ state: ServiceState, _ roles: Set<Role>, page: String) throws -> PageViewer {
-        guard let viewer = of(request, state) else {
+    static func require(_ request: Request, _ state: ServiceState, _ roles: Set<Role>, page: String) async throws -> PageViewer {
+        guard let viewer = await of(request, state) else {
             throw APIError(.unauthorized, "unauthorized", "The \(page) page needs you to sign in.")
         }
         guard roles.contains(viewer.grant.role) else {
@@ -37,7 +38,7 @@ struct PageViewer {
     }
 
     /// The layout's view of this viewer on a page, with the flash of the last form (shown once).
-    func chrome(_ state: ServiceState, title: String, current: String, scripts: [String] = []) -> PageChrome {
+    func chrome(_ state: ServiceState, title: String, current: String, scripts: [String] = []) async -> PageChrome {
         PageChrome(
             title: title, current: current, scripts: scripts, actor: grant.actor, role: grant.role.rawValue, csrf: session.csrf,
             flash: state.pages.sessions.takeFlash(sessionID))
@@ -52,8 +53,8 @@ extension ServiceState {
     }
 
     /// The chrome for a page request: the viewer's, or an anonymous one.
-    func chrome(_ request: Request, title: String, current: String, scripts: [String] = []) -> PageChrome {
-        PageViewer.of(request, self)?.chrome(self, title: title, current: current, scripts: scripts)
+    func chrome(_ request: Request, title: String, current: String, scripts: [String] = []) async -> PageChrome {
+        await PageViewer.of(request, self)?.chrome(self, title: title, current: current, scripts: scripts)
             ?? PageChrome(title: title, current: current, scripts: scripts)
     }
 }

@@ -13,14 +13,14 @@ struct PagesController {
     let state: ServiceState
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
-        group.get("/") { request, _ in try explorer(request) }
-        group.get("entries/{index}") { request, context in try entry(request, context) }
+        group.get("/") { request, _ in try await explorer(request) }
+        group.get("entries/{index}") { request, context in try await entry(request, context) }
         group.get("static/{file}") { request, context in try asset(request, context) }
-        group.get("verify") { request, _ in verifyForm(request) }
+        group.get("verify") { request, _ in await verifyForm(request) }
         group.post("verify") { request, _ in try await verify(request) }
-        group.get("signin") { request, _ in signInForm(request) }
+        group.get("signin") { request, _ in await signInForm(request) }
         group.post("signin") { request, _ in try await signIn(request) }
-        group.get("signin/link") { request, _ in signInLinkForm(request) }
+        group.get("signin/link") { request, _ in await signInLinkForm(request) }
         group.post("signin/link") { request, _ in try await signInWithLink(request) }
         group.post("signout") { request, _ in try await signOut(request) }
         addCitizenRoutes(to: group)
@@ -42,21 +42,21 @@ struct PagesController {
     // MARK: sign-in
 
     /// Renders a form shown before sign-in with its double-submit token, setting the cookie when it is new.
-    func formPage(_ request: Request, _ name: String, _ values: [String: Any], title: String, current: String, scripts: [String], status: HTTPResponse.Status = .ok) -> Response {
+    func formPage(_ request: Request, _ name: String, _ values: [String: Any], title: String, current: String, scripts: [String], status: HTTPResponse.Status = .ok) async -> Response {
         let (token, isNew) = state.pages.formToken(request)
         var values = values
         values["csrf"] = token
-        var response = state.render(name, values, chrome: state.chrome(request, title: title, current: current, scripts: scripts), status: status)
+        var response = await state.render(name, values, chrome: state.chrome(request, title: title, current: current, scripts: scripts), status: status)
         if isNew { response.setCookie(state.pages.cookie(PageLabels.formCookie, token)) }
         return response
     }
 
-    func signInForm(_ request: Request) -> Response {
-        formPage(request, "signin", [:], title: "Sign in", current: "signin", scripts: [])
+    func signInForm(_ request: Request) async -> Response {
+        await formPage(request, "signin", [:], title: "Sign in", current: "signin", scripts: [])
     }
 
-    func signInLinkForm(_ request: Request) -> Response {
-        formPage(request, "signin-link", [:], title: "Signing in", current: "signin", scripts: ["signin-link.js"])
+    func signInLinkForm(_ request: Request) async -> Response {
+        await formPage(request, "signin-link", [:], title: "Signing in", current: "signin", scripts: ["signin-link.js"])
     }
 
     /// Starts a session acting with `token` (role `role`) and sends the browser to its role's page.
@@ -81,7 +81,7 @@ struct PagesController {
         try form.checkCSRF(cookie: request)
         let text = form.value("token") ?? ""
         let grant: TokenRegistry.Grant
-        do { grant = try state.tokens.resolve(text) } catch {
+        do { grant = try await BlockingCallCheck.offload({ try state.tokens.resolve(text) }) } catch {
             throw APIError(.unauthorized, "unauthorized", "That token is not valid (unknown, revoked or expired).")
         }
         guard !grant.signInLink else { throw APIError(.badRequest, "sign_in_link", "That is a sign-in link's code: open the whole link instead.") }
@@ -94,16 +94,16 @@ struct PagesController {
         let form = try await PageForm.read(request, allowed: [PageLabels.csrfField, "link"], maxBytes: 4096)
         try form.checkCSRF(cookie: request)
         let refused = APIError(.unauthorized, "unauthorized", "This sign-in link is not valid: it was used already, has expired or is unknown. Ask for a new one.")
-        guard let text = form.value("link"), let grant = try? state.tokens.resolve(text), grant.signInLink else { throw refused }
+        guard let text = form.value("link"), let grant = try? await BlockingCallCheck.offload({ try state.tokens.resolve(text) }), grant.signInLink else { throw refused }
         do { try await state.vault.consumeOwnToken(by: grant.caller) } catch VaultError.credentialRevoked { throw refused }
-        let session = try state.tokens.issue(
-            role: grant.role, actor: grant.actor, clearance: grant.clearance, citizen: grant.citizen, lifetimeMs: PageLabels.absoluteTimeoutMs)
+        let session = try await BlockingCallCheck.offload { try state.tokens.issue(
+            role: grant.role, actor: grant.actor, clearance: grant.clearance, citizen: grant.citizen, lifetimeMs: PageLabels.absoluteTimeoutMs) }
         return startSession(token: session.text, role: grant.role)
     }
 
     func signOut(_ request: Request) async throws -> Response {
         let form = try await PageForm.read(request, allowed: [PageLabels.csrfField], maxBytes: 1024)
-        guard let viewer = PageViewer.of(request, state) else { throw PageForm.csrfRefused }
+        guard let viewer = await PageViewer.of(request, state) else { throw PageForm.csrfRefused }
         try form.checkCSRF(session: viewer.session)
         state.pages.sessions.end(viewer.sessionID)
         var response = PageResponse.redirect("/")
@@ -117,7 +117,7 @@ struct PagesController {
         _ request: Request, roles: Set<Role>, page: String, fields: Set<String>, _ action: (PageViewer, PageForm) async throws -> String
     ) async throws -> Response {
         let form = try await PageForm.read(request, allowed: fields.union([PageLabels.csrfField]), maxBytes: state.configuration.maxBodyBytes)
-        guard let viewer = PageViewer.of(request, state) else { throw PageForm.csrfRefused }
+        guard let viewer = await PageViewer.of(request, state) else { throw PageForm.csrfRefused }
         try form.checkCSRF(session: viewer.session)
         guard roles.contains(viewer.grant.role) else {
             throw APIError(.forbidden, "forbidden", "This form is not for a \(viewer.grant.role.rawValue).")

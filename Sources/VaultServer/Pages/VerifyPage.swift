@@ -12,8 +12,8 @@ import VaultPages
 extension PagesController {
     static let verifyFields: Set<String> = [PageLabels.csrfField, "bundle", "requester", "nonce", "record", "no_replay_check"]
 
-    func verifyForm(_ request: Request) -> Response {
-        formPage(request, "verify", ["noReplayCheck": false], title: "Verify an attestation", current: "verify", scripts: ["ledger.js", "verify.js"])
+    func verifyForm(_ request: Request) async -> Response {
+        await formPage(request, "verify", ["noReplayCheck": false], title: "Verify an attestation", current: "verify", scripts: ["ledger.js", "verify.js"])
     }
 
     func verify(_ request: Request) async throws -> Response {
@@ -29,7 +29,7 @@ extension PagesController {
             bundle: bundleText, requester: skip ? nil : form.value("requester"), nonce: skip ? nil : form.value("nonce"),
             record: form.value("record"), skipReplay: skip, key: state.verifierKey)
         values["result"] = outcome.values
-        return formPage(request, "verify", values, title: "Verify an attestation", current: "verify", scripts: ["ledger.js", "verify.js"],
+        return await formPage(request, "verify", values, title: "Verify an attestation", current: "verify", scripts: ["ledger.js", "verify.js"],
                         status: outcome.valid ? .ok : .unprocessableContent)
     }
 }

@@ -10,7 +10,7 @@ import VaultSQLite
 import Glibc
 #endif
 
-/// `civicvault bench trail`: what `citizen audit` costs on a ledger of N entries in which one citizen has K tagged
+/// `civicvault-bench trail`: what `citizen audit` costs on a ledger of N entries in which one citizen has K tagged
 /// entries, in process (no HTTP): the lookup walk (per event a `TagIndex` lookup, the entry and an inclusion proof
 /// verified against the signed checkpoint), the scan (every entry read, leaf-hashed, the root rebuilt, tags
 /// collected) and the node's start-up replay (`Vault.loadAnchor`), beside SHA-256 of N messages of the entries'
@@ -59,7 +59,9 @@ struct BenchTrailCommand: AsyncParsableCommand {
         #endif
     }
 
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    /// Tags probed past the first unknown one, as `civicvault citizen audit` does (`CitizenAuditCommand.lookahead`;
+    /// CivicVaultBenchTests checks the two agree).
+    static let auditLookahead: UInt64 = 8
 
     /// Synchronous, so GRDB's blocking `read`/`write` are used.
     func runBench() async throws {
@@ -113,7 +115,7 @@ struct BenchTrailCommand: AsyncParsableCommand {
             }
         }
         guard anchored.size == UInt64(entries), anchored.tags == entries else {
-            throw Failure(description: "the replay applied \(anchored.size) entries and \(anchored.tags) tags, not \(entries)")
+            throw BenchFailure("the replay applied \(anchored.size) entries and \(anchored.tags) tags, not \(entries)")
         }
         results.set("replay_s", replay.wall - openSeconds)
         results.set("replay_open_s", openSeconds)
@@ -127,7 +129,7 @@ struct BenchTrailCommand: AsyncParsableCommand {
 
         // The auditor's view of the same database: the ledger store and the signed checkpoint.
         let store = try SQLiteLedgerStore.open(path: NodeDatabase.path(inDataDirectory: dir), signer: LedgerSigner(name: keys.name, key: keys.signingKey))
-        guard let note = try store.latestCheckpoint() else { throw Failure(description: "the ledger has no checkpoint") }
+        guard let note = try store.latestCheckpoint() else { throw BenchFailure("the ledger has no checkpoint") }
         let verifierKey = store.signer.verifierKey
 
         // 3. Baselines: a raw SQLite read of every entry, and SHA-256 of N messages of the entries' average size.
@@ -138,7 +140,7 @@ struct BenchTrailCommand: AsyncParsableCommand {
                 while let row = try rows.next() { rawBytes += try row.withUnsafeData(atIndex: 0) { $0?.count ?? 0 } }
             }
         }
-        guard rawBytes == entryBytes else { throw Failure(description: "raw read \(rawBytes) bytes, appended \(entryBytes)") }
+        guard rawBytes == entryBytes else { throw BenchFailure("raw read \(rawBytes) bytes, appended \(entryBytes)") }
         var message = [UInt8](repeating: 0x5a, count: avgBytes)
         var sink: UInt8 = 0
         let sha = BenchClock.wall {
@@ -162,21 +164,21 @@ struct BenchTrailCommand: AsyncParsableCommand {
             try store.read { reader in
                 while edge.size < checkpoint.treeSize {
                     let page = try reader.entries(from: edge.size, limit: Int(min(4096, checkpoint.treeSize - edge.size)))
-                    guard !page.isEmpty else { throw Failure(description: "the ledger ended at \(edge.size)") }
+                    guard !page.isEmpty else { throw BenchFailure("the ledger ended at \(edge.size)") }
                     for stored in page {
                         if case let .bytes(tag)? = try EntryCodec.decode(stored.bytes).attributes["tag"] { tags[tag] = stored.index }
                         try edge.append(leafHash: MerkleMath.leafHash(stored.bytes))
                     }
                 }
             }
-            guard ConstantTime.equals(edge.root, checkpoint.root) else { throw Failure(description: "the scan does not rebuild the root") }
+            guard ConstantTime.equals(edge.root, checkpoint.root) else { throw BenchFailure("the scan does not rebuild the root") }
             var n: UInt64 = 0, missing: UInt64 = 0
-            while missing <= CitizenAuditCommand.lookahead {
+            while missing <= Self.auditLookahead {
                 if tags[CitizenTrail.tag(key: citizenKey, n)] != nil { scanFound += 1; missing = 0 } else { missing += 1 }
                 n += 1
             }
         }
-        guard scanFound == events else { throw Failure(description: "the scan found \(scanFound) of \(events) events") }
+        guard scanFound == events else { throw BenchFailure("the scan found \(scanFound) of \(events) events") }
         results.set("scan_s", scan.wall)
         results.set("scan_entries_per_s", Double(entries) / scan.wall)
         results.set("scan_cpu_us_per_entry", scan.cpu / Double(entries) * 1e6)
@@ -197,21 +199,21 @@ struct BenchTrailCommand: AsyncParsableCommand {
                 lookups += 1
                 guard checkpoint.treeSize <= (try store.treeSize()), let at = try index.index(of: tag), at < checkpoint.treeSize else {
                     if ended == nil { ended = n }
-                    if n - ended! >= CitizenAuditCommand.lookahead { break }
+                    if n - ended! >= Self.auditLookahead { break }
                     n += 1
                     continue
                 }
                 let proof = try store.inclusionProof(index: at, treeSize: checkpoint.treeSize)
                 let bytes = try store.entry(at: at).bytes
-                guard try EntryCodec.decode(bytes).attributes["tag"] == .bytes(tag) else { throw Failure(description: "entry \(at) lacks tag \(n)") }
+                guard try EntryCodec.decode(bytes).attributes["tag"] == .bytes(tag) else { throw BenchFailure("entry \(at) lacks tag \(n)") }
                 try proof.verify(leafHash: MerkleMath.leafHash(bytes), root: checkpoint.root)
                 proofHashes += proof.hashes.count
-                guard ended == nil else { throw Failure(description: "event \(ended!) is missing") }
+                guard ended == nil else { throw BenchFailure("event \(ended!) is missing") }
                 found += 1
                 n += 1
             }
         }
-        guard found == events else { throw Failure(description: "the walk found \(found) of \(events) events") }
+        guard found == events else { throw BenchFailure("the walk found \(found) of \(events) events") }
         // Hashes per event: the leaf hash and one per audit-path node (the tag's HMAC not counted).
         let hashesPerEvent = Double(proofHashes + found) / Double(found)
         results.set("tag_index_build_s", indexBuild)

@@ -1,14 +1,17 @@
+@testable import CivicVaultBench
+@testable import civicvault
+import ArgumentParser
 import Foundation
 import Testing
 import VaultPostgres
 import VaultTestSupport
 
-/// The bench commands that write through the storage backends, run at a tiny scale: they must finish and write
-/// their JSON (no figure is checked: timings never go in tests). `make bench` runs them at full scale.
+/// The `civicvault-bench` commands that write through the storage backends, run at a tiny scale: they must finish
+/// and write their JSON (no figure is checked: timings never go in tests). `make bench` runs them at full scale.
 @Suite struct BenchSmokeTests {
     static func results(_ arguments: [String]) throws -> [String: Any] {
-        let json = try CLI.temporaryDirectory().appendingPathComponent("bench.json").path
-        let run = try CLI.run(["bench"] + arguments + ["--json", json])
+        let json = try BenchBinary.temporaryDirectory().appendingPathComponent("bench.json").path
+        let run = try BenchBinary.run(arguments + ["--json", json])
         #expect(run.status == 0, "\(arguments): \(run.stderr)")
         return (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json)))) as? [String: Any] ?? [:]
     }
@@ -17,6 +20,25 @@ import VaultTestSupport
         let r = try Self.results(["records", "--records", "12", "--memory-records", "0", "--floor-records", "10"])
         #expect((r["disk_records"] as? Int) == 12)
         #expect((r["disk_raw_records_per_s"] as? Double ?? 0) > 0)
+    }
+
+    @Test func theProductBinaryHasNoBenchCommand() throws {
+        let help = try BenchBinary.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("records") && help.stdout.contains("postgres"))
+        #expect(!CivicVaultCommand.configuration.subcommands.contains { $0.configuration.commandName == "bench" })
+    }
+
+    @Test func benchRefusesAMissingSchemaWithAHint() throws {
+        let run = try BenchBinary.run(["attest", "--schema", "/nonexistent/citizen.json", "--runs", "1"])
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("error: cannot read /nonexistent/citizen.json"))
+        #expect(run.stderr.contains("\nhint: "))
+    }
+
+    /// The trail bench walks tags as the audit does, so both must probe as far past the end.
+    @Test func trailBenchProbesAsFarAsTheAudit() {
+        #expect(BenchTrailCommand.auditLookahead == CitizenAuditCommand.lookahead)
     }
 
     @Test func benchTrailFindsEveryEventBothWaysAndReplays() throws {

@@ -5,7 +5,7 @@ import VaultCrypto
 import VaultLedger
 import VaultSQLite
 
-/// `civicvault bench attest`: the whole "attribute >= threshold" job a requester pays for, end to end, as a peer
+/// `civicvault-bench attest`: the whole "attribute >= threshold" job a requester pays for, end to end, as a peer
 /// credential system would be compared: `Vault.attestUnderPolicy` (policy, opening decrypted, proof, bundle with
 /// inclusion proof and signed checkpoint, the `attested` entry appended durably) and `BundleVerifier.verify`
 /// (checkpoint signature, inclusion, statement rebuilt from the ledger entry, proof), with the bundle's size.
@@ -35,7 +35,7 @@ struct BenchAttestCommand: AsyncParsableCommand {
 
     func runBench() async throws {
         guard let schemaData = FileManager.default.contents(atPath: schema), let policyData = FileManager.default.contents(atPath: policy) else {
-            throw CLIFailure("cannot read \(schema) or \(policy)", hint: "run from the repository root or pass --schema and --policy")
+            throw BenchFailure("cannot read \(schema) or \(policy)", hint: "run from the repository root or pass --schema and --policy")
         }
         let scratch = BenchOutputOptions.scratchDirectory(under: output.scratch, name: "attest")
         defer { try? FileManager.default.removeItem(atPath: scratch) }

@@ -4,7 +4,7 @@ import VaultCrypto
 import VaultSQLite
 
 /// A throw-away node for the benchmarks: fresh keys, the standard tiers, a schema and (optionally) a policy, in
-/// a data directory of its own. Nothing here is used outside `civicvault bench`.
+/// a data directory of its own. Nothing here is used outside `civicvault-bench`.
 struct BenchNode {
     let storage: NodeStorage
     let dataDirectory: String

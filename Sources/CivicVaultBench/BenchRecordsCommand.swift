@@ -6,7 +6,7 @@ import VaultCrypto
 import VaultLedger
 import VaultSQLite
 
-/// `civicvault bench records`: encrypt + commit + append of ten-field records (`Vault.createRecord`, one durable
+/// `civicvault-bench records`: encrypt + commit + append of ten-field records (`Vault.createRecord`, one durable
 /// transaction each), beside two baselines timed in the same run: the libsodium calls such a write must make, in a
 /// tight loop (the crypto floor), and raw SQLite inserting the very same rows into the same tables with the same
 /// durability (the storage floor). Run on the scratch disk and, when given, on a tmpfs where fsync costs nothing.
@@ -146,7 +146,7 @@ struct BenchRecordsCommand: AsyncParsableCommand {
                 out.append(CopiedRow(table: table, columns: Array(row.columnNames), values: Array(row.databaseValues)))
             }
         }
-        guard out.contains(where: { $0.table == "ledger_block" }) else { throw CLIFailure("block \(idx) not found", hint: "the ledger appended more than one entry per block") }
+        guard out.contains(where: { $0.table == "ledger_block" }) else { throw BenchFailure("block \(idx) not found", hint: "the ledger appended more than one entry per block") }
         return out
     }
 

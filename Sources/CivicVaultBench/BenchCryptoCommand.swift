@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import VaultCrypto
 
-/// `civicvault bench crypto`: sealed boxes and XChaCha20-Poly1305 through VaultCrypto, for the cross-language
+/// `civicvault-bench crypto`: sealed boxes and XChaCha20-Poly1305 through VaultCrypto, for the cross-language
 /// sanity check against PyNaCl (scripts/bench/peers.py times the same calls on the same sizes). With `--json` it
 /// also writes one sealed box and one AEAD ciphertext made here, which the peer script must open.
 struct BenchCryptoCommand: AsyncParsableCommand {

@@ -5,7 +5,7 @@ import VaultCrypto
 import VaultLedger
 import VaultSQLite
 
-/// `civicvault bench ledger`: batched ledger appends and inclusion proofs, each beside raw SQLite doing the
+/// `civicvault-bench ledger`: batched ledger appends and inclusion proofs, each beside raw SQLite doing the
 /// same rows with the same durability settings (WAL, synchronous=FULL) in the same run, printed as ratios.
 struct BenchLedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Benchmark ledger appends and proofs against raw SQLite.")
@@ -138,7 +138,7 @@ struct BenchLedgerCommand: AsyncParsableCommand {
             results.set("verify_entries_per_s", Double(entries) / verifyTime)
             print(String(format: "verify:   %llu entries, %llu blocks in %.2f s (%.0f entries/s)", summary!.treeSize, summary!.blockCount, verifyTime, Double(entries) / verifyTime))
         }
-        let fileSize = { (p: String) in ((try? FileManager.default.attributesOfItem(atPath: p)[.size] as? Int) ?? 0) ?? 0 }
+        let fileSize = { (p: String) in (try? FileManager.default.attributesOfItem(atPath: p)[.size] as? Int) ?? 0 }
         try results.write(to: json)
         print("size:     ledger \(fileSize(ledgerPath) / 1_000_000) MB, raw \(fileSize(rawPath) / 1_000_000) MB (before WAL checkpoint: -wal files not counted)")
     }

@@ -4,7 +4,7 @@ import VaultCrypto
 import VaultProofs
 
 
-/// `civicvault bench proofs`: prove and verify time per predicate, beside the libsodium floor for the same numbers
+/// `civicvault-bench proofs`: prove and verify time per predicate, beside the libsodium floor for the same numbers
 /// of group operations (ProofCost), timed in the same run, interleaved with the proofs so load affects both alike.
 struct BenchProofsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -15,19 +15,21 @@ enum BenchClock {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    /// Wall and CPU seconds of `body`.
+    /// Wall and CPU seconds of `body` (async).
     static func measure(_ body: () async throws -> Void) async rethrows -> (wall: Double, cpu: Double) {
         let (w0, c0) = (wallNow(), cpuNow())
         try await body()
         return (wallNow() - w0, cpuNow() - c0)
     }
 
+    /// Wall seconds of `body` (async).
     static func wall(_ body: () async throws -> Void) async rethrows -> Double {
         let w0 = wallNow()
         try await body()
         return wallNow() - w0
     }
 
+    /// Wall and CPU seconds of `body`.
     static func measure(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
         let w = wallNow(), c = cpuNow()
         try body()

@@ -6,7 +6,7 @@ import VaultLedger
 import VaultNode
 import VaultPostgres
 
-/// `civicvault bench postgres`: the shared PostgreSQL backend. Record writes through the vault (ten fields, one
+/// `civicvault-bench postgres`: the shared PostgreSQL backend. Record writes through the vault (ten fields, one
 /// durable transaction each, under the writer lock), beside raw PostgreSQL inserting the very same rows with the
 /// same statements and lock, one transaction per record (the storage floor), measured in the same run; then the
 /// same writes from several threads at once, as several service nodes would send them. Uses scratch databases
@@ -31,7 +31,7 @@ struct BenchPostgresCommand: AsyncParsableCommand {
 
     func runBench() async throws {
         let server: PostgresURL
-        do { server = try PostgresURL(database) } catch { throw CLIFailure("bad --database: \(error)", hint: "postgres://user@host:port/database") }
+        do { server = try PostgresURL(database) } catch { throw BenchFailure("bad --database: \(error)", hint: "postgres://user@host:port/database") }
         var results = BenchResults(bench: "postgres")
         print("bench postgres: ten fields over \(BenchNode.tenFieldTiers) tiers, \(BenchNode.tenFieldAttestable) attestable; synchronous_commit=on, writer lock, one transaction per record")
         try await withScratchDatabase(on: server) { url in
@@ -105,7 +105,7 @@ struct BenchPostgresCommand: AsyncParsableCommand {
     func withScratchDatabase<T>(on server: PostgresURL, _ body: (PostgresURL) async throws -> T) async throws -> T {
         let name = "cv_bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let admin = PostgresPool(url: server, maxConnections: 1)
-        do { try admin.administer(sql: "CREATE DATABASE \(name)") } catch { throw CLIFailure.from(error) }
+        do { try admin.administer(sql: "CREATE DATABASE \(name)") } catch { throw BenchFailure("cannot create a scratch database: \(error)", hint: "the --database user needs CREATEDB") }
         defer { try? admin.administer(sql: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
         return try await body(server.with(database: name))
     }
