@@ -100,6 +100,11 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidCertificate(String)
     /// A transfer rule file that breaks docs/format/transfer-rule.md.
     case invalidTransferRule(String)
+    /// Item `index` (from 0) of an import batch is invalid: names the field and why (never its value); nothing of
+    /// the batch was written.
+    case importItemInvalid(index: Int, field: String, reason: String)
+    /// An import batch holds more records than one call takes.
+    case importBatchTooLarge(count: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -152,6 +157,8 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .certificateNotFound(index): return "no certificate \(index)"
         case let .certificateRevoked(index, at): return "certificate \(index) was revoked (ledger entry \(at))"
         case let .invalidCertificate(why): return "certificate does not verify: \(why)"
+        case let .importItemInvalid(index, field, reason): return "import item \(index), field \(field): \(reason); nothing of the batch was written"
+        case let .importBatchTooLarge(count, limit): return "an import batch holds at most \(limit) records, not \(count)"
         }
     }
 }

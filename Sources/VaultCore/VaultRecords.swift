@@ -109,7 +109,17 @@ extension Vault {
         _ record: RecordRow, _ values: [String: FieldValue], kept: [String: KeptField] = [:], schema: RecordSchema, kind: String,
         tx: any VaultWriting, caller: Caller
     ) throws -> RecordReceipt {
-        let (tierStates, _) = try tierLevels(tx)
+        let entry = try stage(record, values, kept: kept, schema: schema, kind: kind, tiers: try tierLevels(tx).levels, tx: tx, caller: caller)
+        let receipt = try tx.appendLedger([entry], citizens: [record.citizen])
+        return RecordReceipt(recordID: record.id, version: record.version, ledgerIndex: receipt.firstIndex)
+    }
+
+    /// `write`'s work short of the ledger: stores `record`'s rows sealed and returns its entry, for the caller to
+    /// append (alone, or with the other records of a batch in one append).
+    func stage(
+        _ record: RecordRow, _ values: [String: FieldValue], kept: [String: KeptField] = [:], schema: RecordSchema, kind: String,
+        tiers tierStates: [String: TierState], tx: any VaultWriting, caller: Caller
+    ) throws -> LedgerEntry {
         var deks: [String: SecureBytes] = [:]
         var wrapped: [WrappedDataKey] = []
         var fields: [FieldRow] = []
@@ -153,8 +163,7 @@ extension Vault {
         try tx.replaceFields(recordID: record.id, with: fields)
         try tx.replaceDataKeys(recordID: record.id, with: wrapped)
         try tx.replaceOpenings(recordID: record.id, with: openings)
-        let receipt = try tx.appendLedger([try entry(kind, caller, attributes)], citizens: [record.citizen])
-        return RecordReceipt(recordID: record.id, version: record.version, ledgerIndex: receipt.firstIndex)
+        return try entry(kind, caller, attributes)
     }
 
     /// Reads a record for `purpose` (a code). Fields above the caller's clearance are withheld; the read, with

@@ -91,6 +91,8 @@ public struct APIError: Error, Sendable {
         case .certificateNotFound: return APIError(.notFound, "not_found", e.description)
         case .certificateRevoked: return APIError(.gone, "certificate_revoked", e.description)
         case .invalidCertificate: return APIError(.badRequest, "invalid_request", e.description)
+        case .importItemInvalid: return APIError(.unprocessableContent, "invalid_import_item", e.description)
+        case .importBatchTooLarge: return APIError(.contentTooLarge, "batch_too_large", e.description)
         }
     }
 

@@ -32,6 +32,7 @@ public func buildRouter(_ state: ServiceState) -> Router<VaultRequestContext> {
     CertificatesController(state: state).addRoutes(to: authenticated.group("certificates"))
     CertificatesController(state: state).addCitizenRoutes(to: authenticated.group("citizens"))
     RecordsController(state: state).addRoutes(to: authenticated.group("records"))
+    RecordsController(state: state).addBatchRoute(to: authenticated)
     AttestationsController(state: state).addRoutes(to: authenticated.group("attestations"))
     ApprovalsController(state: state).addRoutes(to: authenticated.group("approvals"))
     CitizensController(state: state).addRoutes(to: authenticated.group("citizens"))

@@ -33,6 +33,49 @@ struct RecordsController {
         let ledger_index: UInt64
     }
 
+    /// One record of a `POST /v1/records:batch` answer.
+    struct BatchReceipt: Encodable {
+        let key: String
+        let record: String
+        let version: Int
+        let ledger_index: UInt64
+        let status: String
+    }
+
+    /// A batch body read strictly: only the documented members, at every level; at most `Vault.maxImportBatch` records.
+    static func batch(_ json: StrictJSON) throws -> (type: String, items: [RecordImport]) {
+        let top = try json.members("body", allowed: ["type", "records"], required: ["type", "records"])
+        let type = try top["type"]!.string("type")
+        let records = try top["records"]!.array("records")
+        guard !records.isEmpty else { throw APIError(.badRequest, "invalid_request", "records must hold 1-\(Vault.maxImportBatch) records") }
+        guard records.count <= Vault.maxImportBatch else {
+            throw APIError(.contentTooLarge, "batch_too_large", "a batch holds at most \(Vault.maxImportBatch) records, not \(records.count)")
+        }
+        let items = try records.indices.map { i in
+            let m = try records[i].members("records[\(i)]", allowed: ["key", "national_id", "values"], required: ["key", "national_id", "values"])
+            guard case let .object(values) = JSONValue(m["values"]!) else { throw VaultError.malformedJSON("records[\(i)].values must be an object") }
+            return RecordImport(key: try m["key"]!.string("records[\(i)].key"), nationalID: try m["national_id"]!.string("records[\(i)].national_id"), values: values)
+        }
+        return (type, items)
+    }
+
+    /// `POST /v1/records:batch` (a literal segment: Hummingbird parses a component as a parameter only when it
+    /// starts with `:` or `{`): up to 1,000 new records in one transaction, idempotent by each record's `key`.
+    func addBatchRoute(to group: RouterGroup<VaultRequestContext>) {
+        group.post("records:batch") { request, context in
+            let caller = try context.require([.department, .officer])
+            // A batch carries many records: it may be up to 16 times the size of a single request's body.
+            let (json, _) = try await RequestBody.strict(from: request, maxBytes: state.configuration.maxBodyBytes * 16)
+            let (type, items) = try Self.batch(json)
+            let results = try await state.vault.importRecords(type: type, items, by: caller)
+            let created = results.filter { $0.status == .created }.count
+            if created > 0 { state.metrics.recordsWritten.increment(by: Int64(created)) }
+            return try JSONResponse.make(["records": results.map {
+                BatchReceipt(key: $0.key, record: $0.receipt.recordID, version: $0.receipt.version, ledger_index: $0.receipt.ledgerIndex, status: $0.status.rawValue)
+            }])
+        }
+    }
+
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.post { request, context in
             let caller = try context.require([.department, .officer])

@@ -4,11 +4,11 @@ import VaultCore
 import VaultNode
 import VaultSQLite
 
-/// `civicvault record put|update|get|list|shred`: citizens' records, encrypted at rest, every operation on the ledger.
+/// `civicvault record put|import|update|get|list|shred`: citizens' records, encrypted at rest, every operation on the ledger.
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record", abstract: "Store, update, read, list and shred records.",
-        subcommands: [RecordPutCommand.self, RecordUpdateCommand.self, RecordGetCommand.self, RecordListCommand.self, RecordShredCommand.self])
+        subcommands: [RecordPutCommand.self, RecordImportCommand.self, RecordUpdateCommand.self, RecordGetCommand.self, RecordListCommand.self, RecordShredCommand.self])
 
     /// Field values as a JSON object, from `json` or else standard input.
     static func values(_ json: String?) throws -> [String: JSONValue] {

@@ -75,6 +75,8 @@ struct CLIFailure: Error {
             return "a transfer's state: GET /v1/transfers/{id}; docs/format/transfer-rule.md says who gives which condition"
         case .certificateNotFound, .certificateRevoked, .invalidCertificate:
             return "check the certificate with its status from GET /v1/public/certificates/{certificate} (docs/format/certificate.md)"
+        case .importItemInvalid: return "fix that item (check it against its schema: `civicvault schema list`) and import again; items already imported are skipped"
+        case .importBatchTooLarge: return "give at most 1000 records a batch (--batch)"
         case .invalidTransferRule: return "fix the rule file (docs/format/transfer-rule.md, scenarios/land-registry/transfer-rule.json)"
         }
     }
