@@ -109,11 +109,11 @@ extension Vault {
     }
 
     /// The record id an import item of `type` with idempotency `key` gets on this node: `r-` and the hex of the
-    /// first 16 bytes of HMAC-SHA-256 under a key derived from the node's KEK (purpose `import-id`) over
+    /// first 16 bytes of HMAC-SHA-256 under a key derived from the node's fixed derivation root (not the rotatable KEK, so ids survive a KEK rotation) (purpose `import-id`) over
     /// `type` 0x00 `key`. It has the shape of a random record id and, being keyed, says nothing about the key (which
     /// for the CLI hashes the line's bytes) to whoever lacks the node's keys.
     public func importRecordID(type: String, key: String) -> String {
-        let macKey = HMACSHA256.deriveKey(from: keys.keyEncryptionKey, purpose: "import-id")
+        let macKey = HMACSHA256.deriveKey(from: keys.derivationRoot, purpose: "import-id")
         return "r-" + Hex.encode(Array(HMACSHA256.mac(Array(type.utf8) + [0x00] + Array(key.utf8), key: macKey).prefix(16)))
     }
 
