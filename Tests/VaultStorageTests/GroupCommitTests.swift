@@ -19,6 +19,15 @@ import VaultTestSupport
         ["national_id": .string("GC-\(n)"), "full_name": .string("Person \(n)"), "birth_date": .string("1980-01-01")]
     }
 
+    /// A node with the standard tiers and the citizen schema.
+    static func node(_ backend: StorageBackend) async throws -> TestStore {
+        let test = try TestStore(backend)
+        try await test.vault.createStandardTiersIfNeeded(by: officer)
+        try await test.vault.registerSchema(json: Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../schemas/citizen.json").standardized), by: officer)
+        return test
+    }
+
     /// Holds the database's writer lock (SQLite's writer, PostgreSQL's advisory writer lock) for `seconds`, on a
     /// connection of its own, so writers queue up behind it.
     static func holdWriterLock(_ test: TestStore, seconds: Double) -> Task<Void, any Error> {
@@ -33,12 +42,9 @@ import VaultTestSupport
     }
 
     @Test(arguments: StorageBackend.available) func queuedWritersShareOneTransactionAndAFailureUndoesOnlyItsOwn(backend: StorageBackend) async throws {
-        let test = try TestStore(backend)
+        let test = try await Self.node(backend)
         defer { test.cleanUp() }
         let vault = test.vault
-        try await vault.createStandardTiersIfNeeded(by: Self.officer)
-        try await vault.registerSchema(json: Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../schemas/citizen.json").standardized), by: Self.officer)
         let before = vault.commitCounts
         let treeBefore = try test.ledger.treeSize()
 
@@ -94,12 +100,9 @@ import VaultTestSupport
     /// Two writers of one batch that conflict decide one after the other: a member revoked by the first cannot write
     /// in the second, which sees the revocation through the state the batch left, not the committed one.
     @Test(arguments: StorageBackend.available) func aBatchOfConcurrentWritersCannotDoubleSpendARevocation(backend: StorageBackend) async throws {
-        let test = try TestStore(backend)
+        let test = try await Self.node(backend)
         defer { test.cleanUp() }
         let vault = test.vault
-        try await vault.createStandardTiersIfNeeded(by: Self.officer)
-        try await vault.registerSchema(json: Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../schemas/citizen.json").standardized), by: Self.officer)
         _ = try await vault.grant(memberID: "clerk-9", role: .department, clearance: "internal", by: Self.officer)
         let hold = Self.holdWriterLock(test, seconds: 0.4)
         try await Task.sleep(nanoseconds: 100_000_000)
