@@ -17,6 +17,15 @@ def wait(driver, seconds=30):
     return WebDriverWait(driver, seconds)
 
 
+def submit_and_flash(driver, button):
+    """Clicks a form's button and returns the flash of the page the post redirects to (never the old page's flash,
+    which stays present until the new page replaces it)."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    button.click()
+    wait(driver).until(EC.staleness_of(old))
+    return wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash")))
+
+
 def has_class(locator, name):
     def check(driver):
         el = driver.find_element(*locator)
@@ -110,8 +119,7 @@ def test_a_citizen_signs_in_with_a_link_sees_the_log_approves_consent_and_checks
     assert "bank-1 asked a yes-or-no question" in timeline
     pending = browser.find_element(By.CSS_SELECTOR, "[data-request='%s']" % node.consent)
     assert "employer-1" in pending.text and "birth date: at least 18 years old" in pending.text
-    pending.find_element(By.CSS_SELECTOR, "button.approve").click()
-    flash = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash")))
+    flash = submit_and_flash(browser, pending.find_element(By.CSS_SELECTOR, "button.approve"))
     assert "You allowed employer-1's request" in flash.text
     assert browser.find_elements(By.ID, "no-pending")
     assert "You approved the request of employer-1" in browser.find_element(By.ID, "timeline").text
@@ -139,14 +147,12 @@ def test_an_officer_approves_a_request_and_starts_a_rotation(browser, node):
     card = browser.find_element(By.CSS_SELECTOR, "[data-approval='%s']" % node.approval)
     assert "landlord-1" in card.text and "0 of 1 approvals" in card.text
     Select(card.find_element(By.TAG_NAME, "select")).select_by_value("checked-ok")
-    card.find_element(By.CSS_SELECTOR, "button.approve").click()
-    flash = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash")))
+    flash = submit_and_flash(browser, card.find_element(By.CSS_SELECTOR, "button.approve"))
     assert "attestation was issued to landlord-1" in flash.text, flash.text
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-approval='%s']" % node.approval)
     row = browser.find_element(By.CSS_SELECTOR, "#tiers tr[data-tier='restricted']")
     assert row.find_element(By.CLASS_NAME, "version").text == "v1"
-    row.find_element(By.TAG_NAME, "button").click()
-    flash = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash")))
+    flash = submit_and_flash(browser, row.find_element(By.TAG_NAME, "button"))
     assert "Rotated restricted to key version 2" in flash.text, flash.text
     assert browser.find_element(By.CSS_SELECTOR, "#tiers tr[data-tier='restricted'] .version").text == "v2"
     browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=audit-h] button").click()
