@@ -14,19 +14,11 @@ public enum BlockingCallCheck {
     /// True inside the tasks of the service's requests.
     @TaskLocal public static var forbidden = false
 
-    /// True while a store door runs its body on the store's own executor (GRDB runs the async door's closure in the
-    /// caller's task, but on its database queue, not on a cooperative thread).
-    @TaskLocal static var onStoreExecutor = false
-
-    /// Runs `body` as a store door's body on the store's own executor.
-    public static func onStoreExecutor<T>(_ body: () throws -> T) rethrows -> T {
-        try $onStoreExecutor.withValue(true, operation: body)
-    }
-
-    /// True when a blocking call here would stall a cooperative thread: inside a request's task, not in a store door's
-    /// body, and not on a store's or the blocking pool's thread.
+    /// True when a blocking call here would stall a cooperative thread: inside a request's task, and not on a store's
+    /// thread (GRDB runs an async door's body, and its own statements around it, in the caller's task but on its
+    /// database queue) or the blocking pool's.
     public static var blockingIsForbiddenHere: Bool {
-        forbidden && !onStoreExecutor && withUnsafeCurrentTask(body: { $0 != nil }) && !onStoreThread
+        forbidden && withUnsafeCurrentTask(body: { $0 != nil }) && !onStoreThread
     }
 
     /// Traps (debug builds) when called where `blockingIsForbiddenHere`.

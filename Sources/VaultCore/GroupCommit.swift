@@ -48,10 +48,8 @@ final class GroupCommit: @unchecked Sendable {
             return true
         }
         guard start else { return }
-        let hop = TransactionHop(self)
-        Task {
-            guard let group = hop.value else { return }
-            while let batch = group.next() { await commit(batch) }
+        Task { [self] in
+            while let batch = next() { await commit(batch) }
         }
     }
 

@@ -22,7 +22,7 @@ public final class SQLiteVaultStore: VaultStore, Sendable {
     public func read<T>(_ body: (any VaultReading) throws -> T) async throws -> T {
         try await TransactionHop.run(body) { [writer, ledger, schemaCache] work in
             try await writer.read { db in
-                try BlockingCallCheck.onStoreExecutor { try work(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+                try work(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache))
             }
         }
     }
@@ -32,7 +32,7 @@ public final class SQLiteVaultStore: VaultStore, Sendable {
         do {
             return try await TransactionHop.run(body) { [writer, ledger, schemaCache] work in
                 try await writer.write { db in
-                    try BlockingCallCheck.onStoreExecutor { try work(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache)) }
+                    try work(SQLiteVaultTransaction(db: db, ledger: ledger, schemaCache: schemaCache))
                 }
             }
         } catch {
